@@ -1,4 +1,10 @@
+import { createRequire } from 'node:module';
 import { defineProject } from 'vitest/config';
+
+// graphql 16 ships CJS and ESM builds without an exports map: Node loads the CJS one for every
+// importer, but Vite would hand our sources the ESM one, and two copies of graphql break its
+// instanceof checks. Point tests at the build Node uses.
+const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 
 /**
  * The settings every package's vitest project shares: resolve workspace packages to their
@@ -6,7 +12,7 @@ import { defineProject } from 'vitest/config';
  */
 export function defineWorkspaceProject(name: string, overrides: { testTimeout?: number } = {}) {
   return defineProject({
-    resolve: { conditions: ['source'] },
+    resolve: { conditions: ['source'], alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
     ssr: { resolve: { conditions: ['source'] } },
     test: {
       name,

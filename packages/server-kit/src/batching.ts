@@ -1,0 +1,51 @@
+import DataLoader from 'dataloader';
+
+/**
+ * Lines rows up with the keys a DataLoader asked for: one entry per key, null where no row
+ * matched (DataLoader requires the same length and order as its keys).
+ */
+export function alignByKey<TRow, TKey>(keys: readonly TKey[], rows: readonly TRow[], keyOf: (row: TRow) => TKey): (TRow | null)[] {
+  const byKey = new Map<TKey, TRow>();
+  for (const row of rows) byKey.set(keyOf(row), row);
+  return keys.map((key) => byKey.get(key) ?? null);
+}
+
+/** Which page of a parent's children to load. */
+export interface PageKey<TCursor> {
+  parentId: string;
+  pageSize: number;
+  after: TCursor | null;
+}
+
+/** Loads, for many parents at once, the rows of one page window: returns rows per parent id. */
+export type FetchPages<TCursor, TRow> = (
+  parentIds: readonly string[],
+  window: { pageSize: number; after: TCursor | null },
+) => Promise<Map<string, TRow[]>>;
+
+/**
+ * A DataLoader for a paginated list field under an entity (Category.products, User.orders):
+ * every parent asking for the same window (page size and cursor) is served by one fetch, so the
+ * statement count does not grow with the number of parents.
+ */
+export function createPageLoader<TCursor, TRow>(fetchPages: FetchPages<TCursor, TRow>): DataLoader<PageKey<TCursor>, TRow[], string> {
+  return new DataLoader<PageKey<TCursor>, TRow[], string>(
+    async (keys) => {
+      const windows = new Map<string, PageKey<TCursor>[]>();
+      for (const key of keys) {
+        const windowKey = JSON.stringify([key.pageSize, key.after]);
+        windows.set(windowKey, [...(windows.get(windowKey) ?? []), key]);
+      }
+      const results = new Map<PageKey<TCursor>, TRow[]>();
+      await Promise.all(
+        [...windows.values()].map(async (group) => {
+          const [first] = group as [PageKey<TCursor>];
+          const pages = await fetchPages([...new Set(group.map((key) => key.parentId))], { pageSize: first.pageSize, after: first.after });
+          for (const key of group) results.set(key, pages.get(key.parentId) ?? []);
+        }),
+      );
+      return keys.map((key) => results.get(key) ?? []);
+    },
+    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.pageSize, key.after]) },
+  );
+}

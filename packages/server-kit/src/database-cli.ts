@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+
+export interface DatabaseCliOptions {
+  service: string;
+  logger: Logger;
+  isProduction: boolean;
+  migrate(): void | Promise<void>;
+  /** True when the service's tables hold no rows yet. */
+  isEmpty(): boolean | Promise<boolean>;
+  /** Deletes every row (keeps the tables). */
+  reset(): void | Promise<void>;
+  /** Writes the demo data; `argv` holds the seed-size flags (--customers, --products, --orders, --seed). */
+  seed(argv: string[]): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
+const USAGE = `usage: cli <command> [options]
+  migrate                 apply pending migrations
+  seed [--reset] [sizes]  write the demo data (refuses a non-empty database unless --reset)
+  setup [sizes]           migrate, then seed if the database is empty (never seeds in production)
+sizes: --customers N --products N --orders N --seed N (the same for every service)`;
+
+/**
+ * The `migrate | seed | setup` command every subgraph ships. Exits non-zero with a message that
+ * says what to do when something is wrong.
+ */
+export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions): Promise<void> {
+  const [command, ...rest] = argv;
+  const { logger } = options;
+  try {
+    switch (command) {
+      case 'migrate':
+        await options.migrate();
+        logger.info('migrations applied');
+        break;
+      case 'seed': {
+        const isReset = rest.includes('--reset');
+        const sizeArgs = rest.filter((arg) => arg !== '--reset');
+        await options.migrate();
+        if (!(await options.isEmpty())) {
+          if (!isReset) throw new Error(`the ${options.service} database already has data; pass --reset to replace it`);
+          await options.reset();
+        }
+        await options.seed(sizeArgs);
+        logger.info('demo data written');
+        break;
+      }
+      case 'setup':
+        await options.migrate();
+        if (options.isProduction) {
+          logger.info('migrations applied; NODE_ENV=production, so no demo data is seeded');
+        } else if (await options.isEmpty()) {
+          await options.seed(rest);
+          logger.info('migrations applied and demo data written');
+        } else {
+          logger.info('migrations applied; database already has data');
+        }
+        break;
+      default:
+        process.stderr.write(`${command ? `unknown command: ${command}\n` : ''}${USAGE}\n`);
+        process.exitCode = 2;
+    }
+  } catch (error) {
+    logger.error({ err: error }, error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  } finally {
+    await options.close();
+  }
+}

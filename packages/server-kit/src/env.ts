@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Raised when settings do not validate; the message names every bad variable. */
+export class InvalidSettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+/**
+ * Validates environment variables against a zod schema. Packages call this from their own env.ts,
+ * the one place that reads process.env, and get back a typed settings object.
+ */
+export function parseSettings<TSchema extends z.ZodType>(
+  schema: TSchema,
+  source: Record<string, string | undefined>,
+): z.output<TSchema> {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.map(String).join('.') || '(settings)';
+    const value = typeof issue.path[0] === 'string' ? source[issue.path[0]] : undefined;
+    return `${variable}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+  });
+  throw new InvalidSettingsError(problems);
+}
+
+/** Like parseSettings, but prints the problems and stops the process: for entry points. */
+export function loadSettingsOrExit<TSchema extends z.ZodType>(
+  schema: TSchema,
+  source: Record<string, string | undefined>,
+): z.output<TSchema> {
+  try {
+    return parseSettings(schema, source);
+  } catch (error) {
+    if (!(error instanceof InvalidSettingsError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** A TCP port; 0 asks the OS for a free one. */
+export function portSetting(defaultPort: number) {
+  return z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(defaultPort);
+}
+
+export const nodeEnvSetting = z.enum(['development', 'test', 'production']).default('development');
+
+export const logLevelSetting = z
+  .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  .default('info');
+
+/** An absolute http(s) URL. */
+export const httpUrlSetting = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+/** The settings every service shares, in the variables' own names; map them in your env.ts. */
+export function serviceSettingsShape(defaultPort: number) {
+  return {
+    NODE_ENV: nodeEnvSetting,
+    LOG_LEVEL: logLevelSetting,
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: portSetting(defaultPort),
+  };
+}
+
+/** The repository root, against which relative DATA_DIR values are resolved. */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * The settings schema every subgraph starts from: NODE_ENV, LOG_LEVEL, HOST, PORT and DATA_DIR
+ * (default `./data` at the repository root; the SQLite file is `<DATA_DIR>/<service>.sqlite`).
+ */
+export function subgraphSettingsSchema({ service, defaultPort }: { service: string; defaultPort: number }) {
+  return z
+    .object({ ...serviceSettingsShape(defaultPort), DATA_DIR: z.string().min(1).default('data') })
+    .transform((raw) => ({
+      service,
+      nodeEnv: raw.NODE_ENV,
+      isProduction: raw.NODE_ENV === 'production',
+      logLevel: raw.LOG_LEVEL,
+      http: { host: raw.HOST, port: raw.PORT },
+      database: { sqliteFile: resolve(REPO_ROOT, raw.DATA_DIR, `${service}.sqlite`) },
+    }));
+}
+
+export type SubgraphSettings = z.output<ReturnType<typeof subgraphSettingsSchema>>;

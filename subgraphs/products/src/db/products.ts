@@ -1,0 +1,97 @@
+import { and, asc, count, eq, getTableColumns, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { ProductsDb } from './client.js';
+import { products, type ProductRow } from './tables.js';
+
+/** Catalog filter; every present condition must hold. */
+export interface ProductFilter {
+  categoryId?: string | null;
+  /** Case-insensitive substring of name, SKU or description. */
+  search?: string | null;
+  inStock?: boolean | null;
+}
+
+/** Where a page starts: just after this (name, id) in the catalog's sort order. */
+export type ProductCursor = readonly [name: string, id: string];
+
+export async function findProductsByIds(db: ProductsDb, ids: readonly string[]): Promise<ProductRow[]> {
+  return db.select().from(products).where(inArray(products.id, [...ids]));
+}
+
+/** One page of the catalog (pageSize + 1 rows, the extra one only says a next page exists). */
+export async function findProductsPage(
+  db: ProductsDb,
+  { filter, pageSize, after }: { filter: ProductFilter; pageSize: number; after: ProductCursor | null },
+): Promise<ProductRow[]> {
+  return db
+    .select()
+    .from(products)
+    .where(and(buildFilterCondition(filter), after ? isAfter(after) : undefined))
+    .orderBy(asc(products.name), asc(products.id))
+    .limit(pageSize + 1);
+}
+
+export async function countProducts(db: ProductsDb, filter: ProductFilter): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(products).where(buildFilterCondition(filter));
+  return row?.total ?? 0;
+}
+
+/**
+ * The first page of products for each of several categories, in one statement: a window function
+ * numbers each category's products in catalog order and keeps the first pageSize + 1.
+ */
+export async function findProductPagesByCategoryIds(
+  db: ProductsDb,
+  { categoryIds, pageSize, after }: { categoryIds: readonly string[]; pageSize: number; after: ProductCursor | null },
+): Promise<Map<string, ProductRow[]>> {
+  const ranked = db
+    .select({
+      ...getTableColumns(products),
+      position: sql<number>`row_number() over (partition by ${products.categoryId} order by ${products.name}, ${products.id})`.as('position'),
+    })
+    .from(products)
+    .where(and(inArray(products.categoryId, [...categoryIds]), after ? isAfter(after) : undefined))
+    .as('ranked');
+  const rows = await db
+    .select()
+    .from(ranked)
+    .where(lte(ranked.position, pageSize + 1))
+    .orderBy(asc(ranked.categoryId), asc(ranked.position));
+  const pages = new Map<string, ProductRow[]>(categoryIds.map((id) => [id, []]));
+  for (const { position: _position, ...row } of rows) pages.get(row.categoryId)?.push(row);
+  return pages;
+}
+
+export async function countProductsByCategoryIds(db: ProductsDb, categoryIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ categoryId: products.categoryId, total: count() })
+    .from(products)
+    .where(inArray(products.categoryId, [...categoryIds]))
+    .groupBy(products.categoryId);
+  return new Map(rows.map((row) => [row.categoryId, row.total]));
+}
+
+function isAfter([name, id]: ProductCursor): SQL | undefined {
+  return or(gt(products.name, name), and(eq(products.name, name), gt(products.id, id)));
+}
+
+function buildFilterCondition(filter: ProductFilter): SQL | undefined {
+  const search = filter.search?.trim().toLowerCase();
+  const pattern = search ? `%${escapeLikePattern(search)}%` : undefined;
+  return and(
+    filter.categoryId ? eq(products.categoryId, filter.categoryId) : undefined,
+    filter.inStock === true ? gt(products.stock, 0) : undefined,
+    filter.inStock === false ? eq(products.stock, 0) : undefined,
+    pattern
+      ? or(
+          sql`lower(${products.name}) like ${pattern} escape '\\'`,
+          sql`lower(${products.sku}) like ${pattern} escape '\\'`,
+          sql`lower(${products.description}) like ${pattern} escape '\\'`,
+        )
+      : undefined,
+  );
+}
+
+/** The user's text is matched literally: %, _ and \ lose their LIKE meaning. */
+function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}

@@ -1,0 +1,27 @@
+import DataLoader from 'dataloader';
+import { alignByKey, createPageLoader } from '@supergraph/server-kit';
+import { findCategoriesByIds } from './db/categories.js';
+import type { ProductsDb } from './db/client.js';
+import { countProductsByCategoryIds, findProductPagesByCategoryIds, findProductsByIds, type ProductCursor } from './db/products.js';
+import type { CategoryRow, ProductRow } from './db/tables.js';
+
+/** New DataLoaders for each request, so one request's cache never serves another. */
+export function createLoaders(db: ProductsDb) {
+  return {
+    productById: new DataLoader<string, ProductRow | null>(async (ids) =>
+      alignByKey(ids, await findProductsByIds(db, ids), (row) => row.id),
+    ),
+    categoryById: new DataLoader<string, CategoryRow | null>(async (ids) =>
+      alignByKey(ids, await findCategoriesByIds(db, ids), (row) => row.id),
+    ),
+    productPageByCategory: createPageLoader<ProductCursor, ProductRow>((categoryIds, window) =>
+      findProductPagesByCategoryIds(db, { categoryIds, ...window }),
+    ),
+    productCountByCategory: new DataLoader<string, number>(async (ids) => {
+      const counts = await countProductsByCategoryIds(db, ids);
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

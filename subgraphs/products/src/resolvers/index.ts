@@ -1,0 +1,8 @@
+import { scalarResolvers } from '@supergraph/server-kit';
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { Category } from './Category.js';
+import { Product } from './Product.js';
+import { ProductConnection } from './ProductConnection.js';
+import { Query } from './Query.js';
+
+export const resolvers: Resolvers = { ...scalarResolvers, Query, Product, Category, ProductConnection };
