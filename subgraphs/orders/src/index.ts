@@ -1,0 +1,11 @@
+import { createLogger, createMetrics, runService } from '@supergraph/server-kit';
+import { openOrdersDatabase } from './db/client.js';
+import { loadSettings } from './env.js';
+import { createOrdersService } from './server.js';
+
+const settings = loadSettings();
+const logger = createLogger({ service: 'orders', level: settings.logLevel });
+const metrics = createMetrics('orders');
+const database = openOrdersDatabase(settings.database.sqliteFile, { onStatement: () => metrics.dbStatements.inc() });
+const service = await createOrdersService({ database, logger, metrics, isProduction: settings.isProduction });
+await runService(service, { ...settings.http, logger });

@@ -1,0 +1,27 @@
+import DataLoader from 'dataloader';
+import { alignByKey, createPageLoader } from '@supergraph/server-kit';
+import type { OrdersDb } from './db/client.js';
+import { countOrdersByUserIds, findItemsByOrderIds, findOrderPagesByUserIds, findOrdersByIds, type OrderCursor } from './db/orders.js';
+import type { OrderItemRow, OrderRow } from './db/tables.js';
+
+/** New DataLoaders for each request, so one request's cache never serves another. */
+export function createLoaders(db: OrdersDb) {
+  return {
+    orderById: new DataLoader<string, OrderRow | null>(async (ids) =>
+      alignByKey(ids, await findOrdersByIds(db, ids), (row) => row.id),
+    ),
+    itemsByOrderId: new DataLoader<string, OrderItemRow[]>(async (ids) => {
+      const items = await findItemsByOrderIds(db, ids);
+      return ids.map((id) => items.get(id) ?? []);
+    }),
+    orderPageByUser: createPageLoader<OrderCursor, OrderRow>((userIds, window) =>
+      findOrderPagesByUserIds(db, { userIds, ...window }),
+    ),
+    orderCountByUser: new DataLoader<string, number>(async (ids) => {
+      const counts = await countOrdersByUserIds(db, ids);
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

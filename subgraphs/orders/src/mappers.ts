@@ -1,0 +1,10 @@
+// The values resolvers receive as parents: database rows and entity references (see codegen.ts).
+import type { Connection } from '@supergraph/server-kit';
+import type { OrderRow } from './db/tables.js';
+
+export type { OrderItemRow, OrderRow } from './db/tables.js';
+/** A User as this subgraph knows it: its key. The users subgraph owns everything else. */
+export type UserReference = { id: string };
+/** A Product as this subgraph knows it: its key. The products subgraph resolves the rest. */
+export type ProductReference = { id: string };
+export type OrderConnectionParent = Connection<OrderRow>;

@@ -1,0 +1,11 @@
+import { formatMoney } from '@supergraph/server-kit';
+import type { OrderItemResolvers } from '../__generated__/resolvers-types.js';
+
+export const OrderItem: OrderItemResolvers = {
+  // A reference the router resolves in the products subgraph.
+  product: (item) => ({ id: item.productId }),
+
+  unitPrice: (item) => formatMoney(item.unitPriceMinor, item.currency),
+
+  lineTotal: (item) => formatMoney(item.unitPriceMinor * item.quantity, item.currency),
+};

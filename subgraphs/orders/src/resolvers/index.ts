@@ -1,0 +1,9 @@
+import { scalarResolvers } from '@supergraph/server-kit';
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { Order } from './Order.js';
+import { OrderConnection } from './OrderConnection.js';
+import { OrderItem } from './OrderItem.js';
+import { Query } from './Query.js';
+import { User } from './User.js';
+
+export const resolvers: Resolvers = { ...scalarResolvers, Query, Order, OrderItem, OrderConnection, User };
