@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 
+/** A refusal the operator can act on: printed as a message, without a stack trace. */
+export class DatabaseCliRefusal extends Error {}
+
 export interface DatabaseCliOptions {
   service: string;
   logger: Logger;
@@ -38,7 +41,7 @@ export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions
         const sizeArgs = rest.filter((arg) => arg !== '--reset');
         await options.migrate();
         if (!(await options.isEmpty())) {
-          if (!isReset) throw new Error(`the ${options.service} database already has data; pass --reset to replace it`);
+          if (!isReset) throw new DatabaseCliRefusal(`the ${options.service} database already has data; pass --reset to replace it`);
           await options.reset();
         }
         await options.seed(sizeArgs);
@@ -61,7 +64,8 @@ export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions
         process.exitCode = 2;
     }
   } catch (error) {
-    logger.error({ err: error }, error instanceof Error ? error.message : String(error));
+    if (error instanceof DatabaseCliRefusal) logger.error(error.message);
+    else logger.error({ err: error }, error instanceof Error ? error.message : String(error));
     process.exitCode = 1;
   } finally {
     await options.close();

@@ -9,3 +9,4 @@ export * from './service.js';
 export * from './sqlite.js';
 export * from './database-cli.js';
 export * from './batching.js';
+export * from './subgraph-schema.js';

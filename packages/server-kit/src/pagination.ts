@@ -28,7 +28,7 @@ type CursorPart = string | number;
 type CursorKinds = readonly ('string' | 'number')[];
 type CursorValues<K extends CursorKinds> = { [I in keyof K]: K[I] extends 'string' ? string : number };
 
-/** Opaque cursor: base64url of a JSON array of the sort key's values. */
+/** Opaque cursor: base64url of a JSON array of the sort key's values (numbers are whole: ids, epoch ms). */
 export function encodeCursor(values: readonly CursorPart[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
@@ -47,7 +47,7 @@ export function decodeCursor<const K extends CursorKinds>(cursor: string, kinds:
   const isValid =
     Array.isArray(values) &&
     values.length === kinds.length &&
-    values.every((value, i) => typeof value === kinds[i] && (typeof value !== 'number' || Number.isFinite(value)));
+    values.every((value, i) => typeof value === kinds[i] && (typeof value !== 'number' || Number.isSafeInteger(value)));
   if (!isValid) throw new BadUserInputError('after is not a cursor this list gave out.', 'after');
   return values as CursorValues<K>;
 }

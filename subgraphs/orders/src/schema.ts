@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { parse, type GraphQLSchema } from 'graphql';
+import { buildSubgraphSchemaFromFile } from '@supergraph/server-kit';
+import type { GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers/index.js';
 
-/** The contract, read from schema.graphql at the package root. */
-export const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
-
+/** The subgraph schema: the contract in schema.graphql with this package's resolvers. */
 export function buildSchema(): GraphQLSchema {
-  // Codegen's Resolvers type is stricter than Apollo's untyped resolver map; they describe the same object.
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  return buildSubgraphSchemaFromFile(new URL('../schema.graphql', import.meta.url), resolvers);
 }

@@ -1,0 +1,32 @@
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import { createGraphQLService, type GraphQLService, type Logger, type ServiceMetrics } from '@supergraph/server-kit';
+import { createGateway, type RouterContext } from './gateway.js';
+import { createSupergraphFileSource } from './supergraph-file.js';
+
+export interface RouterOptions {
+  /** The composed supergraph file to serve (and watch). */
+  supergraphPath: string;
+  /** Routing URLs that replace the supergraph's, by subgraph name. Default none. */
+  subgraphUrls?: Record<string, string>;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Production mode: no introspection, no Sandbox, no stack traces. */
+  isProduction: boolean;
+}
+
+/**
+ * The router: Apollo Gateway planning over the static supergraph file. It never introspects
+ * subgraphs, so it starts (and answers what it can) while a subgraph is down.
+ */
+export function createRouter({ supergraphPath, subgraphUrls = {}, ...options }: RouterOptions): Promise<GraphQLService> {
+  const supergraph = createSupergraphFileSource(supergraphPath, options.logger);
+  const gateway = createGateway({ supergraphSdl: supergraph.hook, subgraphUrls, logger: options.logger });
+  return createGraphQLService<RouterContext>({
+    name: 'router',
+    ...options,
+    // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects, typed against the interface's v1 package.
+    graphql: { gateway: gateway as unknown as GatewayInterface },
+    context: async ({ requestId }) => ({ requestId }),
+    isReady: () => supergraph.current() !== null,
+  });
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { SupergraphSdlHook } from '@apollo/gateway';
+import type { Logger } from '@supergraph/server-kit';
+
+/** What the router is serving now: shown on /ready so operators can tell which supergraph is live. */
+export interface LoadedSupergraph {
+  path: string;
+  sha256: string;
+  loadedAt: Date;
+}
+
+const RELOAD_DEBOUNCE_MS = 100;
+
+/**
+ * Serves the composed supergraph from a file and hot-swaps it when the file changes: `npm run
+ * compose` (or a deploy) rewrites it and the gateway picks it up without a restart. A file that
+ * fails to load is logged and the previous supergraph keeps serving. The directory is watched,
+ * not the file, because editors and atomic writers replace files by renaming.
+ */
+export function createSupergraphFileSource(path: string, logger: Logger) {
+  let current: LoadedSupergraph | null = null;
+  let watcher: FSWatcher | null = null;
+
+  const load = async () => {
+    const sdl = await readFile(path, 'utf8');
+    return { sdl, sha256: createHash('sha256').update(sdl).digest('hex') };
+  };
+
+  const hook: SupergraphSdlHook = async ({ update }) => {
+    const initial = await load().catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`cannot read the supergraph at ${path} (${error.code ?? error.message}); run npm run compose`);
+    });
+    current = { path, sha256: initial.sha256, loadedAt: new Date() };
+    let timer: NodeJS.Timeout | undefined;
+    const reload = async () => {
+      try {
+        const next = await load();
+        if (next.sha256 === current?.sha256) return;
+        update(next.sdl);
+        current = { path, sha256: next.sha256, loadedAt: new Date() };
+        logger.info({ supergraph: current }, 'supergraph reloaded');
+      } catch (error) {
+        logger.error({ err: error, path }, 'supergraph file changed but could not be loaded; still serving the previous one');
+      }
+    };
+    watcher = watch(dirname(path), (_event, filename) => {
+      if (filename !== basename(path)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), RELOAD_DEBOUNCE_MS);
+    });
+    return {
+      supergraphSdl: initial.sdl,
+      cleanup: async () => {
+        clearTimeout(timer);
+        watcher?.close();
+      },
+    };
+  };
+
+  return { hook, current: () => current };
+}

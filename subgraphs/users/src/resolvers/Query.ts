@@ -1,0 +1,14 @@
+import { toConnectionPage } from '@supergraph/server-kit';
+import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import { countUsers, findUsersPage } from '../db/users.js';
+import { readUserPageArgs, toUserCursor } from './connections.js';
+
+export const Query: QueryResolvers = {
+  user: (_parent, { id }, { loaders }) => loaders.userById.load(id),
+
+  users: async (_parent, args, { db }) => {
+    const { pageSize, after } = readUserPageArgs(args);
+    const rows = await findUsersPage(db, { pageSize, after });
+    return { ...toConnectionPage(rows, pageSize, toUserCursor), countTotal: () => countUsers(db) };
+  },
+};

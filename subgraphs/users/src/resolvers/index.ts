@@ -1,0 +1,7 @@
+import { scalarResolvers } from '@supergraph/server-kit';
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { Query } from './Query.js';
+import { User } from './User.js';
+import { UserConnection } from './UserConnection.js';
+
+export const resolvers: Resolvers = { ...scalarResolvers, Query, User, UserConnection };
