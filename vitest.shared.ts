@@ -10,7 +10,7 @@ const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
  * The settings every package's vitest project shares: resolve workspace packages to their
  * TypeScript sources (the `source` export condition) and fail a test on an unexpected console.error.
  */
-export function defineWorkspaceProject(name: string, overrides: { testTimeout?: number } = {}) {
+export function defineWorkspaceProject(name: string, overrides: { testTimeout?: number; fileParallelism?: boolean } = {}) {
   return defineProject({
     resolve: { conditions: ['source'], alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
     ssr: { resolve: { conditions: ['source'] } },
@@ -20,6 +20,7 @@ export function defineWorkspaceProject(name: string, overrides: { testTimeout?: 
       include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
       setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
       testTimeout: overrides.testTimeout ?? 20_000,
+      fileParallelism: overrides.fileParallelism ?? true,
       hookTimeout: 60_000,
       env: { LOG_LEVEL: 'silent' },
     },

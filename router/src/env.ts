@@ -8,6 +8,7 @@ const settingsSchema = z
   .looseObject({
     ...serviceSettingsShape(4000),
     SUPERGRAPH_PATH: z.string().min(1).default('supergraph.graphql'),
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int('must be a whole number of milliseconds').min(100, 'must be at least 100').max(300_000, 'must be at most 300000').default(10_000),
   })
   .superRefine((raw, ctx) => {
     for (const [name, value] of Object.entries(raw)) {
@@ -23,6 +24,8 @@ const settingsSchema = z
     http: { host: raw.HOST, port: raw.PORT },
     /** The composed supergraph the router serves; relative paths start at the repository root. */
     supergraphPath: resolve(REPO_ROOT, raw.SUPERGRAPH_PATH),
+    /** Deadline of each call to a subgraph, in milliseconds. */
+    subgraphTimeoutMs: raw.SUBGRAPH_TIMEOUT_MS,
     /** Routing URLs that replace supergraph.graphql's, by subgraph name (USERS_SUBGRAPH_URL -> users). */
     subgraphUrls: Object.fromEntries(
       Object.entries(raw).flatMap(([name, value]) => {

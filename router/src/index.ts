@@ -7,6 +7,7 @@ const logger = createLogger({ service: 'router', level: settings.logLevel });
 const router = await createRouter({
   supergraphPath: settings.supergraphPath,
   subgraphUrls: settings.subgraphUrls,
+  subgraphTimeoutMs: settings.subgraphTimeoutMs,
   logger,
   metrics: createMetrics('router'),
   isProduction: settings.isProduction,

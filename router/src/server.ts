@@ -8,6 +8,8 @@ export interface RouterOptions {
   supergraphPath: string;
   /** Routing URLs that replace the supergraph's, by subgraph name. Default none. */
   subgraphUrls?: Record<string, string>;
+  /** Deadline of each subgraph call. Default 10 s. */
+  subgraphTimeoutMs?: number;
   logger: Logger;
   metrics: ServiceMetrics;
   /** Production mode: no introspection, no Sandbox, no stack traces. */
@@ -18,9 +20,9 @@ export interface RouterOptions {
  * The router: Apollo Gateway planning over the static supergraph file. It never introspects
  * subgraphs, so it starts (and answers what it can) while a subgraph is down.
  */
-export function createRouter({ supergraphPath, subgraphUrls = {}, ...options }: RouterOptions): Promise<GraphQLService> {
+export function createRouter({ supergraphPath, subgraphUrls = {}, subgraphTimeoutMs = 10_000, ...options }: RouterOptions): Promise<GraphQLService> {
   const supergraph = createSupergraphFileSource(supergraphPath, options.logger);
-  const gateway = createGateway({ supergraphSdl: supergraph.hook, subgraphUrls, logger: options.logger });
+  const gateway = createGateway({ supergraphSdl: supergraph.hook, subgraphUrls, subgraphTimeoutMs, logger: options.logger });
   return createGraphQLService<RouterContext>({
     name: 'router',
     ...options,

@@ -50,9 +50,10 @@ export class ForbiddenError extends AppError {
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
     const original = unwrapResolverError(error);
-    if (original instanceof AppError) return formatted;
+    // An expected error is the whole story: its stack would only show our own code.
+    if (original instanceof AppError) return withoutStacktrace(formatted);
+    if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
     return {
       message: 'Internal server error',
@@ -61,4 +62,10 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }

@@ -114,15 +114,17 @@ export async function createGraphQLService<TContext extends BaseContext>(
       },
       customProps: (_req, res) => ({ operationName: (res as Response).locals?.operationName }),
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     ...(options.graphqlMiddleware ?? []),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        options.context({ req, res, requestId: String(req.id), logger: req.log }),
+      context: async ({ req, res }) => {
+        const context = await options.context({ req, res, requestId: String(req.id), logger: req.log });
+        return Object.assign(context, { [HTTP_RESPONSE]: res });
+      },
     }),
   );
   app.use(jsonErrorHandler(logger));
@@ -149,6 +151,12 @@ export async function createGraphQLService<TContext extends BaseContext>(
 }
 
 /** Counts and times every operation, and records its name for the access log line. */
+/**
+ * The HTTP response behind a context, so the operation's name can reach the access log line. A
+ * symbol-keyed own property, because Apollo Server copies the context object per operation.
+ */
+const HTTP_RESPONSE = Symbol('http response');
+
 function createOperationMetricsPlugin<TContext extends BaseContext>(metrics: ServiceMetrics): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
@@ -160,7 +168,7 @@ function createOperationMetricsPlugin<TContext extends BaseContext>(metrics: Ser
           metrics.graphqlOperations.inc({ outcome: hasErrors ? 'error' : 'success' });
         },
         async didResolveOperation({ operationName, contextValue }) {
-          const res = (contextValue as { res?: Response }).res;
+          const res = (contextValue as { [HTTP_RESPONSE]?: Response })[HTTP_RESPONSE];
           if (res && operationName) res.locals.operationName = operationName;
         },
       };

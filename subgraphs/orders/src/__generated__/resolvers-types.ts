@@ -40,8 +40,11 @@ export type Order = {
   status: OrderStatus;
   /** The sum of every line total. */
   total: Money;
-  /** Who placed the order. */
-  user: User;
+  /**
+   * Who placed the order. Null only when the users service cannot answer: fields served by another
+   * subgraph are nullable so that its outage empties them instead of the whole order.
+   */
+  user?: Maybe<User>;
 };
 
 export type OrderConnection = {
@@ -65,7 +68,8 @@ export type OrderItem = {
   __typename?: 'OrderItem';
   /** unitPrice times quantity. */
   lineTotal: Money;
-  product: Product;
+  /** What was bought. Null when the product has left the catalog or the products service cannot answer. */
+  product?: Maybe<Product>;
   quantity: Scalars['Int']['output'];
   unitPrice: Money;
 };
@@ -106,8 +110,11 @@ export type QueryOrderArgs = {
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
-  /** The user's orders, newest first. At most 100 per page. */
-  orders: OrderConnection;
+  /**
+   * The user's orders, newest first. At most 100 per page. Null only when the orders service cannot
+   * answer, so the rest of the user still arrives.
+   */
+  orders?: Maybe<OrderConnection>;
 };
 
 
@@ -266,7 +273,7 @@ export type OrderResolvers<ContextType = Context, ParentType extends ResolversPa
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
 export type OrderConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = ResolversObject<{
@@ -283,7 +290,7 @@ export type OrderEdgeResolvers<ContextType = Context, ParentType extends Resolve
 
 export type OrderItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderItem'] = ResolversParentTypes['OrderItem']> = ResolversObject<{
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
@@ -304,7 +311,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{

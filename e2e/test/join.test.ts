@@ -1,0 +1,151 @@
+import {
+  createDemoCategories,
+  createDemoOrders,
+  createDemoProducts,
+  createDemoUsers,
+  getDemoCustomerId,
+  parseSeedOptions,
+} from '@supergraph/demo-data';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, SUBGRAPHS, type Stack } from './support/stack.js';
+
+const seedArgs = ['--customers', '8', '--products', '80', '--orders', '60'];
+const seed = parseSeedOptions(seedArgs);
+const customerId = getDemoCustomerId(seed);
+
+// The query from the foundation issue: one request, three services, three databases.
+const USER_ORDERS = `#graphql
+  query UserOrders($id: ID!) {
+    user(id: $id) {
+      name
+      orders(first: 5) {
+        totalCount
+        nodes {
+          id status total { amount currency }
+          items { quantity unitPrice { amount } product { name sku price { amount currency } category { name } } }
+        }
+      }
+    }
+  }
+`;
+
+const money = (cents: number) => (cents / 100).toFixed(2);
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ seedArgs });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('the supergraph through the router', () => {
+  it("joins a user's orders, their lines and the products across three services and databases", async () => {
+    const user = createDemoUsers(seed).find((candidate) => candidate.id === customerId)!;
+    const products = new Map(createDemoProducts(seed).map((product) => [product.id, product]));
+    const categories = new Map(createDemoCategories().map((category) => [category.id, category]));
+    const orders = createDemoOrders(seed)
+      .filter((order) => order.userId === customerId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
+
+    const { status, body } = await stack.query(USER_ORDERS, { id: customerId });
+
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({
+      user: {
+        name: user.name,
+        orders: {
+          totalCount: orders.length,
+          nodes: orders.slice(0, 5).map((order) => ({
+            id: order.id,
+            status: order.status,
+            total: { amount: money(order.totalCents), currency: 'USD' },
+            items: order.items.map((item) => {
+              const product = products.get(item.productId)!;
+              return {
+                quantity: item.quantity,
+                unitPrice: { amount: money(item.unitPriceCents) },
+                product: {
+                  name: product.name,
+                  sku: product.sku,
+                  price: { amount: money(product.priceCents), currency: 'USD' },
+                  category: { name: categories.get(product.categoryId)!.name },
+                },
+              };
+            }),
+          })),
+        },
+      },
+    });
+  });
+
+  it('forwards the request id to every subgraph, which each log it on exactly one request', async () => {
+    const requestId = `e2e-${Date.now()}`;
+    const { headers, body } = await stack.query(USER_ORDERS, { id: customerId }, { 'x-request-id': requestId });
+    expect(body.errors).toBeUndefined();
+    expect(headers.get('x-request-id')).toBe(requestId);
+
+    // Access log lines are written when the response finishes; give the last one a moment.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const name of SUBGRAPHS) {
+      const lines = stack.subgraphs[name].logs.filter((line) => (line.req as { id?: string } | undefined)?.id === requestId);
+      expect(lines, `${name} access log lines for ${requestId}`).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ msg: 'request completed', service: name, res: { statusCode: 200 } });
+    }
+    const routerLines = stack.router.logs.filter((line) => (line.req as { id?: string } | undefined)?.id === requestId);
+    expect(routerLines).toHaveLength(1);
+    expect(routerLines[0]).toMatchObject({ operationName: 'UserOrders', res: { statusCode: 200 } });
+  });
+
+  it('answers /health and /ready on every service', async () => {
+    for (const service of [...SUBGRAPHS.map((name) => stack.subgraphs[name]), stack.router]) {
+      const health = await fetch(`${service.origin}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', service: service.name });
+      const ready = await fetch(`${service.origin}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', service: service.name });
+    }
+  });
+
+  it('serves Apollo Sandbox to a browser in development', async () => {
+    const response = await fetch(stack.router.url, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('embeddable-sandbox');
+  });
+
+  it('keeps answering from the healthy subgraphs when one is down, naming the failed service but not its URL', async () => {
+    const order = createDemoOrders(seed).find((candidate) => candidate.userId === customerId)!;
+    expect(await stack.subgraphs.users.stop()).toBe(0);
+
+    const { status, body } = await stack.query(
+      `#graphql
+      query OrderWithUser($id: ID!) { order(id: $id) { id total { amount } user { name } items { quantity } } }`,
+      { id: order.id },
+    );
+
+    expect(status).toBe(200);
+    expect(body.data.order).toEqual({
+      id: order.id,
+      total: { amount: money(order.totalCents) },
+      user: null,
+      items: order.items.map((item) => ({ quantity: item.quantity })),
+    });
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        message: 'The users service is unavailable.',
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'users' },
+      }),
+    ]);
+    expect(JSON.stringify(body.errors)).not.toMatch(/127\.0\.0\.1|localhost|http:|ECONNREFUSED/);
+    expect((await fetch(`${stack.router.origin}/ready`)).status).toBe(200);
+  });
+
+  it('shuts every process down gracefully on SIGTERM', async () => {
+    for (const service of [stack.subgraphs.products, stack.subgraphs.orders, stack.router]) {
+      expect(await service.stop(), service.name).toBe(0);
+      expect(service.logs.map((line) => line.msg)).toContain('stopped');
+    }
+  });
+});
