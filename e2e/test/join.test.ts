@@ -107,6 +107,8 @@ describe('the supergraph through the router', () => {
       expect(ready.status).toBe(200);
       expect(await ready.json()).toMatchObject({ status: 'ready', service: service.name });
     }
+    const routerReady = (await (await fetch(`${stack.router.origin}/ready`)).json()) as { supergraph: unknown };
+    expect(routerReady.supergraph).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), loadedAt: expect.any(String) });
   });
 
   it('serves Apollo Sandbox to a browser in development', async () => {

@@ -30,5 +30,6 @@ export function createRouter({ supergraphPath, subgraphUrls = {}, subgraphTimeou
     graphql: { gateway: gateway as unknown as GatewayInterface },
     context: async ({ requestId }) => ({ requestId }),
     isReady: () => supergraph.current() !== null,
+    readinessDetails: () => ({ supergraph: supergraph.current() }),
   });
 }

@@ -45,6 +45,8 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   graphqlMiddleware?: RequestHandler[];
   /** Whether the service can serve now; GET /ready answers 503 while false. Default always true. */
   isReady?: () => boolean | Promise<boolean>;
+  /** Extra facts for the GET /ready body (the router: which supergraph it serves). Default none. */
+  readinessDetails?: () => Record<string, unknown>;
   /** Runs once the HTTP server has drained, e.g. to close the database. Default nothing. */
   onShutdown?: () => void | Promise<void>;
   /** Largest accepted request body, in the `bytes` package's notation. Default `1mb`. */
@@ -96,7 +98,9 @@ export async function createGraphQLService<TContext extends BaseContext>(
   });
   app.get('/ready', async (_req, res) => {
     const isReady = options.isReady ? await options.isReady() : true;
-    res.status(isReady ? 200 : 503).json({ status: isReady ? 'ready' : 'unavailable', service: options.name });
+    res
+      .status(isReady ? 200 : 503)
+      .json({ status: isReady ? 'ready' : 'unavailable', service: options.name, ...options.readinessDetails?.() });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

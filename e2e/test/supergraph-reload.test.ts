@@ -1,0 +1,59 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeSubgraphSchemas, loadSupergraphConfig, readSubgraphSchemas } from '@supergraph/schema-tools';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/processes.js';
+import { startStack, type Stack } from './support/stack.js';
+
+const ORDER_QUERY = `#graphql
+  query { order(id: "no-such-order") { id } }`;
+
+let stack: Stack;
+let supergraphDir: string;
+let supergraphPath: string;
+
+beforeAll(async () => {
+  // Start the router on a supergraph composed without the orders subgraph.
+  const config = await loadSupergraphConfig(join(REPO_ROOT, 'supergraph.yaml'));
+  const schemas = (await readSubgraphSchemas(config)).filter((schema) => schema.name !== 'orders');
+  const partial = composeSubgraphSchemas(schemas);
+  if (!partial.ok) throw new Error('the users and products subgraphs should compose on their own');
+  supergraphDir = mkdtempSync(join(tmpdir(), 'supergraph-reload-'));
+  supergraphPath = join(supergraphDir, 'supergraph.graphql');
+  writeFileSync(supergraphPath, partial.supergraphSdl);
+  stack = await startStack({ seedArgs: ['--customers', '2', '--products', '10', '--orders', '5'], supergraphPath });
+});
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(supergraphDir, { recursive: true, force: true });
+});
+
+async function waitFor<T>(probe: () => Promise<T>, isDone: (value: T) => boolean): Promise<T> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const value = await probe();
+    if (isDone(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('condition not reached in 10 s');
+}
+
+it('picks up a recomposed supergraph without a restart, and keeps serving when the new file is broken', async () => {
+  const before = await stack.query(ORDER_QUERY);
+  expect(before.status).toBe(400);
+  expect(before.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+  copyFileSync(join(REPO_ROOT, 'supergraph.graphql'), supergraphPath);
+  const after = await waitFor(() => stack.query(ORDER_QUERY), (result) => result.status === 200);
+  expect(after.body).toEqual({ data: { order: null } });
+  expect(stack.router.logs.some((line) => line.msg === 'supergraph reloaded')).toBe(true);
+
+  writeFileSync(supergraphPath, 'this is not a supergraph');
+  await waitFor(
+    async () => stack.router.logs.some((line) => line.level === 'error' && String(line.msg).includes('still serving the previous one')),
+    (isLogged) => isLogged,
+  );
+  const stillServing = await stack.query(ORDER_QUERY);
+  expect(stillServing.body).toEqual({ data: { order: null } });
+  expect(stack.router.child.exitCode).toBeNull();
+});

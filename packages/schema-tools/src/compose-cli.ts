@@ -1,0 +1,200 @@
+// `npm run compose`: supergraph.yaml -> supergraph.graphql. Run from the repository root through tsx.
+// Exit codes: 0 success, 1 composition failed / output stale / bad config, 2 bad command line.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { composeSupergraph } from './compose.js';
+import { formatCompositionReport } from './composition-report.js';
+import { formatDisplayPath } from './display-path.js';
+import { describeFileError, SupergraphConfigError } from './supergraph-config.js';
+import { readSupergraphFile, renderSupergraphFile, writeSupergraphFileIfChanged } from './supergraph-file.js';
+import { watchFiles } from './watch-files.js';
+
+const USAGE = `Usage: npm run compose -- [options]
+
+Composes the subgraph schemas listed in supergraph.yaml into supergraph.graphql.
+
+Options:
+  --config <path>  composition config (default: ./supergraph.yaml)
+  --out <path>     supergraph file to write (default: ./supergraph.graphql)
+  --check          do not write; exit 1 if the output file is missing or stale
+  --watch          recompose whenever the config or a subgraph schema file changes
+  -h, --help       show this help`;
+
+interface CliOptions {
+  configPath: string;
+  outPath: string;
+  isCheck: boolean;
+  isWatch: boolean;
+}
+
+/** What one composition attempt produced; problems have already been printed. */
+type Attempt =
+  | { status: 'composed'; contents: string; subgraphCount: number; hintCount: number; watchedFiles: string[] }
+  | { status: 'failed'; watchedFiles: string[] }
+  | { status: 'invalid-config' };
+
+class UsageError extends Error {}
+
+function parseCliArgs(args: string[]): CliOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        out: { type: 'string' },
+        check: { type: 'boolean', default: false },
+        watch: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values } = parsed;
+  if (values.help) return 'help';
+  if (values.check && values.watch) throw new UsageError('--check and --watch cannot be combined');
+  return {
+    configPath: resolve(values.config ?? 'supergraph.yaml'),
+    outPath: resolve(values.out ?? 'supergraph.graphql'),
+    isCheck: values.check,
+    isWatch: values.watch,
+  };
+}
+
+async function attemptComposition(options: CliOptions): Promise<Attempt> {
+  let result;
+  try {
+    result = await composeSupergraph(options.configPath);
+  } catch (error) {
+    if (!(error instanceof SupergraphConfigError)) throw error;
+    console.error(error.message);
+    return { status: 'invalid-config' };
+  }
+  const watchedFiles = [options.configPath, ...result.config.subgraphs.map((subgraph) => subgraph.schemaPath)];
+  if (!result.ok) {
+    console.error(formatCompositionReport(result).trimEnd());
+    return { status: 'failed', watchedFiles };
+  }
+  if (result.hints.length > 0) console.error(formatCompositionReport(result).trimEnd());
+  return {
+    status: 'composed',
+    contents: renderSupergraphFile(result.supergraphSdl, options),
+    subgraphCount: result.config.subgraphs.length,
+    hintCount: result.hints.length,
+    watchedFiles,
+  };
+}
+
+/** Composes and writes; returns the files a watcher should follow. */
+async function composeAndWrite(options: CliOptions): Promise<{ isSuccess: boolean; watchedFiles?: string[] }> {
+  const attempt = await attemptComposition(options);
+  if (attempt.status !== 'composed') {
+    return { isSuccess: false, ...(attempt.status === 'failed' ? { watchedFiles: attempt.watchedFiles } : {}) };
+  }
+  const out = formatDisplayPath(options.outPath);
+  let isWritten: boolean;
+  try {
+    isWritten = await writeSupergraphFileIfChanged(options.outPath, attempt.contents);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    console.error(`cannot write ${out} (${code === 'ENOENT' ? 'its directory does not exist' : describeFileError(error)})`);
+    return { isSuccess: false, watchedFiles: attempt.watchedFiles };
+  }
+  const hints = `${attempt.hintCount} ${attempt.hintCount === 1 ? 'hint' : 'hints'}`;
+  console.log(
+    isWritten
+      ? `composed ${attempt.subgraphCount} subgraphs -> ${out} (${hints})`
+      : `composed ${attempt.subgraphCount} subgraphs: ${out} is up to date (${hints})`,
+  );
+  return { isSuccess: true, watchedFiles: attempt.watchedFiles };
+}
+
+async function checkOutput(options: CliOptions): Promise<boolean> {
+  const attempt = await attemptComposition(options);
+  if (attempt.status !== 'composed') return false;
+  const out = formatDisplayPath(options.outPath);
+  const existing = await readSupergraphFile(options.outPath);
+  if (existing === undefined) {
+    console.error(`${out} is missing: run npm run compose`);
+    return false;
+  }
+  if (existing !== attempt.contents) {
+    console.error(`${out} is stale: run npm run compose`);
+    return false;
+  }
+  console.log(`${out} is up to date (${attempt.subgraphCount} subgraphs)`);
+  return true;
+}
+
+async function watchAndCompose(options: CliOptions): Promise<void> {
+  let watchedFiles = [options.configPath];
+  let isRunning = false;
+  let isPending = false;
+
+  // Runs never overlap: a change that arrives mid-run triggers exactly one more run afterwards.
+  const runComposition = async (): Promise<void> => {
+    if (isRunning) {
+      isPending = true;
+      return;
+    }
+    isRunning = true;
+    try {
+      do {
+        isPending = false;
+        try {
+          const outcome = await composeAndWrite(options);
+          // A broken config lists no files; keep following the previous ones until it is fixed.
+          watchedFiles = outcome.watchedFiles ?? watchedFiles;
+        } catch (error) {
+          console.error(error instanceof Error ? error.message : String(error));
+        }
+        watcher.setFiles(watchedFiles);
+      } while (isPending);
+    } finally {
+      isRunning = false;
+    }
+  };
+
+  const watcher = watchFiles(() => void runComposition());
+  const stop = (): void => {
+    watcher.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  await runComposition();
+  console.log(`watching ${formatDisplayPath(options.configPath)} and its subgraph schemas for changes (Ctrl-C to stop)`);
+}
+
+async function runCli(args: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseCliArgs(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`compose: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (options.isWatch) {
+    await watchAndCompose(options);
+    return 0;
+  }
+  if (options.isCheck) return (await checkOutput(options)) ? 0 : 1;
+  return (await composeAndWrite(options)).isSuccess ? 0 : 1;
+}
+
+try {
+  // exitCode rather than exit(): let stdout/stderr drain, and leave watch mode running.
+  process.exitCode = await runCli(process.argv.slice(2));
+} catch (error) {
+  console.error(`compose: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

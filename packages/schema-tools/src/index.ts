@@ -1,0 +1,10 @@
+export { composeSubgraphSchemas, composeSupergraph, readSubgraphSchemas } from './compose.js';
+export type { CompositionResult, SubgraphSchema, SupergraphCompositionResult } from './compose.js';
+export type { CompositionDiagnostic, DiagnosticLocation } from './composition-diagnostics.js';
+export { formatCompositionReport } from './composition-report.js';
+export type { CompositionReportOptions } from './composition-report.js';
+export { loadSupergraphConfig, parseSupergraphConfig, SupergraphConfigError } from './supergraph-config.js';
+export type { SubgraphConfig, SupergraphConfig } from './supergraph-config.js';
+export { readSupergraphFile, renderSupergraphFile, writeSupergraphFileIfChanged } from './supergraph-file.js';
+export { watchFiles } from './watch-files.js';
+export type { FileWatcher, WatchFilesOptions } from './watch-files.js';
