@@ -6,7 +6,10 @@ import {
   getDemoCustomerId,
   parseSeedOptions,
 } from '@supergraph/demo-data';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/processes.js';
 import { startStack, SUBGRAPHS, type Stack } from './support/stack.js';
 
 const seedArgs = ['--customers', '8', '--products', '80', '--orders', '60'];
@@ -115,6 +118,23 @@ describe('the supergraph through the router', () => {
     const response = await fetch(stack.router.url, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('embeddable-sandbox');
+  });
+
+  it('runs every example operation in operations/ without errors', async () => {
+    const order = createDemoOrders(seed).find((candidate) => candidate.userId === customerId)!;
+    const variables: Record<string, Record<string, unknown>> = {
+      'UserOrders.graphql': { userId: customerId },
+      'CatalogPage.graphql': { first: 5, filter: { inStock: true } },
+      'Categories.graphql': {},
+      'OrderDetails.graphql': { orderId: order.id },
+    };
+    const files = readdirSync(join(REPO_ROOT, 'operations')).filter((file) => file.endsWith('.graphql'));
+    expect(files.sort()).toEqual(Object.keys(variables).sort());
+    for (const file of files) {
+      const { status, body } = await stack.query(readFileSync(join(REPO_ROOT, 'operations', file), 'utf8'), variables[file]);
+      expect({ file, status, errors: body.errors }).toEqual({ file, status: 200, errors: undefined });
+      expect(Object.values(body.data).every((value) => value !== null), file).toBe(true);
+    }
   });
 
   it('keeps answering from the healthy subgraphs when one is down, naming the failed service but not its URL', async () => {

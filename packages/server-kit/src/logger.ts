@@ -1,4 +1,4 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent, type LoggerOptions as PinoOptions } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -7,11 +7,13 @@ export interface LoggerOptions {
   service: string;
   /** Minimum level written. Default `info`. */
   level?: LevelWithSilent;
+  /** Where lines go. Default stdout. */
+  destination?: DestinationStream;
 }
 
 /** JSON lines on stdout, one logger per process, with secrets redacted wherever they appear. */
-export function createLogger({ service, level = 'info' }: LoggerOptions): Logger {
-  return pino({
+export function createLogger({ service, level = 'info', destination }: LoggerOptions): Logger {
+  const options: PinoOptions = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -28,5 +30,6 @@ export function createLogger({ service, level = 'info' }: LoggerOptions): Logger
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
