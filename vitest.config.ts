@@ -4,5 +4,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['packages/*', 'subgraphs/*', 'router', 'e2e'],
+    globalSetup: ['./vitest.global-setup.ts'],
   },
 });

@@ -8,6 +8,7 @@ import {
 } from '@supergraph/demo-data';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { testDialects } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/processes.js';
 import { startStack, SUBGRAPHS, type Stack } from './support/stack.js';
@@ -34,15 +35,19 @@ const USER_ORDERS = `#graphql
 
 const money = (cents: number) => (cents / 100).toFixed(2);
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ seedArgs });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const dialects = testDialects();
+/** The join's response body on each dialect, compared at the end. */
+const joinBodies = new Map<string, unknown>();
 
-describe('the supergraph through the router', () => {
+describe.each(dialects)('the supergraph through the router, every subgraph on %s', (dialect) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ dialect, seedArgs });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
   it("joins a user's orders, their lines and the products across three services and databases", async () => {
     const user = createDemoUsers(seed).find((candidate) => candidate.id === customerId)!;
     const products = new Map(createDemoProducts(seed).map((product) => [product.id, product]));
@@ -52,6 +57,7 @@ describe('the supergraph through the router', () => {
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
 
     const { status, body } = await stack.query(USER_ORDERS, { id: customerId });
+    joinBodies.set(dialect, body);
 
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
@@ -111,7 +117,10 @@ describe('the supergraph through the router', () => {
       expect(await ready.json()).toMatchObject({ status: 'ready', service: service.name });
     }
     const routerReady = (await (await fetch(`${stack.router.origin}/ready`)).json()) as { supergraph: unknown };
-    expect(routerReady.supergraph).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), loadedAt: expect.any(String) });
+    expect(routerReady.supergraph).toMatchObject({
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      loadedAt: expect.any(String),
+    });
   });
 
   it('serves Apollo Sandbox to a browser in development', async () => {
@@ -133,7 +142,10 @@ describe('the supergraph through the router', () => {
     for (const file of files) {
       const { status, body } = await stack.query(readFileSync(join(REPO_ROOT, 'operations', file), 'utf8'), variables[file]);
       expect({ file, status, errors: body.errors }).toEqual({ file, status: 200, errors: undefined });
-      expect(Object.values(body.data).every((value) => value !== null), file).toBe(true);
+      expect(
+        Object.values(body.data).every((value) => value !== null),
+        file,
+      ).toBe(true);
     }
   });
 
@@ -170,4 +182,10 @@ describe('the supergraph through the router', () => {
       expect(service.logs.map((line) => line.msg)).toContain('stopped');
     }
   });
+});
+
+it('returns byte-identical join data from SQLite and from Postgres', () => {
+  expect([...joinBodies.keys()]).toEqual(dialects);
+  const [first, ...others] = [...joinBodies.values()].map((body) => JSON.stringify(body));
+  for (const other of others) expect(other).toBe(first);
 });

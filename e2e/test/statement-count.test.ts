@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import { createDemoProducts, getDemoCustomerId, getDemoUserId, parseSeedOptions } from '@supergraph/demo-data';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { DatabaseLocation } from '@supergraph/server-kit';
+import { testDialects } from '@supergraph/server-kit/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Fixtures are written with the orders service's own table definitions, into its throwaway database.
 import { openOrdersDatabase } from '../../subgraphs/orders/src/db/client.js';
-import { orderItems, orders } from '../../subgraphs/orders/src/db/tables.js';
 import { startStack, type Stack } from './support/stack.js';
 
 const seedArgs = ['--customers', '2', '--products', '50', '--orders', '0'];
@@ -13,31 +13,35 @@ const fiftyOrdersUserId = getDemoUserId(seed, 2);
 const ITEMS_PER_ORDER = 5;
 
 /** Gives `userId` `count` orders of five lines each, over the demo catalog's products. */
-function writeOrders(dataDir: string, userId: string, count: number): void {
+async function writeOrders(location: DatabaseLocation, userId: string, count: number): Promise<void> {
   const products = createDemoProducts(seed);
-  const database = openOrdersDatabase(join(dataDir, 'orders.sqlite'));
+  const database = await openOrdersDatabase(location);
+  const { orders, orderItems } = database.tables;
   for (let n = 0; n < count; n += 1) {
     const lines = Array.from({ length: ITEMS_PER_ORDER }, (_, line) => {
       const product = products[(n * ITEMS_PER_ORDER + line) % products.length]!;
-      return { lineNumber: line + 1, productId: product.id, quantity: line + 1, unitPriceMinor: product.priceCents, currency: 'USD' };
+      return {
+        lineNumber: line + 1,
+        productId: product.id,
+        quantity: line + 1,
+        unitPriceMinor: product.priceCents,
+        currency: 'USD',
+      };
     });
     const orderId = `${userId}-order-${n}`;
     const createdAt = new Date(Date.UTC(2026, 0, 1) - n * 60_000);
-    database.db
-      .insert(orders)
-      .values({
-        id: orderId,
-        userId,
-        status: 'CONFIRMED',
-        totalMinor: lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0),
-        currency: 'USD',
-        createdAt,
-        updatedAt: createdAt,
-      })
-      .run();
-    database.db.insert(orderItems).values(lines.map((line) => ({ ...line, orderId }))).run();
+    await database.db.insert(orders).values({
+      id: orderId,
+      userId,
+      status: 'CONFIRMED',
+      totalMinor: lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0),
+      currency: 'USD',
+      createdAt,
+      updatedAt: createdAt,
+    });
+    await database.db.insert(orderItems).values(lines.map((line) => ({ ...line, orderId })));
   }
-  database.close();
+  await database.close();
 }
 
 const USER_ORDERS = `#graphql
@@ -55,47 +59,50 @@ const USER_ORDERS = `#graphql
   }
 `;
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({
-    seedArgs,
-    beforeStart: (dataDir) => {
-      writeOrders(dataDir, oneOrderUserId, 1);
-      writeOrders(dataDir, fiftyOrdersUserId, 50);
-    },
+describe.each(testDialects())('every subgraph on %s', (dialect) => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      dialect,
+      seedArgs,
+      beforeStart: async (databases) => {
+        await writeOrders(databases.orders, oneOrderUserId, 1);
+        await writeOrders(databases.orders, fiftyOrdersUserId, 50);
+      },
+    });
   });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+  afterAll(async () => {
+    await stack?.stop();
+  });
 
-async function countStatementsOfJoin(userId: string) {
-  const before = await stack.statementCounts();
-  const { body } = await stack.query(USER_ORDERS, { id: userId });
-  const after = await stack.statementCounts();
-  expect(body.errors).toBeUndefined();
-  return {
-    body,
-    statements: {
-      users: after.users - before.users,
-      products: after.products - before.products,
-      orders: after.orders - before.orders,
-    },
-  };
-}
+  async function countStatementsOfJoin(userId: string) {
+    const before = await stack.statementCounts();
+    const { body } = await stack.query(USER_ORDERS, { id: userId });
+    const after = await stack.statementCounts();
+    expect(body.errors).toBeUndefined();
+    return {
+      body,
+      statements: {
+        users: after.users - before.users,
+        products: after.products - before.products,
+        orders: after.orders - before.orders,
+      },
+    };
+  }
 
-it('runs the same SQL statements for the join whether the user has 1 order or 50 orders of 5 items', async () => {
-  const one = await countStatementsOfJoin(oneOrderUserId);
-  const fifty = await countStatementsOfJoin(fiftyOrdersUserId);
+  it('runs the same SQL statements for the join whether the user has 1 order or 50 orders of 5 items', async () => {
+    const one = await countStatementsOfJoin(oneOrderUserId);
+    const fifty = await countStatementsOfJoin(fiftyOrdersUserId);
 
-  expect(one.body.data.user.orders.nodes).toHaveLength(1);
-  expect(fifty.body.data.user.orders.totalCount).toBe(50);
-  expect(fifty.body.data.user.orders.nodes).toHaveLength(50);
-  const items = fifty.body.data.user.orders.nodes.flatMap((node: { items: unknown[] }) => node.items);
-  expect(items).toHaveLength(250);
-  expect(items.every((item: { product: { name: string } | null }) => typeof item.product?.name === 'string')).toBe(true);
+    expect(one.body.data.user.orders.nodes).toHaveLength(1);
+    expect(fifty.body.data.user.orders.totalCount).toBe(50);
+    expect(fifty.body.data.user.orders.nodes).toHaveLength(50);
+    const items = fifty.body.data.user.orders.nodes.flatMap((node: { items: unknown[] }) => node.items);
+    expect(items).toHaveLength(250);
+    expect(items.every((item: { product: { name: string } | null }) => typeof item.product?.name === 'string')).toBe(true);
 
-  // users: the user. orders: the page, the count, the lines. products: the products, their categories.
-  expect(one.statements).toEqual({ users: 1, orders: 3, products: 2 });
-  expect(fifty.statements).toEqual(one.statements);
+    // users: the user. orders: the page, the count, the lines. products: the products, their categories.
+    expect(one.statements).toEqual({ users: 1, orders: 3, products: 2 });
+    expect(fifty.statements).toEqual(one.statements);
+  });
 });

@@ -22,7 +22,12 @@ beforeAll(async () => {
   supergraphDir = mkdtempSync(join(tmpdir(), 'supergraph-reload-'));
   supergraphPath = join(supergraphDir, 'supergraph.graphql');
   writeFileSync(supergraphPath, partial.supergraphSdl);
-  stack = await startStack({ seedArgs: ['--customers', '2', '--products', '10', '--orders', '5'], supergraphPath });
+  // Reloading is the router's business: one dialect is enough here.
+  stack = await startStack({
+    dialect: 'sqlite',
+    seedArgs: ['--customers', '2', '--products', '10', '--orders', '5'],
+    supergraphPath,
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -44,13 +49,17 @@ it('picks up a recomposed supergraph without a restart, and keeps serving when t
   expect(before.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
   copyFileSync(join(REPO_ROOT, 'supergraph.graphql'), supergraphPath);
-  const after = await waitFor(() => stack.query(ORDER_QUERY), (result) => result.status === 200);
+  const after = await waitFor(
+    () => stack.query(ORDER_QUERY),
+    (result) => result.status === 200,
+  );
   expect(after.body).toEqual({ data: { order: null } });
   expect(stack.router.logs.some((line) => line.msg === 'supergraph reloaded')).toBe(true);
 
   writeFileSync(supergraphPath, 'this is not a supergraph');
   await waitFor(
-    async () => stack.router.logs.some((line) => line.level === 'error' && String(line.msg).includes('still serving the previous one')),
+    async () =>
+      stack.router.logs.some((line) => line.level === 'error' && String(line.msg).includes('still serving the previous one')),
     (isLogged) => isLogged,
   );
   const stillServing = await stack.query(ORDER_QUERY);

@@ -69,7 +69,11 @@ export async function startService(name: string, entry: string, env: Record<stri
     );
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} before listening:\n${stderr.join('\n')}\n${logs.map((l) => JSON.stringify(l)).join('\n')}`));
+      reject(
+        new Error(
+          `${name} exited with ${code} before listening:\n${stderr.join('\n')}\n${logs.map((l) => JSON.stringify(l)).join('\n')}`,
+        ),
+      );
     });
   });
   const url = await listening;

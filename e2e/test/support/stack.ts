@@ -1,47 +1,67 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DatabaseLocation, Dialect } from '@supergraph/server-kit';
+import { createScratchDatabase, type ScratchDatabase } from '@supergraph/server-kit/testing';
 import { REPO_ROOT, runDatabaseCommand, startService, type ServiceProcess } from './processes.js';
 
 export const SUBGRAPHS = ['users', 'products', 'orders'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 export interface StackOptions {
+  /** Where every subgraph keeps its data: its own temp SQLite file, or its own throwaway Postgres database. */
+  dialect: Dialect;
   /** Seed sizes passed to every subgraph's `setup`, e.g. ['--customers', '5']. Default: the demo defaults. */
   seedArgs?: string[];
   /** Runs after the databases are seeded and before the services start (fixtures). */
-  beforeStart?: (dataDir: string) => Promise<void> | void;
+  beforeStart?: (databases: Record<SubgraphName, DatabaseLocation>) => Promise<void> | void;
   /** The supergraph file the router serves. Default: the committed supergraph.graphql. */
   supergraphPath?: string;
 }
 
 export interface Stack {
-  dataDir: string;
+  dialect: Dialect;
   subgraphs: Record<SubgraphName, ServiceProcess>;
   router: ServiceProcess;
   /** POSTs an operation to the router; resolves to the HTTP status, headers and JSON body. */
-  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
+  query(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   /** The services' db_statements_total, read from their /metrics. */
   statementCounts(): Promise<Record<SubgraphName, number>>;
   stop(): Promise<void>;
 }
 
+/** The settings that point a subgraph process at its scratch database. */
+function databaseEnv(location: DatabaseLocation): Record<string, string> {
+  return location.dialect === 'postgres' ? { [location.variable]: location.url } : { DATA_DIR: join(location.file, '..') };
+}
+
 /**
  * The whole supergraph as it runs in production: three subgraph processes, each migrating and
- * seeding its own SQLite file in a throwaway directory, and the router process in front of them,
- * all on free ports and talking real HTTP.
+ * seeding its own database (SQLite or Postgres), and the router process in front of them, all on
+ * free ports and talking real HTTP. Every database is thrown away by stop().
  */
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'supergraph-e2e-'));
-  const env = { DATA_DIR: dataDir };
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const scratch = {} as Record<SubgraphName, ScratchDatabase>;
   const started: ServiceProcess[] = [];
+  const cleanUp = async () => {
+    await Promise.all(started.map((service) => service.stop()));
+    await Promise.all(Object.values(scratch).map((database) => database.drop()));
+  };
   try {
-    await Promise.all(SUBGRAPHS.map((name) => runDatabaseCommand(name, ['setup', ...(options.seedArgs ?? [])], env)));
-    await options.beforeStart?.(dataDir);
+    for (const name of SUBGRAPHS) scratch[name] = await createScratchDatabase(name, options.dialect);
+    const env = (name: SubgraphName) => databaseEnv(scratch[name].location);
+    await Promise.all(SUBGRAPHS.map((name) => runDatabaseCommand(name, ['setup', ...(options.seedArgs ?? [])], env(name))));
+    await options.beforeStart?.({
+      users: scratch.users.location,
+      products: scratch.products.location,
+      orders: scratch.orders.location,
+    });
     const subgraphs = Object.fromEntries(
       await Promise.all(
         SUBGRAPHS.map(async (name) => {
-          const service = await startService(name, `subgraphs/${name}/src/index.ts`, env);
+          const service = await startService(name, `subgraphs/${name}/src/index.ts`, env(name));
           started.push(service);
           return [name, service] as const;
         }),
@@ -57,7 +77,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     started.push(router);
 
     return {
-      dataDir,
+      dialect: options.dialect,
       subgraphs,
       router,
       async query(query, variables = {}, headers = {}) {
@@ -78,14 +98,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         );
         return Object.fromEntries(entries) as Record<SubgraphName, number>;
       },
-      async stop() {
-        await Promise.all(started.map((service) => service.stop()));
-        rmSync(dataDir, { recursive: true, force: true });
-      },
+      stop: cleanUp,
     };
   } catch (error) {
-    await Promise.all(started.map((service) => service.stop()));
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanUp();
     throw error;
   }
 }

@@ -4,7 +4,11 @@ import DataLoader from 'dataloader';
  * Lines rows up with the keys a DataLoader asked for: one entry per key, null where no row
  * matched (DataLoader requires the same length and order as its keys).
  */
-export function alignByKey<TRow, TKey>(keys: readonly TKey[], rows: readonly TRow[], keyOf: (row: TRow) => TKey): (TRow | null)[] {
+export function alignByKey<TRow, TKey>(
+  keys: readonly TKey[],
+  rows: readonly TRow[],
+  keyOf: (row: TRow) => TKey,
+): (TRow | null)[] {
   const byKey = new Map<TKey, TRow>();
   for (const row of rows) byKey.set(keyOf(row), row);
   return keys.map((key) => byKey.get(key) ?? null);
@@ -28,7 +32,9 @@ export type FetchPages<TCursor, TRow> = (
  * every parent asking for the same window (page size and cursor) is served by one fetch, so the
  * statement count does not grow with the number of parents.
  */
-export function createPageLoader<TCursor, TRow>(fetchPages: FetchPages<TCursor, TRow>): DataLoader<PageKey<TCursor>, TRow[], string> {
+export function createPageLoader<TCursor, TRow>(
+  fetchPages: FetchPages<TCursor, TRow>,
+): DataLoader<PageKey<TCursor>, TRow[], string> {
   return new DataLoader<PageKey<TCursor>, TRow[], string>(
     async (keys) => {
       const windows = new Map<string, PageKey<TCursor>[]>();
@@ -40,7 +46,10 @@ export function createPageLoader<TCursor, TRow>(fetchPages: FetchPages<TCursor, 
       await Promise.all(
         [...windows.values()].map(async (group) => {
           const [first] = group as [PageKey<TCursor>];
-          const pages = await fetchPages([...new Set(group.map((key) => key.parentId))], { pageSize: first.pageSize, after: first.after });
+          const pages = await fetchPages([...new Set(group.map((key) => key.parentId))], {
+            pageSize: first.pageSize,
+            after: first.after,
+          });
           for (const key of group) results.set(key, pages.get(key.parentId) ?? []);
         }),
       );

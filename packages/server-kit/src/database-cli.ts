@@ -41,7 +41,8 @@ export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions
         const sizeArgs = rest.filter((arg) => arg !== '--reset');
         await options.migrate();
         if (!(await options.isEmpty())) {
-          if (!isReset) throw new DatabaseCliRefusal(`the ${options.service} database already has data; pass --reset to replace it`);
+          if (!isReset)
+            throw new DatabaseCliRefusal(`the ${options.service} database already has data; pass --reset to replace it`);
           await options.reset();
         }
         await options.seed(sizeArgs);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { DatabaseLocation } from './database.js';
 
 /** Raised when settings do not validate; the message names every bad variable. */
 export class InvalidSettingsError extends Error {
@@ -54,9 +55,7 @@ export function portSetting(defaultPort: number) {
 
 export const nodeEnvSetting = z.enum(['development', 'test', 'production']).default('development');
 
-export const logLevelSetting = z
-  .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
-  .default('info');
+export const logLevelSetting = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info');
 
 /** An absolute http(s) URL. */
 export const httpUrlSetting = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
@@ -74,21 +73,57 @@ export function serviceSettingsShape(defaultPort: number) {
 /** The repository root, against which relative DATA_DIR values are resolved. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** A postgres:// or postgresql:// URL. */
+export const postgresUrlSetting = z.string().refine(
+  (value) => {
+    try {
+      return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a postgres://user:password@host:port/database URL' },
+);
+
 /**
- * The settings schema every subgraph starts from: NODE_ENV, LOG_LEVEL, HOST, PORT and DATA_DIR
- * (default `./data` at the repository root; the SQLite file is `<DATA_DIR>/<service>.sqlite`).
+ * The settings schema every subgraph starts from: NODE_ENV, LOG_LEVEL, HOST, PORT, and where its data
+ * lives: Postgres when `<SERVICE>_DATABASE_URL` is set (e.g. PRODUCTS_DATABASE_URL), otherwise the
+ * SQLite file `<DATA_DIR>/<service>.sqlite` (DATA_DIR defaults to `./data` at the repository root).
  */
 export function subgraphSettingsSchema({ service, defaultPort }: { service: string; defaultPort: number }) {
+  const urlVariable = `${service.toUpperCase()}_DATABASE_URL`;
   return z
-    .object({ ...serviceSettingsShape(defaultPort), DATA_DIR: z.string().min(1).default('data') })
-    .transform((raw) => ({
-      service,
-      nodeEnv: raw.NODE_ENV,
-      isProduction: raw.NODE_ENV === 'production',
-      logLevel: raw.LOG_LEVEL,
-      http: { host: raw.HOST, port: raw.PORT },
-      database: { sqliteFile: resolve(REPO_ROOT, raw.DATA_DIR, `${service}.sqlite`) },
-    }));
+    .object({
+      ...serviceSettingsShape(defaultPort),
+      DATA_DIR: z.string().min(1).default('data'),
+      [urlVariable]: postgresUrlSetting.optional(),
+    })
+    .transform((raw) => {
+      const url = (raw as Record<string, unknown>)[urlVariable] as string | undefined;
+      const database: DatabaseLocation = url
+        ? { dialect: 'postgres', url, variable: urlVariable }
+        : { dialect: 'sqlite', file: resolve(REPO_ROOT, raw.DATA_DIR, `${service}.sqlite`) };
+      return {
+        service,
+        nodeEnv: raw.NODE_ENV,
+        isProduction: raw.NODE_ENV === 'production',
+        logLevel: raw.LOG_LEVEL,
+        http: { host: raw.HOST, port: raw.PORT },
+        database,
+      };
+    });
 }
 
 export type SubgraphSettings = z.output<ReturnType<typeof subgraphSettingsSchema>>;
+
+/**
+ * The Postgres server test suites create their throwaway databases on: TEST_POSTGRES_URL, by default
+ * the local server as `postgres` (trust auth). Whether the Postgres pass runs is decided once per
+ * test run (vitest.global-setup.ts); CI=true makes an unreachable server an error instead of a skip.
+ */
+export function readTestDatabaseSettings(source: Record<string, string | undefined> = process.env) {
+  return {
+    postgresAdminUrl: source.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    isCi: source.CI === 'true' || source.CI === '1',
+  };
+}

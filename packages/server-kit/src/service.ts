@@ -168,7 +168,9 @@ function createOperationMetricsPlugin<TContext extends BaseContext>(metrics: Ser
       return {
         async willSendResponse({ response, errors }) {
           stopTimer();
-          const hasErrors = (errors?.length ?? 0) > 0 || (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
+          const hasErrors =
+            (errors?.length ?? 0) > 0 ||
+            (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
           metrics.graphqlOperations.inc({ outcome: hasErrors ? 'error' : 'success' });
         },
         async didResolveOperation({ operationName, contextValue }) {
@@ -185,7 +187,12 @@ function createOperationMetricsPlugin<TContext extends BaseContext>(metrics: Ser
  * JSON answer with the right status, instead of Express's HTML page.
  */
 function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string }, _req, res, next) => {
+  return (
+    error: { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string },
+    _req,
+    res,
+    next,
+  ) => {
     if (res.headersSent) {
       next(error);
       return;
@@ -193,7 +200,13 @@ function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     const status = error.status ?? error.statusCode ?? 500;
     if (status >= 500) logger.error({ err: error }, 'unhandled error before GraphQL');
     const code =
-      status === 413 ? 'PAYLOAD_TOO_LARGE' : error.type === 'entity.parse.failed' ? 'BAD_REQUEST' : status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+      status === 413
+        ? 'PAYLOAD_TOO_LARGE'
+        : error.type === 'entity.parse.failed'
+          ? 'BAD_REQUEST'
+          : status >= 500
+            ? 'INTERNAL_SERVER_ERROR'
+            : 'BAD_REQUEST';
     const message =
       status === 413
         ? 'The request body is too large.'
@@ -218,7 +231,10 @@ export interface RunOptions {
  * Listens, logs where, and shuts down gracefully on SIGTERM or SIGINT: stop accepting, drain,
  * close resources, exit 0.
  */
-export async function runService(service: GraphQLService, { port, host, logger, shutdownTimeoutMs = 15_000 }: RunOptions): Promise<void> {
+export async function runService(
+  service: GraphQLService,
+  { port, host, logger, shutdownTimeoutMs = 15_000 }: RunOptions,
+): Promise<void> {
   const url = await service.listen(port, host);
   logger.info({ url }, `listening on ${url}`);
   let isClosing = false;

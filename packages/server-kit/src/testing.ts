@@ -1,10 +1,67 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BaseContext } from '@apollo/server';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { DatabaseHandle, DatabaseLocation, Dialect, ServiceDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import type { GraphQLService } from './service.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set by the root global setup when the Postgres pass runs; null when it is skipped. */
+    postgresAdminUrl: string | null;
+  }
+}
+
+/** The dialects this test run covers: SQLite always, Postgres when a server was found (always in CI). */
+export function testDialects(): Dialect[] {
+  return inject('postgresAdminUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A throwaway place for one service's data: a temp SQLite file, or a uniquely named Postgres database. */
+export interface ScratchDatabase {
+  location: DatabaseLocation;
+  drop(): Promise<void>;
+}
+
+export async function createScratchDatabase(service: string, dialect: Dialect): Promise<ScratchDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), `${service}-test-`));
+    return {
+      location: { dialect, file: join(dir, `${service}.sqlite`) },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const adminUrl = inject('postgresAdminUrl');
+  if (!adminUrl) throw new Error('the Postgres pass is off in this run (see the test run header)');
+  // Unique per call, so parallel workers and reruns never collide.
+  const name = `test_${service}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    location: { dialect, url: url.toString(), variable: `${service.toUpperCase()}_DATABASE_URL` },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
 
 export interface ExecuteResult {
   // `any`: tests walk response shapes the compiler cannot know.
@@ -12,38 +69,39 @@ export interface ExecuteResult {
   errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-interface HarnessDatabase<TDb> {
-  db: TDb;
-  migrate(): void;
-}
-
-export interface SubgraphHarnessOptions<TDb, TDatabase extends HarnessDatabase<TDb>, TContext extends BaseContext> {
+export interface SubgraphHarnessOptions<TTables extends Record<string, unknown>, TContext extends BaseContext> {
   service: string;
-  openDatabase(file: string, options: { onStatement: () => void }): TDatabase;
-  seed(db: TDb): Promise<void>;
-  createService(options: { database: TDatabase; logger: Logger; metrics: ServiceMetrics; isProduction: boolean }): Promise<GraphQLService>;
-  createContext(db: TDb): (args: { logger: Logger; requestId: string }) => Promise<TContext>;
+  dialect: Dialect;
+  openDatabase(location: DatabaseLocation, options: { onStatement: () => void }): Promise<ServiceDatabase<TTables>>;
+  seed(database: ServiceDatabase<TTables>): Promise<void>;
+  createService(options: {
+    database: ServiceDatabase<TTables>;
+    logger: Logger;
+    metrics: ServiceMetrics;
+    isProduction: boolean;
+  }): Promise<GraphQLService>;
+  createContext(db: DatabaseHandle<TTables>): (args: { logger: Logger; requestId: string }) => Promise<TContext>;
 }
 
 /**
- * A subgraph on its own freshly migrated and seeded SQLite file in a temporary directory, with a
- * count of the SQL statements it runs. Operations go through Apollo Server's executeOperation,
- * the same pipeline an HTTP request from the router takes after parsing.
+ * A subgraph on its own freshly migrated and seeded database (SQLite file or Postgres database),
+ * with a count of the SQL statements it runs. Operations go through Apollo Server's
+ * executeOperation, the pipeline an HTTP request from the router takes after parsing.
  */
-export async function createSubgraphHarness<TDb, TDatabase extends HarnessDatabase<TDb>, TContext extends BaseContext>(
-  options: SubgraphHarnessOptions<TDb, TDatabase, TContext>,
+export async function createSubgraphHarness<TTables extends Record<string, unknown>, TContext extends BaseContext>(
+  options: SubgraphHarnessOptions<TTables, TContext>,
 ) {
-  const dir = mkdtempSync(join(tmpdir(), `${options.service}-test-`));
+  const scratch = await createScratchDatabase(options.service, options.dialect);
   let statementCount = 0;
-  const database = options.openDatabase(join(dir, `${options.service}.sqlite`), { onStatement: () => statementCount++ });
-  database.migrate();
-  await options.seed(database.db);
+  const database = await options.openDatabase(scratch.location, { onStatement: () => statementCount++ });
+  await database.migrate();
+  await options.seed(database);
   const logger = createLogger({ service: options.service, level: 'silent' });
   const service = await options.createService({ database, logger, metrics: createMetrics(options.service), isProduction: false });
-  const createContext = options.createContext(database.db);
+  const createContext = options.createContext(database);
 
   return {
-    db: database.db,
+    database,
     /** Runs one operation and returns its single result. */
     async execute(query: string, variables: Record<string, unknown> = {}): Promise<ExecuteResult> {
       const response = await service.apollo.executeOperation(
@@ -61,7 +119,7 @@ export async function createSubgraphHarness<TDb, TDatabase extends HarnessDataba
     },
     async close(): Promise<void> {
       await service.close();
-      rmSync(dir, { recursive: true, force: true });
+      await scratch.drop();
     },
   };
 }

@@ -13,11 +13,31 @@ describe('subgraph settings', () => {
       logLevel: 'info',
       http: { host: '0.0.0.0', port: 4002 },
     });
-    expect(settings.database.sqliteFile).toMatch(/\/data\/products\.sqlite$/);
+    expect(settings.database).toEqual({ dialect: 'sqlite', file: expect.stringMatching(/\/data\/products\.sqlite$/) });
   });
 
   it('resolves a relative DATA_DIR against the repository root and keeps an absolute one', () => {
-    expect(parseSettings(schema, { DATA_DIR: '/var/lib/shop' }).database.sqliteFile).toBe('/var/lib/shop/products.sqlite');
+    expect(parseSettings(schema, { DATA_DIR: '/var/lib/shop' }).database).toEqual({
+      dialect: 'sqlite',
+      file: '/var/lib/shop/products.sqlite',
+    });
+  });
+
+  it('moves the service to Postgres when its own database URL is set', () => {
+    const url = 'postgres://shop:secret@db.internal:5432/products';
+    expect(parseSettings(schema, { PRODUCTS_DATABASE_URL: url, DATA_DIR: '/ignored' }).database).toEqual({
+      dialect: 'postgres',
+      url,
+      variable: 'PRODUCTS_DATABASE_URL',
+    });
+    // Another service's URL is not this one's.
+    expect(parseSettings(schema, { ORDERS_DATABASE_URL: url }).database.dialect).toBe('sqlite');
+  });
+
+  it('rejects a malformed database URL naming the variable', () => {
+    expect(() => parseSettings(schema, { PRODUCTS_DATABASE_URL: 'mysql://db/products' })).toThrow(
+      'PRODUCTS_DATABASE_URL: must be a postgres://user:password@host:port/database URL (got "mysql://db/products")',
+    );
   });
 
   it('names every bad variable and the value it got', () => {

@@ -30,7 +30,10 @@ const logged: { level: string; msg?: string; err?: { message: string } }[] = [];
 
 beforeAll(async () => {
   // Log lines are collected in memory, where the tests can look for them.
-  const logger = createLogger({ service: 'kit-test', destination: { write: (line: string) => void logged.push(JSON.parse(line)) } });
+  const logger = createLogger({
+    service: 'kit-test',
+    destination: { write: (line: string) => void logged.push(JSON.parse(line)) },
+  });
   service = await createGraphQLService({
     name: 'kit-test',
     logger,
@@ -64,27 +67,43 @@ describe('createGraphQLService', () => {
   it('hides an unexpected error behind INTERNAL_SERVER_ERROR and logs the details', async () => {
     const response = await post(JSON.stringify({ query: '{ broken }' }));
     const body = (await response.json()) as { errors: unknown[] };
-    expect(body.errors).toEqual([{ message: 'Internal server error', locations: [{ line: 1, column: 3 }], path: ['broken'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(body.errors).toEqual([
+      {
+        message: 'Internal server error',
+        locations: [{ line: 1, column: 3 }],
+        path: ['broken'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      },
+    ]);
     expect(JSON.stringify(body)).not.toContain('postgres://');
     expect(logged.some((line) => line.level === 'error' && line.err?.message.includes('postgres://secret@db'))).toBe(true);
   });
 
   it('passes an expected error through with its code and without a stack trace', async () => {
-    const body = (await (await post(JSON.stringify({ query: '{ explained }' }))).json()) as { errors: { extensions: Record<string, unknown> }[] };
-    expect(body.errors[0]).toMatchObject({ message: 'name is too long.', extensions: { code: 'BAD_USER_INPUT', argumentName: 'name' } });
+    const body = (await (await post(JSON.stringify({ query: '{ explained }' }))).json()) as {
+      errors: { extensions: Record<string, unknown> }[];
+    };
+    expect(body.errors[0]).toMatchObject({
+      message: 'name is too long.',
+      extensions: { code: 'BAD_USER_INPUT', argumentName: 'name' },
+    });
     expect(body.errors[0]!.extensions.stacktrace).toBeUndefined();
   });
 
   it('answers a body over the limit with 413 and a GraphQL-shaped error', async () => {
     const response = await post(JSON.stringify({ query: `{ hello(name: "${'x'.repeat(2000)}") }` }));
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ errors: [{ message: 'The request body is too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'The request body is too large.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
   });
 
   it('answers malformed JSON with 400 and a GraphQL-shaped error', async () => {
     const response = await post('{"query": ');
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('reports readiness on /ready and liveness on /health', async () => {

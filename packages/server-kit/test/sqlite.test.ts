@@ -17,7 +17,7 @@ function openScratchDatabase(onStatement?: () => void) {
   dirs.push(dir);
   const database = openSqliteDatabase({
     file: join(dir, 'nested', 'scratch.sqlite'),
-    schema: { notes },
+    tables: { notes },
     migrationsFolder: join(dir, 'no-migrations'),
     ...(onStatement ? { onStatement } : {}),
   });
@@ -25,19 +25,25 @@ function openScratchDatabase(onStatement?: () => void) {
   return database;
 }
 
-it('opens the file in WAL mode with foreign keys enforced, creating its directory', () => {
+it('opens the file in WAL mode with foreign keys enforced, creating its directory', async () => {
   const database = openScratchDatabase();
   expect(database.db.get(sql`pragma journal_mode`)).toEqual({ journal_mode: 'wal' });
   expect(database.db.get(sql`pragma foreign_keys`)).toEqual({ foreign_keys: 1 });
-  expect(database.isReachable()).toBe(true);
-  database.close();
-  expect(database.isReachable()).toBe(false);
+  expect(await database.isReachable()).toBe(true);
+  await database.close();
+  expect(await database.isReachable()).toBe(false);
 });
 
 it('reuses prepared statements without mixing up row and array results', async () => {
   let statements = 0;
   const database = openScratchDatabase(() => statements++);
-  database.db.insert(notes).values([{ id: 1, body: 'one' }, { id: 2, body: 'two' }]).run();
+  database.db
+    .insert(notes)
+    .values([
+      { id: 1, body: 'one' },
+      { id: 2, body: 'two' },
+    ])
+    .run();
   // One SQL text, executed alternately in array mode (the select builder) and object mode (db.all):
   // a cached statement left in array mode must not leak into the next object-mode call.
   const select = database.db.select({ id: notes.id, body: notes.body }).from(notes).orderBy(notes.id);
@@ -52,5 +58,5 @@ it('reuses prepared statements without mixing up row and array results', async (
     expect(database.db.all(sameText)).toEqual(rows);
   }
   expect(statements - before).toBe(6);
-  database.close();
+  await database.close();
 });

@@ -1,4 +1,4 @@
-import { createLogger, createMetrics, runService } from '@supergraph/server-kit';
+import { createLogger, createMetrics, openOrExit, runService } from '@supergraph/server-kit';
 import { openOrdersDatabase } from './db/client.js';
 import { loadSettings } from './env.js';
 import { createOrdersService } from './server.js';
@@ -6,6 +6,9 @@ import { createOrdersService } from './server.js';
 const settings = loadSettings();
 const logger = createLogger({ service: 'orders', level: settings.logLevel });
 const metrics = createMetrics('orders');
-const database = openOrdersDatabase(settings.database.sqliteFile, { onStatement: () => metrics.dbStatements.inc() });
+const database = await openOrExit(
+  () => openOrdersDatabase(settings.database, { onStatement: () => metrics.dbStatements.inc(), logger }),
+  logger,
+);
 const service = await createOrdersService({ database, logger, metrics, isProduction: settings.isProduction });
 await runService(service, { ...settings.http, logger });

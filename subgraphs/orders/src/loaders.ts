@@ -1,8 +1,14 @@
 import DataLoader from 'dataloader';
 import { alignByKey, createPageLoader } from '@supergraph/server-kit';
 import type { OrdersDb } from './db/client.js';
-import { countOrdersByUserIds, findItemsByOrderIds, findOrderPagesByUserIds, findOrdersByIds, type OrderCursor } from './db/orders.js';
-import type { OrderItemRow, OrderRow } from './db/tables.js';
+import {
+  countOrdersByUserIds,
+  findItemsByOrderIds,
+  findOrderPagesByUserIds,
+  findOrdersByIds,
+  type OrderCursor,
+} from './db/orders.js';
+import type { OrderItemRow, OrderRow } from './db/tables/index.js';
 
 /** New DataLoaders for each request, so one request's cache never serves another. */
 export function createLoaders(db: OrdersDb) {

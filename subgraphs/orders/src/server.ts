@@ -17,7 +17,7 @@ export function createOrdersService({ database, ...options }: OrdersServiceOptio
     name: 'orders',
     ...options,
     graphql: { schema: buildSchema() },
-    context: createContextFactory(database.db),
+    context: createContextFactory(database),
     isReady: () => database.isReachable(),
     onShutdown: () => database.close(),
   });

@@ -2,8 +2,13 @@ import DataLoader from 'dataloader';
 import { alignByKey, createPageLoader } from '@supergraph/server-kit';
 import { findCategoriesByIds } from './db/categories.js';
 import type { ProductsDb } from './db/client.js';
-import { countProductsByCategoryIds, findProductPagesByCategoryIds, findProductsByIds, type ProductCursor } from './db/products.js';
-import type { CategoryRow, ProductRow } from './db/tables.js';
+import {
+  countProductsByCategoryIds,
+  findProductPagesByCategoryIds,
+  findProductsByIds,
+  type ProductCursor,
+} from './db/products.js';
+import type { CategoryRow, ProductRow } from './db/tables/index.js';
 
 /** New DataLoaders for each request, so one request's cache never serves another. */
 export function createLoaders(db: ProductsDb) {

@@ -17,7 +17,7 @@ export function createProductsService({ database, ...options }: ProductsServiceO
     name: 'products',
     ...options,
     graphql: { schema: buildSchema() },
-    context: createContextFactory(database.db),
+    context: createContextFactory(database),
     isReady: () => database.isReachable(),
     onShutdown: () => database.close(),
   });

@@ -1,140 +1,170 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS } from '@supergraph/demo-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProductsHarness, dataOf, type ProductsHarness } from './harness.js';
+import { createProductsHarness, dataOf, testDialects, type ProductsHarness } from './harness.js';
 
 const seed = { ...DEFAULT_SEED_OPTIONS, products: 120 };
 const demoProducts = createDemoProducts(seed);
-let harness: ProductsHarness;
 
-beforeAll(async () => {
-  harness = await createProductsHarness(seed);
-});
-afterAll(() => harness.close());
+describe.each(testDialects())('the products subgraph on %s', (dialect) => {
+  let harness: ProductsHarness;
 
-const PRODUCTS_PAGE = /* GraphQL */ `#graphql
-  query ProductsPage($first: Int, $after: String, $filter: ProductFilter) {
-    products(first: $first, after: $after, filter: $filter) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { cursor node { id } }
-      nodes { id name sku stock inStock price { amount currency } category { id name slug } }
+  beforeAll(async () => {
+    harness = await createProductsHarness(dialect, seed);
+  });
+  afterAll(() => harness?.close());
+
+  const PRODUCTS_PAGE = /* GraphQL */ `
+    #graphql
+    query ProductsPage($first: Int, $after: String, $filter: ProductFilter) {
+      products(first: $first, after: $after, filter: $filter) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+          }
+        }
+        nodes {
+          id
+          name
+          sku
+          stock
+          inStock
+          price {
+            amount
+            currency
+          }
+          category {
+            id
+            name
+            slug
+          }
+        }
+      }
     }
-  }
-`;
+  `;
 
-describe('product(id)', () => {
-  it('returns the product with its price as a decimal string and its category', async () => {
-    const expected = demoProducts[7]!;
-    const data = dataOf(
-      await harness.execute(
-        `#graphql
+  describe('product(id)', () => {
+    it('returns the product with its price as a decimal string and its category', async () => {
+      const expected = demoProducts[7]!;
+      const data = dataOf(
+        await harness.execute(
+          `#graphql
         query ($id: ID!) { product(id: $id) { id sku name description stock inStock price { amount currency } category { id } createdAt } }`,
-        { id: expected.id },
-      ),
-    );
-    expect(data.product).toEqual({
-      id: expected.id,
-      sku: expected.sku,
-      name: expected.name,
-      description: expected.description,
-      stock: expected.stock,
-      inStock: expected.stock > 0,
-      price: { amount: (expected.priceCents / 100).toFixed(2), currency: 'USD' },
-      category: { id: expected.categoryId },
-      createdAt: expected.createdAt.toISOString(),
+          { id: expected.id },
+        ),
+      );
+      expect(data.product).toEqual({
+        id: expected.id,
+        sku: expected.sku,
+        name: expected.name,
+        description: expected.description,
+        stock: expected.stock,
+        inStock: expected.stock > 0,
+        price: { amount: (expected.priceCents / 100).toFixed(2), currency: 'USD' },
+        category: { id: expected.categoryId },
+        createdAt: expected.createdAt.toISOString(),
+      });
+    });
+
+    it('returns null for an id that does not exist', async () => {
+      const data = dataOf(
+        await harness.execute(`#graphql
+      { product(id: "no-such-product") { id } }`),
+      );
+      expect(data.product).toBeNull();
     });
   });
 
-  it('returns null for an id that does not exist', async () => {
-    const data = dataOf(await harness.execute(`#graphql
-      { product(id: "no-such-product") { id } }`));
-    expect(data.product).toBeNull();
+  describe('products(first, after, filter)', () => {
+    it('pages through the whole catalog in name order without gaps or repeats', async () => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const { products } = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 25, after }));
+        expect(products.totalCount).toBe(demoProducts.length);
+        seen.push(...products.nodes.map((node: { id: string }) => node.id));
+        expect(products.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(
+          products.nodes.map((node: { id: string }) => node.id),
+        );
+        pages += 1;
+        if (!products.pageInfo.hasNextPage) break;
+        after = products.pageInfo.endCursor;
+      }
+      expect(pages).toBe(Math.ceil(demoProducts.length / 25));
+      const expectedOrder = [...demoProducts]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
+        .map((product) => product.id);
+      expect(seen).toEqual(expectedOrder);
+    });
+
+    it('filters by category, stock and case-insensitive search, and counts only the matches', async () => {
+      const categoryId = demoProducts[0]!.categoryId;
+      const inCategory = demoProducts.filter((product) => product.categoryId === categoryId);
+      const byCategory = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 100, filter: { categoryId } })).products;
+      expect(byCategory.totalCount).toBe(inCategory.length);
+      expect(byCategory.nodes.every((node: { category: { id: string } }) => node.category.id === categoryId)).toBe(true);
+
+      const soldOut = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 100, filter: { inStock: false } })).products;
+      expect(soldOut.totalCount).toBe(demoProducts.filter((product) => product.stock === 0).length);
+      expect(soldOut.nodes.every((node: { stock: number; inStock: boolean }) => node.stock === 0 && !node.inStock)).toBe(true);
+
+      const target = demoProducts[3]!;
+      const word = target.name.split(' ').at(-1)!.toUpperCase();
+      const found = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 100, filter: { search: word } })).products;
+      expect(found.nodes.map((node: { id: string }) => node.id)).toContain(target.id);
+      expect(found.totalCount).toBe(found.nodes.length);
+    });
+
+    it('matches LIKE wildcards in the search text literally', async () => {
+      const { products } = dataOf(await harness.execute(PRODUCTS_PAGE, { filter: { search: '%_%' } }));
+      expect(products.totalCount).toBe(0);
+      expect(products.nodes).toEqual([]);
+      expect(products.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    });
+
+    it('rejects a page size above 100 with BAD_USER_INPUT naming `first`', async () => {
+      const result = await harness.execute(PRODUCTS_PAGE, { first: 101 });
+      expect(result.errors?.[0]?.message).toBe('first must be between 0 and 100, got 101.');
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
+    });
+
+    it('rejects a cursor it did not give out with BAD_USER_INPUT naming `after`', async () => {
+      const result = await harness.execute(PRODUCTS_PAGE, { after: 'bm90LWEtY3Vyc29y' });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+    });
   });
-});
 
-describe('products(first, after, filter)', () => {
-  it('pages through the whole catalog in name order without gaps or repeats', async () => {
-    const seen: string[] = [];
-    let after: string | null = null;
-    let pages = 0;
-    for (;;) {
-      const { products } = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 25, after }));
-      expect(products.totalCount).toBe(demoProducts.length);
-      seen.push(...products.nodes.map((node: { id: string }) => node.id));
-      expect(products.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(products.nodes.map((node: { id: string }) => node.id));
-      pages += 1;
-      if (!products.pageInfo.hasNextPage) break;
-      after = products.pageInfo.endCursor;
-    }
-    expect(pages).toBe(Math.ceil(demoProducts.length / 25));
-    const expectedOrder = [...demoProducts]
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
-      .map((product) => product.id);
-    expect(seen).toEqual(expectedOrder);
-  });
-
-  it('filters by category, stock and case-insensitive search, and counts only the matches', async () => {
-    const categoryId = demoProducts[0]!.categoryId;
-    const inCategory = demoProducts.filter((product) => product.categoryId === categoryId);
-    const byCategory = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 100, filter: { categoryId } })).products;
-    expect(byCategory.totalCount).toBe(inCategory.length);
-    expect(byCategory.nodes.every((node: { category: { id: string } }) => node.category.id === categoryId)).toBe(true);
-
-    const soldOut = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 100, filter: { inStock: false } })).products;
-    expect(soldOut.totalCount).toBe(demoProducts.filter((product) => product.stock === 0).length);
-    expect(soldOut.nodes.every((node: { stock: number; inStock: boolean }) => node.stock === 0 && !node.inStock)).toBe(true);
-
-    const target = demoProducts[3]!;
-    const word = target.name.split(' ').at(-1)!.toUpperCase();
-    const found = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 100, filter: { search: word } })).products;
-    expect(found.nodes.map((node: { id: string }) => node.id)).toContain(target.id);
-    expect(found.totalCount).toBe(found.nodes.length);
-  });
-
-  it('matches LIKE wildcards in the search text literally', async () => {
-    const { products } = dataOf(await harness.execute(PRODUCTS_PAGE, { filter: { search: '%_%' } }));
-    expect(products.totalCount).toBe(0);
-    expect(products.nodes).toEqual([]);
-    expect(products.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
-  });
-
-  it('rejects a page size above 100 with BAD_USER_INPUT naming `first`', async () => {
-    const result = await harness.execute(PRODUCTS_PAGE, { first: 101 });
-    expect(result.errors?.[0]?.message).toBe('first must be between 0 and 100, got 101.');
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
-  });
-
-  it('rejects a cursor it did not give out with BAD_USER_INPUT naming `after`', async () => {
-    const result = await harness.execute(PRODUCTS_PAGE, { after: 'bm90LWEtY3Vyc29y' });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
-  });
-});
-
-describe('categories', () => {
-  it('lists every category with a first page of its products, in a fixed number of SQL statements', async () => {
-    const query = `#graphql
+  describe('categories', () => {
+    it('lists every category with a first page of its products, in a fixed number of SQL statements', async () => {
+      const query = `#graphql
       { categories { id name slug products(first: 3) { totalCount nodes { id category { id } } } } }`;
-    let data: Record<string, any> = {};
-    const statements = await harness.countStatements(async () => {
-      data = dataOf(await harness.execute(query));
+      let data: Record<string, any> = {};
+      const statements = await harness.countStatements(async () => {
+        data = dataOf(await harness.execute(query));
+      });
+      expect(data.categories.length).toBeGreaterThan(5);
+      for (const category of data.categories) {
+        const expected = demoProducts.filter((product) => product.categoryId === category.id);
+        expect(category.products.totalCount).toBe(expected.length);
+        expect(category.products.nodes).toHaveLength(Math.min(3, expected.length));
+      }
+      // categories, the product pages of all categories, their counts, and Product.category lookups.
+      expect(statements).toBe(4);
     });
-    expect(data.categories.length).toBeGreaterThan(5);
-    for (const category of data.categories) {
-      const expected = demoProducts.filter((product) => product.categoryId === category.id);
-      expect(category.products.totalCount).toBe(expected.length);
-      expect(category.products.nodes).toHaveLength(Math.min(3, expected.length));
-    }
-    // categories, the product pages of all categories, their counts, and Product.category lookups.
-    expect(statements).toBe(4);
   });
-});
 
-describe('federation', () => {
-  it('resolves Product and Category references through _entities, null for unknown ids', async () => {
-    const [first, second] = demoProducts;
-    const data = dataOf(
-      await harness.execute(
-        `#graphql
+  describe('federation', () => {
+    it('resolves Product and Category references through _entities, null for unknown ids', async () => {
+      const [first, second] = demoProducts;
+      const data = dataOf(
+        await harness.execute(
+          `#graphql
         query ($representations: [_Any!]!) {
           _entities(representations: $representations) {
             __typename
@@ -142,44 +172,47 @@ describe('federation', () => {
             ... on Category { id slug }
           }
         }`,
-        {
-          representations: [
-            { __typename: 'Product', id: second!.id },
-            { __typename: 'Product', id: 'missing' },
-            { __typename: 'Category', id: first!.categoryId },
-            { __typename: 'Product', id: first!.id },
-          ],
-        },
-      ),
-    );
-    expect(data._entities).toEqual([
-      { __typename: 'Product', id: second!.id, name: second!.name, price: { amount: (second!.priceCents / 100).toFixed(2) } },
-      null,
-      { __typename: 'Category', id: first!.categoryId, slug: expect.any(String) },
-      { __typename: 'Product', id: first!.id, name: first!.name, price: { amount: (first!.priceCents / 100).toFixed(2) } },
-    ]);
-  });
-
-  it('loads 50 product references with one SQL statement', async () => {
-    const representations = demoProducts.slice(0, 50).map((product) => ({ __typename: 'Product', id: product.id }));
-    let data: Record<string, any> = {};
-    const statements = await harness.countStatements(async () => {
-      data = dataOf(
-        await harness.execute(
-          `#graphql
-          query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { id } } }`,
-          { representations },
+          {
+            representations: [
+              { __typename: 'Product', id: second!.id },
+              { __typename: 'Product', id: 'missing' },
+              { __typename: 'Category', id: first!.categoryId },
+              { __typename: 'Product', id: first!.id },
+            ],
+          },
         ),
       );
+      expect(data._entities).toEqual([
+        { __typename: 'Product', id: second!.id, name: second!.name, price: { amount: (second!.priceCents / 100).toFixed(2) } },
+        null,
+        { __typename: 'Category', id: first!.categoryId, slug: expect.any(String) },
+        { __typename: 'Product', id: first!.id, name: first!.name, price: { amount: (first!.priceCents / 100).toFixed(2) } },
+      ]);
     });
-    expect(data._entities).toHaveLength(50);
-    expect(statements).toBe(1);
-  });
 
-  it('publishes its SDL with @key entities through _service', async () => {
-    const data = dataOf(await harness.execute(`#graphql
-      { _service { sdl } }`));
-    expect(data._service.sdl).toMatch(/type Product\s+@key\(fields: "id"\)/);
-    expect(data._service.sdl).toMatch(/type Category\s+@key\(fields: "id"\)/);
+    it('loads 50 product references with one SQL statement', async () => {
+      const representations = demoProducts.slice(0, 50).map((product) => ({ __typename: 'Product', id: product.id }));
+      let data: Record<string, any> = {};
+      const statements = await harness.countStatements(async () => {
+        data = dataOf(
+          await harness.execute(
+            `#graphql
+          query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { id } } }`,
+            { representations },
+          ),
+        );
+      });
+      expect(data._entities).toHaveLength(50);
+      expect(statements).toBe(1);
+    });
+
+    it('publishes its SDL with @key entities through _service', async () => {
+      const data = dataOf(
+        await harness.execute(`#graphql
+      { _service { sdl } }`),
+      );
+      expect(data._service.sdl).toMatch(/type Product\s+@key\(fields: "id"\)/);
+      expect(data._service.sdl).toMatch(/type Category\s+@key\(fields: "id"\)/);
+    });
   });
 });

@@ -1,13 +1,15 @@
 import DataLoader from 'dataloader';
 import { alignByKey } from '@supergraph/server-kit';
 import type { UsersDb } from './db/client.js';
-import type { UserRow } from './db/tables.js';
+import type { UserRow } from './db/tables/index.js';
 import { findUsersByIds } from './db/users.js';
 
 /** New DataLoaders for each request, so one request's cache never serves another. */
 export function createLoaders(db: UsersDb) {
   return {
-    userById: new DataLoader<string, UserRow | null>(async (ids) => alignByKey(ids, await findUsersByIds(db, ids), (row) => row.id)),
+    userById: new DataLoader<string, UserRow | null>(async (ids) =>
+      alignByKey(ids, await findUsersByIds(db, ids), (row) => row.id),
+    ),
   };
 }
 

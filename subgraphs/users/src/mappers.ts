@@ -1,6 +1,6 @@
 // The values resolvers receive as parents: database rows, not GraphQL shapes (see codegen.ts).
 import type { Connection } from '@supergraph/server-kit';
-import type { UserRow } from './db/tables.js';
+import type { UserRow } from './db/tables/index.js';
 
-export type { UserRow } from './db/tables.js';
+export type { UserRow } from './db/tables/index.js';
 export type UserConnectionParent = Connection<UserRow>;

@@ -17,7 +17,7 @@ export function createUsersService({ database, ...options }: UsersServiceOptions
     name: 'users',
     ...options,
     graphql: { schema: buildSchema() },
-    context: createContextFactory(database.db),
+    context: createContextFactory(database),
     isReady: () => database.isReachable(),
     onShutdown: () => database.close(),
   });

@@ -1,12 +1,15 @@
 import { and, asc, count, eq, getTableColumns, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { OrdersDb } from './client.js';
-import { orderItems, orders, type OrderItemRow, type OrderRow } from './tables.js';
+import type { OrderItemRow, OrderRow, OrdersTables } from './tables/index.js';
 
 /** Where a page of a user's orders starts: just after this (createdAt ms, id), newest first. */
 export type OrderCursor = readonly [createdAtMs: number, id: string];
 
-export async function findOrdersByIds(db: OrdersDb, ids: readonly string[]): Promise<OrderRow[]> {
-  return db.select().from(orders).where(inArray(orders.id, [...ids]));
+export async function findOrdersByIds({ db, tables: { orders } }: OrdersDb, ids: readonly string[]): Promise<OrderRow[]> {
+  return db
+    .select()
+    .from(orders)
+    .where(inArray(orders.id, [...ids]));
 }
 
 /**
@@ -14,16 +17,19 @@ export async function findOrdersByIds(db: OrdersDb, ids: readonly string[]): Pro
  * user's orders newest first and keeps the first pageSize + 1.
  */
 export async function findOrderPagesByUserIds(
-  db: OrdersDb,
+  { db, tables: { orders } }: OrdersDb,
   { userIds, pageSize, after }: { userIds: readonly string[]; pageSize: number; after: OrderCursor | null },
 ): Promise<Map<string, OrderRow[]>> {
   const ranked = db
     .select({
       ...getTableColumns(orders),
-      position: sql<number>`row_number() over (partition by ${orders.userId} order by ${orders.createdAt} desc, ${orders.id} desc)`.as('position'),
+      position:
+        sql<number>`row_number() over (partition by ${orders.userId} order by ${orders.createdAt} desc, ${orders.id} desc)`.as(
+          'position',
+        ),
     })
     .from(orders)
-    .where(and(inArray(orders.userId, [...userIds]), after ? isAfter(after) : undefined))
+    .where(and(inArray(orders.userId, [...userIds]), after ? isAfter(orders, after) : undefined))
     .as('ranked');
   const rows = await db
     .select()
@@ -35,7 +41,10 @@ export async function findOrderPagesByUserIds(
   return pages;
 }
 
-export async function countOrdersByUserIds(db: OrdersDb, userIds: readonly string[]): Promise<Map<string, number>> {
+export async function countOrdersByUserIds(
+  { db, tables: { orders } }: OrdersDb,
+  userIds: readonly string[],
+): Promise<Map<string, number>> {
   const rows = await db
     .select({ userId: orders.userId, total: count() })
     .from(orders)
@@ -45,7 +54,10 @@ export async function countOrdersByUserIds(db: OrdersDb, userIds: readonly strin
 }
 
 /** The lines of several orders, each order's in line order. */
-export async function findItemsByOrderIds(db: OrdersDb, orderIds: readonly string[]): Promise<Map<string, OrderItemRow[]>> {
+export async function findItemsByOrderIds(
+  { db, tables: { orderItems } }: OrdersDb,
+  orderIds: readonly string[],
+): Promise<Map<string, OrderItemRow[]>> {
   const rows = await db
     .select()
     .from(orderItems)
@@ -56,8 +68,7 @@ export async function findItemsByOrderIds(db: OrdersDb, orderIds: readonly strin
   return items;
 }
 
-function isAfter([createdAtMs, id]: OrderCursor): SQL | undefined {
+function isAfter(orders: OrdersTables['orders'], [createdAtMs, id]: OrderCursor): SQL | undefined {
   const createdAt = new Date(createdAtMs);
   return or(lt(orders.createdAt, createdAt), and(eq(orders.createdAt, createdAt), lt(orders.id, id)));
 }
-

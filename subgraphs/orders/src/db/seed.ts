@@ -1,24 +1,23 @@
 import { count } from 'drizzle-orm';
 import { createDemoOrders, type SeedOptions } from '@supergraph/demo-data';
-import type { OrdersDb } from './client.js';
-import { orderItems, orders } from './tables.js';
+import type { OrdersDatabase, OrdersDb } from './client.js';
 
 const INSERT_CHUNK = 500;
 
-export async function isOrdersEmpty(db: OrdersDb): Promise<boolean> {
+export async function isOrdersEmpty({ db, tables: { orders } }: OrdersDb): Promise<boolean> {
   const [row] = await db.select({ total: count() }).from(orders);
   return (row?.total ?? 0) === 0;
 }
 
-export async function deleteOrders(db: OrdersDb): Promise<void> {
-  db.transaction((tx) => {
-    tx.delete(orderItems).run();
-    tx.delete(orders).run();
+export async function deleteOrders(database: OrdersDatabase): Promise<void> {
+  await database.transaction(async ({ db, tables: { orderItems, orders } }) => {
+    await db.delete(orderItems);
+    await db.delete(orders);
   });
 }
 
 /** Writes the demo orders and their lines in one transaction. */
-export async function seedOrders(db: OrdersDb, options: SeedOptions): Promise<void> {
+export async function seedOrders(database: OrdersDatabase, options: SeedOptions): Promise<void> {
   const demoOrders = createDemoOrders(options);
   const orderRows = demoOrders.map(({ items: _items, totalCents, ...order }) => ({
     ...order,
@@ -35,8 +34,9 @@ export async function seedOrders(db: OrdersDb, options: SeedOptions): Promise<vo
       currency: order.currency,
     })),
   );
-  db.transaction((tx) => {
-    for (let i = 0; i < orderRows.length; i += INSERT_CHUNK) tx.insert(orders).values(orderRows.slice(i, i + INSERT_CHUNK)).run();
-    for (let i = 0; i < itemRows.length; i += INSERT_CHUNK) tx.insert(orderItems).values(itemRows.slice(i, i + INSERT_CHUNK)).run();
+  await database.transaction(async ({ db, tables: { orderItems, orders } }) => {
+    for (let i = 0; i < orderRows.length; i += INSERT_CHUNK) await db.insert(orders).values(orderRows.slice(i, i + INSERT_CHUNK));
+    for (let i = 0; i < itemRows.length; i += INSERT_CHUNK)
+      await db.insert(orderItems).values(itemRows.slice(i, i + INSERT_CHUNK));
   });
 }

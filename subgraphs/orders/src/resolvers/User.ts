@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor, resolvePageSize, toConnectionPage } from '@supergraph/server-kit';
 import type { UserResolvers } from '../__generated__/resolvers-types.js';
-import type { OrderRow } from '../db/tables.js';
+import type { OrderRow } from '../db/tables/index.js';
 
 /** A user's orders are sorted newest first by (createdAt, id); the cursor is that key. */
 function toOrderCursor(order: OrderRow): string {

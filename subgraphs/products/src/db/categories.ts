@@ -1,11 +1,17 @@
 import { asc, inArray } from 'drizzle-orm';
 import type { ProductsDb } from './client.js';
-import { categories, type CategoryRow } from './tables.js';
+import type { CategoryRow } from './tables/index.js';
 
-export async function findAllCategories(db: ProductsDb): Promise<CategoryRow[]> {
+export async function findAllCategories({ db, tables: { categories } }: ProductsDb): Promise<CategoryRow[]> {
   return db.select().from(categories).orderBy(asc(categories.name), asc(categories.id));
 }
 
-export async function findCategoriesByIds(db: ProductsDb, ids: readonly string[]): Promise<CategoryRow[]> {
-  return db.select().from(categories).where(inArray(categories.id, [...ids]));
+export async function findCategoriesByIds(
+  { db, tables: { categories } }: ProductsDb,
+  ids: readonly string[],
+): Promise<CategoryRow[]> {
+  return db
+    .select()
+    .from(categories)
+    .where(inArray(categories.id, [...ids]));
 }

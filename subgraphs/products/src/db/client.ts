@@ -1,14 +1,30 @@
 import { fileURLToPath } from 'node:url';
-import { openSqliteDatabase, type SqliteDatabase } from '@supergraph/server-kit';
-import * as tables from './tables.js';
+import {
+  openServiceDatabase,
+  type DatabaseHandle,
+  type DatabaseLocation,
+  type Logger,
+  type ServiceDatabase,
+} from '@supergraph/server-kit';
+import * as postgresTables from './tables/postgres.js';
+import { sqliteTables, type ProductsTables } from './tables/index.js';
 
-export type ProductsSchema = typeof tables;
-export type ProductsDatabase = SqliteDatabase<ProductsSchema>;
-/** The drizzle handle every query function takes. */
-export type ProductsDb = ProductsDatabase['db'];
+export type ProductsDatabase = ServiceDatabase<ProductsTables>;
+/** What every query function takes: the drizzle handle and this dialect's tables. */
+export type ProductsDb = DatabaseHandle<ProductsTables>;
 
-const migrationsFolder = fileURLToPath(new URL('../../migrations/sqlite', import.meta.url));
+const migrations = (dialect: string) => fileURLToPath(new URL(`../../migrations/${dialect}`, import.meta.url));
 
-export function openProductsDatabase(file: string, options: { onStatement?: () => void } = {}): ProductsDatabase {
-  return openSqliteDatabase({ file, schema: tables, migrationsFolder, ...options });
+/** Opens the products database on SQLite or Postgres, as the settings say. */
+export function openProductsDatabase(
+  location: DatabaseLocation,
+  options: { onStatement?: () => void; logger?: Logger; createIfMissing?: boolean } = {},
+): Promise<ProductsDatabase> {
+  return openServiceDatabase({
+    service: 'products',
+    location,
+    sqlite: { tables: sqliteTables, migrationsFolder: migrations('sqlite') },
+    postgres: { tables: postgresTables, migrationsFolder: migrations('postgres') },
+    ...options,
+  });
 }

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, getTableColumns, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { ProductsDb } from './client.js';
-import { products, type ProductRow } from './tables.js';
+import type { ProductRow, ProductsTables } from './tables/index.js';
 
 /** Catalog filter; every present condition must hold. */
 export interface ProductFilter {
@@ -13,25 +13,28 @@ export interface ProductFilter {
 /** Where a page starts: just after this (name, id) in the catalog's sort order. */
 export type ProductCursor = readonly [name: string, id: string];
 
-export async function findProductsByIds(db: ProductsDb, ids: readonly string[]): Promise<ProductRow[]> {
-  return db.select().from(products).where(inArray(products.id, [...ids]));
+export async function findProductsByIds({ db, tables: { products } }: ProductsDb, ids: readonly string[]): Promise<ProductRow[]> {
+  return db
+    .select()
+    .from(products)
+    .where(inArray(products.id, [...ids]));
 }
 
 /** One page of the catalog (pageSize + 1 rows, the extra one only says a next page exists). */
 export async function findProductsPage(
-  db: ProductsDb,
+  { db, tables: { products } }: ProductsDb,
   { filter, pageSize, after }: { filter: ProductFilter; pageSize: number; after: ProductCursor | null },
 ): Promise<ProductRow[]> {
   return db
     .select()
     .from(products)
-    .where(and(buildFilterCondition(filter), after ? isAfter(after) : undefined))
+    .where(and(buildFilterCondition(products, filter), after ? isAfter(products, after) : undefined))
     .orderBy(asc(products.name), asc(products.id))
     .limit(pageSize + 1);
 }
 
-export async function countProducts(db: ProductsDb, filter: ProductFilter): Promise<number> {
-  const [row] = await db.select({ total: count() }).from(products).where(buildFilterCondition(filter));
+export async function countProducts({ db, tables: { products } }: ProductsDb, filter: ProductFilter): Promise<number> {
+  const [row] = await db.select({ total: count() }).from(products).where(buildFilterCondition(products, filter));
   return row?.total ?? 0;
 }
 
@@ -40,16 +43,18 @@ export async function countProducts(db: ProductsDb, filter: ProductFilter): Prom
  * numbers each category's products in catalog order and keeps the first pageSize + 1.
  */
 export async function findProductPagesByCategoryIds(
-  db: ProductsDb,
+  { db, tables: { products } }: ProductsDb,
   { categoryIds, pageSize, after }: { categoryIds: readonly string[]; pageSize: number; after: ProductCursor | null },
 ): Promise<Map<string, ProductRow[]>> {
   const ranked = db
     .select({
       ...getTableColumns(products),
-      position: sql<number>`row_number() over (partition by ${products.categoryId} order by ${products.name}, ${products.id})`.as('position'),
+      position: sql<number>`row_number() over (partition by ${products.categoryId} order by ${products.name}, ${products.id})`.as(
+        'position',
+      ),
     })
     .from(products)
-    .where(and(inArray(products.categoryId, [...categoryIds]), after ? isAfter(after) : undefined))
+    .where(and(inArray(products.categoryId, [...categoryIds]), after ? isAfter(products, after) : undefined))
     .as('ranked');
   const rows = await db
     .select()
@@ -61,7 +66,10 @@ export async function findProductPagesByCategoryIds(
   return pages;
 }
 
-export async function countProductsByCategoryIds(db: ProductsDb, categoryIds: readonly string[]): Promise<Map<string, number>> {
+export async function countProductsByCategoryIds(
+  { db, tables: { products } }: ProductsDb,
+  categoryIds: readonly string[],
+): Promise<Map<string, number>> {
   const rows = await db
     .select({ categoryId: products.categoryId, total: count() })
     .from(products)
@@ -70,11 +78,13 @@ export async function countProductsByCategoryIds(db: ProductsDb, categoryIds: re
   return new Map(rows.map((row) => [row.categoryId, row.total]));
 }
 
-function isAfter([name, id]: ProductCursor): SQL | undefined {
+type ProductsTable = ProductsTables['products'];
+
+function isAfter(products: ProductsTable, [name, id]: ProductCursor): SQL | undefined {
   return or(gt(products.name, name), and(eq(products.name, name), gt(products.id, id)));
 }
 
-function buildFilterCondition(filter: ProductFilter): SQL | undefined {
+function buildFilterCondition(products: ProductsTable, filter: ProductFilter): SQL | undefined {
   const search = filter.search?.trim().toLowerCase();
   const pattern = search ? `%${escapeLikePattern(search)}%` : undefined;
   return and(

@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor, resolvePageSize } from '@supergraph/server-kit';
 import type { ProductCursor } from '../db/products.js';
-import type { ProductRow } from '../db/tables.js';
+import type { ProductRow } from '../db/tables/index.js';
 
 /** The catalog's cursor is the (name, id) sort key of the last product seen. */
 export function toProductCursor(product: ProductRow): string {

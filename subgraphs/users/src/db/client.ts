@@ -1,14 +1,30 @@
 import { fileURLToPath } from 'node:url';
-import { openSqliteDatabase, type SqliteDatabase } from '@supergraph/server-kit';
-import * as tables from './tables.js';
+import {
+  openServiceDatabase,
+  type DatabaseHandle,
+  type DatabaseLocation,
+  type Logger,
+  type ServiceDatabase,
+} from '@supergraph/server-kit';
+import * as postgresTables from './tables/postgres.js';
+import { sqliteTables, type UsersTables } from './tables/index.js';
 
-export type UsersSchema = typeof tables;
-export type UsersDatabase = SqliteDatabase<UsersSchema>;
-/** The drizzle handle every query function takes. */
-export type UsersDb = UsersDatabase['db'];
+export type UsersDatabase = ServiceDatabase<UsersTables>;
+/** What every query function takes: the drizzle handle and this dialect's tables. */
+export type UsersDb = DatabaseHandle<UsersTables>;
 
-const migrationsFolder = fileURLToPath(new URL('../../migrations/sqlite', import.meta.url));
+const migrations = (dialect: string) => fileURLToPath(new URL(`../../migrations/${dialect}`, import.meta.url));
 
-export function openUsersDatabase(file: string, options: { onStatement?: () => void } = {}): UsersDatabase {
-  return openSqliteDatabase({ file, schema: tables, migrationsFolder, ...options });
+/** Opens the users database on SQLite or Postgres, as the settings say. */
+export function openUsersDatabase(
+  location: DatabaseLocation,
+  options: { onStatement?: () => void; logger?: Logger; createIfMissing?: boolean } = {},
+): Promise<UsersDatabase> {
+  return openServiceDatabase({
+    service: 'users',
+    location,
+    sqlite: { tables: sqliteTables, migrationsFolder: migrations('sqlite') },
+    postgres: { tables: postgresTables, migrationsFolder: migrations('postgres') },
+    ...options,
+  });
 }

@@ -1,6 +1,5 @@
 import { createDemoUsers, type SeedOptions } from '@supergraph/demo-data';
-import type { UsersDb } from './client.js';
-import { users } from './tables.js';
+import type { UsersDatabase, UsersDb } from './client.js';
 import { countUsers, normalizeEmail } from './users.js';
 
 const INSERT_CHUNK = 500;
@@ -9,18 +8,18 @@ export async function isUsersEmpty(db: UsersDb): Promise<boolean> {
   return (await countUsers(db)) === 0;
 }
 
-export async function deleteUsers(db: UsersDb): Promise<void> {
-  db.transaction((tx) => {
-    tx.delete(users).run();
+export async function deleteUsers(database: UsersDatabase): Promise<void> {
+  await database.transaction(async ({ db, tables: { users } }) => {
+    await db.delete(users);
   });
 }
 
 /** Writes the demo accounts in one transaction. */
-export async function seedUsers(db: UsersDb, options: SeedOptions): Promise<void> {
+export async function seedUsers(database: UsersDatabase, options: SeedOptions): Promise<void> {
   const userRows = createDemoUsers(options).map((user) => ({ ...user, email: normalizeEmail(user.email) }));
-  db.transaction((tx) => {
+  await database.transaction(async ({ db, tables: { users } }) => {
     for (let i = 0; i < userRows.length; i += INSERT_CHUNK) {
-      tx.insert(users).values(userRows.slice(i, i + INSERT_CHUNK)).run();
+      await db.insert(users).values(userRows.slice(i, i + INSERT_CHUNK));
     }
   });
 }

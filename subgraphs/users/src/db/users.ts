@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import type { UsersDb } from './client.js';
-import { users, type UserRow } from './tables.js';
+import type { UserRow, UsersTables } from './tables/index.js';
 
 /** Where a page starts: just after this (createdAt in epoch ms, id) in the list's sort order. */
 export type UserCursor = readonly [createdAtMs: number, id: string];
@@ -10,30 +10,33 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export async function findUsersByIds(db: UsersDb, ids: readonly string[]): Promise<UserRow[]> {
-  return db.select().from(users).where(inArray(users.id, [...ids]));
+export async function findUsersByIds({ db, tables: { users } }: UsersDb, ids: readonly string[]): Promise<UserRow[]> {
+  return db
+    .select()
+    .from(users)
+    .where(inArray(users.id, [...ids]));
 }
 
 /** One page of users, oldest account first (pageSize + 1 rows, the extra one only says a next page exists). */
 export async function findUsersPage(
-  db: UsersDb,
+  { db, tables: { users } }: UsersDb,
   { pageSize, after }: { pageSize: number; after: UserCursor | null },
 ): Promise<UserRow[]> {
   return db
     .select()
     .from(users)
-    .where(after ? isAfter(after) : undefined)
+    .where(after ? isAfter(users, after) : undefined)
     .orderBy(asc(users.createdAt), asc(users.id))
     .limit(pageSize + 1);
 }
 
-export async function countUsers(db: UsersDb): Promise<number> {
+export async function countUsers({ db, tables: { users } }: UsersDb): Promise<number> {
   const [row] = await db.select({ total: count() }).from(users);
   return row?.total ?? 0;
 }
 
-function isAfter([createdAtMs, id]: UserCursor): SQL | undefined {
-  // The column is timestamp_ms: drizzle maps a Date to its epoch milliseconds, a bare number it would not.
+function isAfter(users: UsersTables['users'], [createdAtMs, id]: UserCursor): SQL | undefined {
+  // Compare as a Date: each dialect's column maps it to its own storage (epoch ms, timestamptz).
   const createdAt = new Date(createdAtMs);
   return or(gt(users.createdAt, createdAt), and(eq(users.createdAt, createdAt), gt(users.id, id)));
 }

@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor, resolvePageSize } from '@supergraph/server-kit';
-import type { UserRow } from '../db/tables.js';
+import type { UserRow } from '../db/tables/index.js';
 import type { UserCursor } from '../db/users.js';
 
 /** The users list's cursor is the (createdAt in epoch ms, id) sort key of the last user seen. */

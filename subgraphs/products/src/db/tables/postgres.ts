@@ -1,13 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const categories = sqliteTable('categories', {
+// The Postgres twin of sqlite.ts: same tables, columns and constraints; index.ts checks the row types match.
+
+export const categories = pgTable('categories', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   slug: text('slug').notNull().unique(),
 });
 
-export const products = sqliteTable(
+export const products = pgTable(
   'products',
   {
     id: text('id').primaryKey(),
@@ -21,16 +23,12 @@ export const products = sqliteTable(
       .notNull()
       .references(() => categories.id),
     stock: integer('stock').notNull(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3, mode: 'date' }).notNull(),
   },
   (table) => [
-    // The catalog's sort order (name, id), overall and within a category: keyset pagination walks these.
     index('products_name_id_idx').on(table.name, table.id),
     index('products_category_name_id_idx').on(table.categoryId, table.name, table.id),
     check('products_stock_not_negative', sql`${table.stock} >= 0`),
     check('products_price_not_negative', sql`${table.priceMinor} >= 0`),
   ],
 );
-
-export type CategoryRow = typeof categories.$inferSelect;
-export type ProductRow = typeof products.$inferSelect;

@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-
-export const ORDER_STATUSES = ['PENDING', 'CONFIRMED', 'CANCELLED'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+import { ORDER_STATUSES } from './order-status.js';
 
 export const orders = sqliteTable(
   'orders',
@@ -46,6 +44,3 @@ export const orderItems = sqliteTable(
     check('order_items_price_not_negative', sql`${table.unitPriceMinor} >= 0`),
   ],
 );
-
-export type OrderRow = typeof orders.$inferSelect;
-export type OrderItemRow = typeof orderItems.$inferSelect;

@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-
-/** The roles schema.graphql's `Role` enum allows; the database refuses any other. */
-export const USER_ROLES = ['CUSTOMER', 'ADMIN'] as const;
+import { USER_ROLES } from './user-role.js';
 
 export const users = sqliteTable(
   'users',
@@ -22,5 +20,3 @@ export const users = sqliteTable(
     check('users_email_lower_case', sql`${table.email} = lower(${table.email})`),
   ],
 );
-
-export type UserRow = typeof users.$inferSelect;

@@ -1,0 +1,119 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import {
+  DatabaseUnavailableError,
+  redactDatabaseUrl,
+  type DatabaseHandle,
+  type QueryDb,
+  type ServiceDatabase,
+} from './database.js';
+
+export interface PostgresOptions<TTables extends Record<string, unknown>> {
+  /** postgres:// connection URL. */
+  url: string;
+  /** The setting the URL came from, named in connection errors. */
+  variable: string;
+  /** The service's Postgres tables; typed as the reference (SQLite) shape, see QueryDb. */
+  tables: Record<string, unknown>;
+  /** The drizzle-kit output folder holding the service's Postgres migrations. */
+  migrationsFolder: string;
+  /** A key for the advisory lock that serialises migrations across replicas. */
+  migrationLockKey: string;
+  onStatement?: () => void;
+  logger?: Logger;
+  /** Connections in the pool. Default 10. */
+  poolSize?: number;
+  /** Create the database when the server says it does not exist (development setup). Default false. */
+  createIfMissing?: boolean;
+}
+
+const DATABASE_DOES_NOT_EXIST = '3D000';
+
+/**
+ * Opens a service's Postgres database: a connection pool, checked with one query so that a wrong
+ * URL or a server that is down stops the service at start with a message naming the setting.
+ */
+export async function openPostgresDatabase<TTables extends Record<string, unknown>>(
+  options: PostgresOptions<TTables>,
+): Promise<ServiceDatabase<TTables>> {
+  const shownUrl = redactDatabaseUrl(options.url);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', (error) => options.logger?.error({ err: error }, 'idle Postgres connection failed'));
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === DATABASE_DOES_NOT_EXIST && options.createIfMissing) {
+      await pool.end().catch(() => undefined);
+      await createDatabase(options.url);
+      return openPostgresDatabase({ ...options, createIfMissing: false });
+    }
+    await pool.end().catch(() => undefined);
+    const reason = error instanceof Error ? [code, error.message].filter(Boolean).join(' ') : String(error);
+    throw new DatabaseUnavailableError(`${options.variable}: cannot connect to ${shownUrl} (${reason})`, { cause: error });
+  }
+
+  const onStatement = options.onStatement;
+  const db = drizzle({
+    client: pool,
+    schema: options.tables,
+    ...(onStatement ? { logger: { logQuery: () => onStatement() } } : {}),
+  });
+  const tables = options.tables as TTables;
+  const handle = (handleDb: unknown): DatabaseHandle<TTables> => ({
+    dialect: 'postgres',
+    db: handleDb as QueryDb<TTables>,
+    tables,
+  });
+
+  return {
+    ...handle(db),
+    transaction: (work) => db.transaction((tx) => work(handle(tx))),
+    migrate: async () => {
+      // Replicas starting together must not apply the same migration twice: hold a session lock.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock(hashtext($1))', [options.migrationLockKey]);
+        try {
+          await migrate(drizzle({ client }), { migrationsFolder: options.migrationsFolder });
+        } finally {
+          await client.query('select pg_advisory_unlock(hashtext($1))', [options.migrationLockKey]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    isReachable: async () => {
+      try {
+        await pool.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Creates the database a URL names, connecting to the same server's `postgres` database to do it. */
+async function createDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const maintenance = new URL(url);
+  maintenance.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: maintenance.toString() });
+  await client.connect();
+  try {
+    await client.query(`create database ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
