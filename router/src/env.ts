@@ -1,20 +1,42 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { httpUrlSetting, loadSettingsOrExit, parseSettings, REPO_ROOT, serviceSettingsShape } from '@supergraph/server-kit';
+import {
+  accessTokenSettingsShape,
+  developmentRouterSecret,
+  httpUrlSetting,
+  loadSettingsOrExit,
+  parseSettings,
+  REPO_ROOT,
+  serviceSettingsShape,
+  type AccessTokenSettings,
+} from '@supergraph/server-kit';
 
 const SUBGRAPH_URL_VARIABLE = /^([A-Z][A-Z0-9_]*)_SUBGRAPH_URL$/;
+const SUBGRAPH_SECRET_VARIABLE = /^([A-Z][A-Z0-9_]*)_SUBGRAPH_SECRET$/;
 
 const settingsSchema = z
   .looseObject({
     ...serviceSettingsShape(4000),
+    ...accessTokenSettingsShape(),
+    DATA_DIR: z.string().min(1).default('data'),
     SUPERGRAPH_PATH: z.string().min(1).default('supergraph.graphql'),
-    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int('must be a whole number of milliseconds').min(100, 'must be at least 100').max(300_000, 'must be at most 300000').default(10_000),
+    SUBGRAPH_TIMEOUT_MS: z.coerce
+      .number()
+      .int('must be a whole number of milliseconds')
+      .min(100, 'must be at least 100')
+      .max(300_000, 'must be at most 300000')
+      .default(10_000),
   })
   .superRefine((raw, ctx) => {
     for (const [name, value] of Object.entries(raw)) {
       if (SUBGRAPH_URL_VARIABLE.test(name) && !httpUrlSetting.safeParse(value).success) {
         ctx.addIssue({ code: 'custom', path: [name], message: 'must be an http:// or https:// URL' });
       }
+    }
+  })
+  .superRefine((raw, ctx) => {
+    if (raw.NODE_ENV === 'production' && !raw.JWT_PUBLIC_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'is required in production (PEM)' });
     }
   })
   .transform((raw) => ({
@@ -33,7 +55,34 @@ const settingsSchema = z
         return match && typeof value === 'string' ? [[match[1]!.toLowerCase(), value]] : [];
       }),
     ) as Record<string, string>,
+    /** The secret each subgraph expects in x-router-secret, by subgraph name (USERS_SUBGRAPH_SECRET -> users). */
+    subgraphSecrets: Object.fromEntries(
+      Object.entries(raw).flatMap(([name, value]) => {
+        const match = SUBGRAPH_SECRET_VARIABLE.exec(name);
+        return match && typeof value === 'string' ? [[match[1]!.toLowerCase(), value]] : [];
+      }),
+    ) as Record<string, string>,
+    accessTokens: {
+      publicKeyPem: raw.JWT_PUBLIC_KEY ?? null,
+      developmentKeysDir: resolve(REPO_ROOT, raw.DATA_DIR, 'keys'),
+      issuer: raw.JWT_ISSUER,
+      audience: raw.JWT_AUDIENCE,
+    } satisfies AccessTokenSettings,
   }));
+
+/**
+ * The secret to present to a subgraph: its configured one, or in development the default that
+ * subgraph uses too. In production a subgraph without a configured secret cannot be called.
+ */
+export function resolveSubgraphSecret(
+  settings: Pick<RouterSettings, 'subgraphSecrets' | 'isProduction'>,
+  subgraph: string,
+): string {
+  const secret = settings.subgraphSecrets[subgraph];
+  if (secret) return secret;
+  if (settings.isProduction) throw new Error(`${subgraph.toUpperCase()}_SUBGRAPH_SECRET is required in production`);
+  return developmentRouterSecret(subgraph);
+}
 
 export type RouterSettings = z.output<typeof settingsSchema>;
 

@@ -1,9 +1,16 @@
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions, type SupergraphSdlHook } from '@apollo/gateway';
-import { AppError, REQUEST_ID_HEADER, type Logger } from '@supergraph/server-kit';
+import {
+  ApolloGateway,
+  RemoteGraphQLDataSource,
+  type GraphQLDataSourceProcessOptions,
+  type SupergraphSdlHook,
+} from '@apollo/gateway';
+import { AppError, REQUEST_ID_HEADER, ROUTER_SECRET_HEADER, type Logger } from '@supergraph/server-kit';
 
 /** What the router knows about each request; the gateway hands it to every subgraph call. */
 export interface RouterContext {
   requestId: string;
+  /** The caller's access token, verified at the edge; null for anonymous callers. */
+  accessToken: string | null;
 }
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
@@ -17,16 +24,27 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   constructor(
     private readonly subgraph: string,
     url: string,
+    private readonly secret: string,
     private readonly logger: Logger,
     private readonly timeoutMs: number,
   ) {
     // Node's fetch, each call aborted after timeoutMs.
-    const fetcher = ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+    const fetcher = ((input: string, init: RequestInit) =>
+      fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
     super({ url, fetcher });
   }
 
+  /**
+   * The subgraph request starts with no headers of the client's: it gets this subgraph's own secret,
+   * the request id and, for a signed-in caller, the token the router verified. Nothing else about
+   * identity travels, so a header a client invents never reaches a subgraph.
+   */
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
-    if ('requestId' in context && context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    const headers = request.http?.headers;
+    if (!headers) return;
+    headers.set(ROUTER_SECRET_HEADER, this.secret);
+    if ('requestId' in context && context.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
+    if ('accessToken' in context && context.accessToken) headers.set('authorization', `Bearer ${context.accessToken}`);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
@@ -34,7 +52,10 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
       return await super.process(options);
     } catch (error) {
       const requestId = 'requestId' in options.context ? options.context.requestId : undefined;
-      this.logger.warn({ err: error, subgraph: this.subgraph, url: this.url, reqId: requestId }, `call to the ${this.subgraph} subgraph failed`);
+      this.logger.warn(
+        { err: error, subgraph: this.subgraph, url: this.url, reqId: requestId },
+        `call to the ${this.subgraph} subgraph failed`,
+      );
       throw this.toClientError(error);
     }
   }
@@ -46,7 +67,11 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
       return new AppError(`The ${this.subgraph} service failed to answer (HTTP ${status}).`, 'SUBGRAPH_ERROR', extensions);
     }
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      return new AppError(`The ${this.subgraph} service did not answer within ${this.timeoutMs} ms.`, 'SUBGRAPH_TIMEOUT', extensions);
+      return new AppError(
+        `The ${this.subgraph} service did not answer within ${this.timeoutMs} ms.`,
+        'SUBGRAPH_TIMEOUT',
+        extensions,
+      );
     }
     return new AppError(`The ${this.subgraph} service is unavailable.`, 'SUBGRAPH_UNAVAILABLE', extensions);
   }
@@ -58,13 +83,22 @@ export interface GatewayOptions {
   subgraphUrls: Record<string, string>;
   /** Deadline of each subgraph call. */
   subgraphTimeoutMs: number;
+  /** The secret to present to a subgraph, by name. */
+  secretFor: (subgraph: string) => string;
   logger: Logger;
 }
 
-export function createGateway({ supergraphSdl, subgraphUrls, subgraphTimeoutMs, logger }: GatewayOptions): ApolloGateway {
+export function createGateway({
+  supergraphSdl,
+  subgraphUrls,
+  subgraphTimeoutMs,
+  secretFor,
+  logger,
+}: GatewayOptions): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, subgraphUrls[name] ?? url ?? '', logger, subgraphTimeoutMs),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource(name, subgraphUrls[name] ?? url ?? '', secretFor(name), logger, subgraphTimeoutMs),
   });
 }

@@ -1,5 +1,5 @@
-import { createLogger, createMetrics, runService } from '@supergraph/server-kit';
-import { loadSettings } from './env.js';
+import { createLogger, createMetrics, createVerifierFromSettings, runService } from '@supergraph/server-kit';
+import { loadSettings, resolveSubgraphSecret } from './env.js';
 import { createRouter } from './server.js';
 
 const settings = loadSettings();
@@ -11,5 +11,7 @@ const router = await createRouter({
   logger,
   metrics: createMetrics('router'),
   isProduction: settings.isProduction,
+  verifyAccessToken: createVerifierFromSettings(settings.accessTokens),
+  secretFor: (subgraph) => resolveSubgraphSecret(settings, subgraph),
 });
 await runService(router, { ...settings.http, logger });

@@ -1,5 +1,12 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import { createGraphQLService, type GraphQLService, type Logger, type ServiceMetrics } from '@supergraph/server-kit';
+import {
+  authenticateRequests,
+  createGraphQLService,
+  type AccessTokenVerifier,
+  type GraphQLService,
+  type Logger,
+  type ServiceMetrics,
+} from '@supergraph/server-kit';
 import { createGateway, type RouterContext } from './gateway.js';
 import { createSupergraphFileSource } from './supergraph-file.js';
 
@@ -14,21 +21,39 @@ export interface RouterOptions {
   metrics: ServiceMetrics;
   /** Production mode: no introspection, no Sandbox, no stack traces. */
   isProduction: boolean;
+  /** Verifies callers' access tokens; a bad token is answered 401, no token means anonymous. */
+  verifyAccessToken: AccessTokenVerifier;
+  /** The secret to present to a subgraph, by name. */
+  secretFor: (subgraph: string) => string;
 }
 
 /**
  * The router: Apollo Gateway planning over the static supergraph file. It never introspects
  * subgraphs, so it starts (and answers what it can) while a subgraph is down.
  */
-export function createRouter({ supergraphPath, subgraphUrls = {}, subgraphTimeoutMs = 10_000, ...options }: RouterOptions): Promise<GraphQLService> {
+export function createRouter({
+  supergraphPath,
+  subgraphUrls = {},
+  subgraphTimeoutMs = 10_000,
+  verifyAccessToken,
+  secretFor,
+  ...options
+}: RouterOptions): Promise<GraphQLService> {
   const supergraph = createSupergraphFileSource(supergraphPath, options.logger);
-  const gateway = createGateway({ supergraphSdl: supergraph.hook, subgraphUrls, subgraphTimeoutMs, logger: options.logger });
+  const gateway = createGateway({
+    supergraphSdl: supergraph.hook,
+    subgraphUrls,
+    subgraphTimeoutMs,
+    secretFor,
+    logger: options.logger,
+  });
   return createGraphQLService<RouterContext>({
     name: 'router',
     ...options,
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects, typed against the interface's v1 package.
     graphql: { gateway: gateway as unknown as GatewayInterface },
-    context: async ({ requestId }) => ({ requestId }),
+    graphqlMiddleware: [authenticateRequests(verifyAccessToken)],
+    context: async ({ requestId, accessToken }) => ({ requestId, accessToken }),
     isReady: () => supergraph.current() !== null,
     readinessDetails: () => ({ supergraph: supergraph.current() }),
   });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DatabaseLocation, Dialect } from '@supergraph/server-kit';
-import { createScratchDatabase, type ScratchDatabase } from '@supergraph/server-kit/testing';
+import { createScratchDatabase, createTestKeys, type ScratchDatabase } from '@supergraph/server-kit/testing';
 import { REPO_ROOT, runDatabaseCommand, startService, type ServiceProcess } from './processes.js';
 
 export const SUBGRAPHS = ['users', 'products', 'orders'] as const;
@@ -19,6 +19,8 @@ export interface StackOptions {
 
 export interface Stack {
   dialect: Dialect;
+  /** The stack's signing keys (as JWT_PRIVATE_KEY / JWT_PUBLIC_KEY would hold them), to mint tokens in tests. */
+  keys: ReturnType<typeof createTestKeys>;
   subgraphs: Record<SubgraphName, ServiceProcess>;
   router: ServiceProcess;
   /** POSTs an operation to the router; resolves to the HTTP status, headers and JSON body. */
@@ -49,9 +51,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(started.map((service) => service.stop()));
     await Promise.all(Object.values(scratch).map((database) => database.drop()));
   };
+  // Keys and secrets are configured explicitly, as in production, not taken from development defaults.
+  const keys = createTestKeys();
+  const secrets = Object.fromEntries(
+    SUBGRAPHS.map((name) => [`${name.toUpperCase()}_SUBGRAPH_SECRET`, `e2e-${name}-${keys.publicKeyPem.length}-secret`]),
+  );
+  const authEnv = { JWT_PUBLIC_KEY: keys.publicKeyPem };
   try {
     for (const name of SUBGRAPHS) scratch[name] = await createScratchDatabase(name, options.dialect);
-    const env = (name: SubgraphName) => databaseEnv(scratch[name].location);
+    const env = (name: SubgraphName) => ({
+      ...databaseEnv(scratch[name].location),
+      ...authEnv,
+      ...(name === 'users' ? { JWT_PRIVATE_KEY: keys.privateKeyPem } : {}),
+      [`${name.toUpperCase()}_SUBGRAPH_SECRET`]: secrets[`${name.toUpperCase()}_SUBGRAPH_SECRET`]!,
+    });
     await Promise.all(SUBGRAPHS.map((name) => runDatabaseCommand(name, ['setup', ...(options.seedArgs ?? [])], env(name))));
     await options.beforeStart?.({
       users: scratch.users.location,
@@ -73,11 +86,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       PRODUCTS_SUBGRAPH_URL: subgraphs.products.url,
       ORDERS_SUBGRAPH_URL: subgraphs.orders.url,
       SUBGRAPH_TIMEOUT_MS: '5000',
+      ...authEnv,
+      ...secrets,
     });
     started.push(router);
 
     return {
       dialect: options.dialect,
+      keys,
       subgraphs,
       router,
       async query(query, variables = {}, headers = {}) {

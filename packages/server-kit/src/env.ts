@@ -86,23 +86,79 @@ export const postgresUrlSetting = z.string().refine(
 );
 
 /**
- * The settings schema every subgraph starts from: NODE_ENV, LOG_LEVEL, HOST, PORT, and where its data
- * lives: Postgres when `<SERVICE>_DATABASE_URL` is set (e.g. PRODUCTS_DATABASE_URL), otherwise the
- * SQLite file `<DATA_DIR>/<service>.sqlite` (DATA_DIR defaults to `./data` at the repository root).
+ * How every service verifies access tokens: the users service's public key (`JWT_PUBLIC_KEY`, PEM;
+ * required in production, otherwise the development key pair under `<DATA_DIR>/keys` is used and
+ * made on first start), and the issuer and audience tokens must carry.
+ */
+export function accessTokenSettingsShape() {
+  return {
+    JWT_PUBLIC_KEY: z.string().min(1).optional(),
+    JWT_ISSUER: z.string().min(1).default('supergraph-users'),
+    JWT_AUDIENCE: z.string().min(1).default('supergraph'),
+  };
+}
+
+/** Where a service gets the key that verifies access tokens, once settings are parsed. */
+export interface AccessTokenSettings {
+  /** PEM from JWT_PUBLIC_KEY; null in development, where the generated key pair is used. */
+  publicKeyPem: string | null;
+  /** Where the development key pair lives. */
+  developmentKeysDir: string;
+  issuer: string;
+  audience: string;
+}
+
+const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+/** The development-only secret a subgraph and the router share when none is configured. */
+export function developmentRouterSecret(service: string): string {
+  return `development-only-${service}-router-secret`;
+}
+
+/**
+ * The settings schema every subgraph starts from: NODE_ENV, LOG_LEVEL, HOST, PORT; where its data
+ * lives (Postgres when `<SERVICE>_DATABASE_URL` is set, e.g. PRODUCTS_DATABASE_URL, otherwise the
+ * SQLite file `<DATA_DIR>/<service>.sqlite`, DATA_DIR defaulting to `./data` at the repository root);
+ * the secret the router must present (`<SERVICE>_SUBGRAPH_SECRET`, required in production); and how
+ * to verify access tokens (see accessTokenSettingsShape).
  */
 export function subgraphSettingsSchema({ service, defaultPort }: { service: string; defaultPort: number }) {
   const urlVariable = `${service.toUpperCase()}_DATABASE_URL`;
+  const secretVariable = `${service.toUpperCase()}_SUBGRAPH_SECRET`;
   return z
     .object({
       ...serviceSettingsShape(defaultPort),
+      ...accessTokenSettingsShape(),
       DATA_DIR: z.string().min(1).default('data'),
       [urlVariable]: postgresUrlSetting.optional(),
+      [secretVariable]: z.string().min(1).optional(),
+    })
+    .superRefine((raw, ctx) => {
+      if (raw.NODE_ENV !== 'production') return;
+      const secret = (raw as Record<string, unknown>)[secretVariable] as string | undefined;
+      if (!secret || secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [secretVariable],
+          message: `is required in production, at least ${MIN_PRODUCTION_SECRET_LENGTH} characters`,
+        });
+      }
+      if (!raw.JWT_PUBLIC_KEY)
+        ctx.addIssue({ code: 'custom', path: ['JWT_PUBLIC_KEY'], message: 'is required in production (PEM)' });
     })
     .transform((raw) => {
-      const url = (raw as Record<string, unknown>)[urlVariable] as string | undefined;
+      const values = raw as Record<string, unknown>;
+      const url = values[urlVariable] as string | undefined;
+      const dataDir = resolve(REPO_ROOT, raw.DATA_DIR);
       const database: DatabaseLocation = url
         ? { dialect: 'postgres', url, variable: urlVariable }
-        : { dialect: 'sqlite', file: resolve(REPO_ROOT, raw.DATA_DIR, `${service}.sqlite`) };
+        : { dialect: 'sqlite', file: resolve(dataDir, `${service}.sqlite`) };
+      const accessTokens: AccessTokenSettings = {
+        publicKeyPem: raw.JWT_PUBLIC_KEY ?? null,
+        developmentKeysDir: resolve(dataDir, 'keys'),
+        issuer: raw.JWT_ISSUER,
+        audience: raw.JWT_AUDIENCE,
+      };
       return {
         service,
         nodeEnv: raw.NODE_ENV,
@@ -110,6 +166,9 @@ export function subgraphSettingsSchema({ service, defaultPort }: { service: stri
         logLevel: raw.LOG_LEVEL,
         http: { host: raw.HOST, port: raw.PORT },
         database,
+        /** What the router must send in x-router-secret. */
+        routerSecret: (values[secretVariable] as string | undefined) ?? developmentRouterSecret(service),
+        accessTokens,
       };
     });
 }

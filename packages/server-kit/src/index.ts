@@ -13,3 +13,5 @@ export * from './database-cli.js';
 export * from './batching.js';
 export * from './subgraph-schema.js';
 export * from './open-database.js';
+export * from './auth.js';
+export * from './access-keys.js';

@@ -11,6 +11,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import type { Viewer } from './auth.js';
 import { createErrorFormatter } from './errors.js';
 import type { ServiceMetrics } from './metrics.js';
 
@@ -26,6 +27,10 @@ export interface ContextArgs {
   requestId: string;
   /** A logger whose lines carry `reqId`. */
   logger: Logger;
+  /** Who is calling, when graphqlMiddleware authenticated the request (authenticateRequests); else null. */
+  viewer: Viewer | null;
+  /** The verified access token behind `viewer`, to pass on; null for anonymous calls. */
+  accessToken: string | null;
 }
 
 export interface GraphQLServiceOptions<TContext extends BaseContext> {
@@ -126,7 +131,14 @@ export async function createGraphQLService<TContext extends BaseContext>(
     ...(options.graphqlMiddleware ?? []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const context = await options.context({ req, res, requestId: String(req.id), logger: req.log });
+        const context = await options.context({
+          req,
+          res,
+          requestId: String(req.id),
+          logger: req.log,
+          viewer: (res.locals.viewer as Viewer | null | undefined) ?? null,
+          accessToken: (res.locals.accessToken as string | null | undefined) ?? null,
+        });
         return Object.assign(context, { [HTTP_RESPONSE]: res });
       },
     }),

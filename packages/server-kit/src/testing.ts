@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { BaseContext } from '@apollo/server';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import { createAccessTokenIssuer, createAccessTokenVerifier, type AccessTokenVerifier, type Viewer } from './auth.js';
 import type { DatabaseHandle, DatabaseLocation, Dialect, ServiceDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
@@ -79,8 +81,12 @@ export interface SubgraphHarnessOptions<TTables extends Record<string, unknown>,
     logger: Logger;
     metrics: ServiceMetrics;
     isProduction: boolean;
+    routerSecret: string;
+    verifyAccessToken: AccessTokenVerifier;
   }): Promise<GraphQLService>;
-  createContext(db: DatabaseHandle<TTables>): (args: { logger: Logger; requestId: string }) => Promise<TContext>;
+  createContext(
+    db: DatabaseHandle<TTables>,
+  ): (args: { logger: Logger; requestId: string; viewer: Viewer | null }) => Promise<TContext>;
 }
 
 /**
@@ -97,16 +103,28 @@ export async function createSubgraphHarness<TTables extends Record<string, unkno
   await database.migrate();
   await options.seed(database);
   const logger = createLogger({ service: options.service, level: 'silent' });
-  const service = await options.createService({ database, logger, metrics: createMetrics(options.service), isProduction: false });
+  const keys = createTestKeys();
+  const service = await options.createService({
+    database,
+    logger,
+    metrics: createMetrics(options.service),
+    isProduction: false,
+    routerSecret: 'test-router-secret',
+    verifyAccessToken: keys.verify,
+  });
   const createContext = options.createContext(database);
 
   return {
     database,
-    /** Runs one operation and returns its single result. */
-    async execute(query: string, variables: Record<string, unknown> = {}): Promise<ExecuteResult> {
+    /** Runs one operation, anonymously or as `viewer`, and returns its single result. */
+    async execute(
+      query: string,
+      variables: Record<string, unknown> = {},
+      as: { viewer?: Viewer | null } = {},
+    ): Promise<ExecuteResult> {
       const response = await service.apollo.executeOperation(
         { query, variables },
-        { contextValue: await createContext({ logger, requestId: 'test' }) },
+        { contextValue: await createContext({ logger, requestId: 'test', viewer: as.viewer ?? null }) },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       return response.body.singleResult as ExecuteResult;
@@ -121,6 +139,21 @@ export async function createSubgraphHarness<TTables extends Record<string, unkno
       await service.close();
       await scratch.drop();
     },
+  };
+}
+
+/** A fresh Ed25519 key pair with a token issuer and verifier on it, for tests. */
+export function createTestKeys(claims: { issuer?: string; audience?: string } = {}) {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const issuer = claims.issuer ?? 'supergraph-users';
+  const audience = claims.audience ?? 'supergraph';
+  return {
+    privateKey,
+    publicKey,
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    issue: createAccessTokenIssuer({ privateKey, issuer, audience, ttlSeconds: 900 }),
+    verify: createAccessTokenVerifier({ publicKey, issuer, audience }),
   };
 }
 

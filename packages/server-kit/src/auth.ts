@@ -1,0 +1,172 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, timingSafeEqual, createHash, type KeyObject } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RequestHandler } from 'express';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+
+/** Who is calling, as an access token proves it. */
+export interface Viewer {
+  id: string;
+  role: 'CUSTOMER' | 'ADMIN';
+}
+
+/** The one signature algorithm access tokens use and verifiers accept (Ed25519). */
+export const ACCESS_TOKEN_ALGORITHM = 'EdDSA';
+
+/** The header through which the router proves to a subgraph that a request comes from it. */
+export const ROUTER_SECRET_HEADER = 'x-router-secret';
+
+export interface AccessTokenClaims {
+  /** Who issues tokens (the users service). */
+  issuer: string;
+  /** Who tokens are for (this supergraph). */
+  audience: string;
+}
+
+/** A token that is malformed, forged, expired, or not for us. `reason` is safe to show the client. */
+export class InvalidAccessTokenError extends Error {
+  constructor(readonly reason: string) {
+    super(`invalid access token: ${reason}`);
+    this.name = 'InvalidAccessTokenError';
+  }
+}
+
+/**
+ * Verifies an access token: Ed25519 signature only (so `alg: none` and HMAC-with-the-public-key
+ * tricks fail), `exp` required, issuer and audience checked, 5 s of clock tolerance.
+ */
+export function createAccessTokenVerifier({ publicKey, issuer, audience }: AccessTokenClaims & { publicKey: KeyObject }) {
+  return async (token: string): Promise<Viewer> => {
+    try {
+      const { payload } = await jwtVerify(token, publicKey, {
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        issuer,
+        audience,
+        clockTolerance: 5,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      });
+      const role = payload.role;
+      if (typeof payload.sub !== 'string' || (role !== 'CUSTOMER' && role !== 'ADMIN'))
+        throw new InvalidAccessTokenError('missing claims');
+      return { id: payload.sub, role };
+    } catch (error) {
+      if (error instanceof InvalidAccessTokenError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessTokenError('expired');
+      throw new InvalidAccessTokenError('malformed or not signed by this supergraph');
+    }
+  };
+}
+
+export type AccessTokenVerifier = ReturnType<typeof createAccessTokenVerifier>;
+
+/** Signs short-lived access tokens; only the users service holds the private key. */
+export function createAccessTokenIssuer({
+  privateKey,
+  issuer,
+  audience,
+  ttlSeconds,
+}: AccessTokenClaims & { privateKey: KeyObject; ttlSeconds: number }) {
+  return async (viewer: Viewer): Promise<{ token: string; expiresAt: Date }> => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ role: viewer.role })
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: 'JWT' })
+      .setSubject(viewer.id)
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + ttlSeconds)
+      .sign(privateKey);
+    return { token, expiresAt: new Date((now + ttlSeconds) * 1000) };
+  };
+}
+
+/** Reads the bearer token of an Authorization header; null when there is none. */
+export function readBearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer ([A-Za-z0-9\-_=]+\.[A-Za-z0-9\-_=]+\.?[A-Za-z0-9\-_.+/=]*)$/.exec(header.trim());
+  if (!match) throw new InvalidAccessTokenError('the Authorization header must be "Bearer <token>"');
+  return match[1]!;
+}
+
+/** PEM text from a setting, where newlines may have been written as `\n`. */
+export function readPem(value: string): string {
+  return value.includes('\\n') ? value.replaceAll('\\n', '\n') : value;
+}
+
+/**
+ * The development signing key pair under `<dir>/`, made on first use and shared by every service
+ * on the machine (never used in production, where keys come from settings). Whichever process comes
+ * first writes it; the link makes the write atomic, so a racing process reads a whole file.
+ */
+export function loadOrCreateDevelopmentKeys(dir: string): { privateKey: KeyObject; publicKey: KeyObject } {
+  const privatePath = join(dir, 'jwt-ed25519-private.pem');
+  const publicPath = join(dir, 'jwt-ed25519-public.pem');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    return { privateKey: createPrivateKey(readFileSync(privatePath)), publicKey: createPublicKey(readFileSync(publicPath)) };
+  } catch {
+    const pair = generateKeyPairSync('ed25519');
+    const suffix = `${process.pid}-${Date.now()}`;
+    const temporaryPublic = `${publicPath}.${suffix}`;
+    const temporaryPrivate = `${privatePath}.${suffix}`;
+    writeFileSync(temporaryPublic, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(temporaryPrivate, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    try {
+      linkSync(temporaryPublic, publicPath);
+      linkSync(temporaryPrivate, privatePath);
+    } catch {
+      // Another process won the race: use its pair.
+    } finally {
+      rmSync(temporaryPublic, { force: true });
+      rmSync(temporaryPrivate, { force: true });
+    }
+    return { privateKey: createPrivateKey(readFileSync(privatePath)), publicKey: createPublicKey(readFileSync(publicPath)) };
+  }
+}
+
+/** Compares secrets in constant time, whatever their lengths. */
+export function isSameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * A subgraph answers GraphQL only to the router: a request without this subgraph's secret gets 403
+ * before any GraphQL runs (`_service` and `_entities` included). Health and metrics stay open.
+ */
+export function requireRouterSecret(secret: string): RequestHandler {
+  return (req, res, next) => {
+    const given = req.headers[ROUTER_SECRET_HEADER];
+    if (typeof given === 'string' && isSameSecret(given, secret)) {
+      next();
+      return;
+    }
+    res.status(403).json({ errors: [{ message: 'This service answers only the router.', extensions: { code: 'FORBIDDEN' } }] });
+  };
+}
+
+/**
+ * Resolves who is calling from the Authorization header and keeps it for the context factory: no
+ * header means anonymous; a bad token is answered 401 and never downgraded to anonymous.
+ */
+export function authenticateRequests(verify: AccessTokenVerifier): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const token = readBearerToken(req.headers.authorization);
+      res.locals.accessToken = token;
+      res.locals.viewer = token ? await verify(token) : null;
+      next();
+    } catch (error) {
+      if (!(error instanceof InvalidAccessTokenError)) {
+        next(error);
+        return;
+      }
+      res
+        .status(401)
+        .set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.reason}"`)
+        .json({
+          errors: [{ message: `The access token is invalid: ${error.reason}.`, extensions: { code: 'UNAUTHENTICATED' } }],
+        });
+    }
+  };
+}
