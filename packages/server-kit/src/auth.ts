@@ -170,3 +170,4 @@ export function authenticateRequests(verify: AccessTokenVerifier): RequestHandle
     }
   };
 }
+export type AccessTokenIssuer = ReturnType<typeof createAccessTokenIssuer>;

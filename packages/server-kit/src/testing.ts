@@ -85,7 +85,7 @@ export interface SubgraphHarnessOptions<TTables extends Record<string, unknown>,
     verifyAccessToken: AccessTokenVerifier;
   }): Promise<GraphQLService>;
   createContext(
-    db: DatabaseHandle<TTables>,
+    database: ServiceDatabase<TTables>,
   ): (args: { logger: Logger; requestId: string; viewer: Viewer | null }) => Promise<TContext>;
 }
 

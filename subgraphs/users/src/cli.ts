@@ -19,6 +19,6 @@ await runDatabaseCli(process.argv.slice(2), {
   migrate: () => database.migrate(),
   isEmpty: () => isUsersEmpty(database),
   reset: () => deleteUsers(database),
-  seed: (argv) => seedUsers(database, parseSeedOptions(argv)),
+  seed: (argv) => seedUsers(database, parseSeedOptions(argv), settings.accounts.seedPassword),
   close: () => database.close(),
 });

@@ -1,20 +1,23 @@
 import type { ContextArgs, Logger, Viewer } from '@supergraph/server-kit';
+import type { AccountService } from './accounts/account-service.js';
 import type { UsersDb } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Context {
   db: UsersDb;
   loaders: Loaders;
+  accounts: AccountService;
   logger: Logger;
   requestId: string;
   /** Who is calling, from the verified access token; null for anonymous calls. */
   viewer: Viewer | null;
 }
 
-export function createContextFactory(db: UsersDb) {
+export function createContextFactory(db: UsersDb, accounts: AccountService) {
   return async ({ logger, requestId, viewer }: Pick<ContextArgs, 'logger' | 'requestId' | 'viewer'>): Promise<Context> => ({
     db,
     loaders: createLoaders(db),
+    accounts,
     logger,
     requestId,
     viewer,

@@ -1,6 +1,13 @@
-import { createLogger, createMetrics, createVerifierFromSettings, openOrExit, runService } from '@supergraph/server-kit';
+import {
+  createAccessTokenIssuer,
+  createLogger,
+  createMetrics,
+  createVerifierFromSettings,
+  openOrExit,
+  runService,
+} from '@supergraph/server-kit';
 import { openUsersDatabase } from './db/client.js';
-import { loadSettings } from './env.js';
+import { loadSettings, loadSigningKey } from './env.js';
 import { createUsersService } from './server.js';
 
 const settings = loadSettings();
@@ -17,5 +24,12 @@ const service = await createUsersService({
   isProduction: settings.isProduction,
   routerSecret: settings.routerSecret,
   verifyAccessToken: createVerifierFromSettings(settings.accessTokens),
+  issueAccessToken: createAccessTokenIssuer({
+    privateKey: loadSigningKey(settings),
+    issuer: settings.accessTokens.issuer,
+    audience: settings.accessTokens.audience,
+    ttlSeconds: settings.accounts.accessTokenTtlSeconds,
+  }),
+  sessionTtlMs: settings.accounts.sessionTtlMs,
 });
 await runService(service, { ...settings.http, logger });

@@ -1,6 +1,7 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
 import type { Dialect } from '@supergraph/server-kit';
-import { createSubgraphHarness } from '@supergraph/server-kit/testing';
+import { createSubgraphHarness, createTestKeys } from '@supergraph/server-kit/testing';
+import { createAccountService } from '../src/accounts/account-service.js';
 import { createContextFactory } from '../src/context.js';
 import { openUsersDatabase } from '../src/db/client.js';
 import { seedUsers } from '../src/db/seed.js';
@@ -8,16 +9,32 @@ import { createUsersService } from '../src/server.js';
 
 export { dataOf, testDialects } from '@supergraph/server-kit/testing';
 
+/** The password of every seeded account in these tests. */
+export const SEED_PASSWORD = 'test-seed-password-2026';
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
 /** A users subgraph on a fresh database of the given dialect, seeded with the demo accounts. */
 export function createUsersHarness(dialect: Dialect, seed: Partial<SeedOptions> = {}) {
+  // One key pair signs the tokens this service issues and verifies the ones it is sent.
+  const keys = createTestKeys();
   return createSubgraphHarness({
     service: 'users',
     dialect,
     openDatabase: openUsersDatabase,
-    seed: (database) => seedUsers(database, { ...DEFAULT_SEED_OPTIONS, ...seed }),
-    createService: createUsersService,
-    createContext: createContextFactory,
-  });
+    seed: (database) => seedUsers(database, { ...DEFAULT_SEED_OPTIONS, ...seed }, SEED_PASSWORD),
+    createService: (options) =>
+      createUsersService({
+        ...options,
+        verifyAccessToken: keys.verify,
+        issueAccessToken: keys.issue,
+        sessionTtlMs: SESSION_TTL_MS,
+      }),
+    createContext: (database) =>
+      createContextFactory(
+        database,
+        createAccountService({ database, issueAccessToken: keys.issue, sessionTtlMs: SESSION_TTL_MS }),
+      ),
+  }).then((harness) => ({ ...harness, keys }));
 }
 
 export type UsersHarness = Awaited<ReturnType<typeof createUsersHarness>>;

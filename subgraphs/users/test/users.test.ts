@@ -188,6 +188,7 @@ describe.each(testDialects())('the users subgraph on %s', (dialect) => {
       name: 'New User',
       role: 'CUSTOMER',
       createdAt: new Date('2025-01-01T00:00:00.000Z'),
+      passwordHash: null,
       ...overrides,
     });
 

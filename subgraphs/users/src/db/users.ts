@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import type { UsersDb } from './client.js';
 import type { UserRow, UsersTables } from './tables/index.js';
@@ -39,4 +40,40 @@ function isAfter(users: UsersTables['users'], [createdAtMs, id]: UserCursor): SQ
   // Compare as a Date: each dialect's column maps it to its own storage (epoch ms, timestamptz).
   const createdAt = new Date(createdAtMs);
   return or(gt(users.createdAt, createdAt), and(eq(users.createdAt, createdAt), gt(users.id, id)));
+}
+
+export async function findUserByEmail({ db, tables: { users } }: UsersDb, email: string): Promise<UserRow | null> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
+  return row ?? null;
+}
+
+/** Inserts a customer; null when the address is taken (the unique index decides, race-free). */
+export async function insertCustomer(
+  { db, tables: { users } }: UsersDb,
+  { email, name, passwordHash, now }: { email: string; name: string; passwordHash: string; now: Date },
+): Promise<UserRow | null> {
+  const rows = await db
+    .insert(users)
+    .values({ id: randomUUID(), email: normalizeEmail(email), name, role: 'CUSTOMER', createdAt: now, passwordHash })
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  return rows[0] ?? null;
+}
+
+export async function updateUserName(
+  { db, tables: { users } }: UsersDb,
+  { id, name }: { id: string; name: string },
+): Promise<UserRow | null> {
+  const [row] = await db.update(users).set({ name }).where(eq(users.id, id)).returning();
+  return row ?? null;
+}
+
+export async function updatePasswordHash(
+  { db, tables: { users } }: UsersDb,
+  { id, passwordHash }: { id: string; passwordHash: string },
+): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, id));
 }

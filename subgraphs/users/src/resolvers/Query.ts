@@ -4,6 +4,8 @@ import { countUsers, findUsersPage } from '../db/users.js';
 import { readUserPageArgs, toUserCursor } from './connections.js';
 
 export const Query: QueryResolvers = {
+  me: (_parent, _args, { loaders, viewer }) => (viewer ? loaders.userById.load(viewer.id) : null),
+
   user: (_parent, { id }, { loaders }) => loaders.userById.load(id),
 
   users: async (_parent, args, { db }) => {

@@ -12,10 +12,13 @@ export type UsersTables = typeof sqlite;
 export const sqliteTables: UsersTables = sqlite;
 
 export type UserRow = typeof sqlite.users.$inferSelect;
+export type SessionRow = typeof sqlite.sessions.$inferSelect;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const rowTypesMatch: [
   Same<UserRow, typeof postgres.users.$inferSelect>,
   Same<typeof sqlite.users.$inferInsert, typeof postgres.users.$inferInsert>,
-] = [true, true];
+  Same<SessionRow, typeof postgres.sessions.$inferSelect>,
+  Same<typeof sqlite.refreshTokens.$inferSelect, typeof postgres.refreshTokens.$inferSelect>,
+] = [true, true, true, true];
 void rowTypesMatch;

@@ -1,0 +1,119 @@
+import { BadUserInputError, UnauthenticatedError, type Viewer } from '@supergraph/server-kit';
+import type { UsersDatabase, UsersDb } from '../db/client.js';
+import { createSession, revokeAllSessions, revokeSessionOfToken, rotateRefreshToken } from '../db/sessions.js';
+import type { UserRow } from '../db/tables/index.js';
+import { findUserByEmail, findUsersByIds, insertCustomer, updatePasswordHash, updateUserName } from '../db/users.js';
+import { hashPassword, validateNewPassword, verifyPassword } from './passwords.js';
+import { readEmail, readName } from './validation.js';
+
+/** What `AuthPayload` resolves from. */
+export interface SignedInSession {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+  user: UserRow;
+}
+
+export interface AccountServiceOptions {
+  database: UsersDatabase;
+  /** Signs an access token for a user (the users service holds the private key). */
+  issueAccessToken: (viewer: Viewer) => Promise<{ token: string; expiresAt: Date }>;
+  /** How long a session lasts, however often it is refreshed. */
+  sessionTtlMs: number;
+}
+
+const INVALID_CREDENTIALS = 'Email or password is incorrect.';
+const INVALID_REFRESH_TOKEN = 'The refresh token is invalid, used or expired; sign in again.';
+
+/** Registration, sign-in, token refresh, sign-out and the signed-in user's own changes. */
+export function createAccountService({ database, issueAccessToken, sessionTtlMs }: AccountServiceOptions) {
+  async function signIn(handle: UsersDb, user: UserRow, now: Date): Promise<SignedInSession> {
+    const session = await createSession(handle, { userId: user.id, now, ttlMs: sessionTtlMs });
+    const access = await issueAccessToken({ id: user.id, role: user.role });
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: session.refreshToken,
+      refreshTokenExpiresAt: session.expiresAt,
+      user,
+    };
+  }
+
+  async function requireUser(viewer: Viewer): Promise<UserRow> {
+    const [user] = await findUsersByIds(database, [viewer.id]);
+    if (!user) throw new UnauthenticatedError('Your account no longer exists.');
+    return user;
+  }
+
+  return {
+    async register(input: { email: string; password: string; name: string }): Promise<SignedInSession> {
+      const email = readEmail(input.email, 'input.email');
+      const name = readName(input.name, 'input.name');
+      validateNewPassword(input.password, { field: 'input.password', email });
+      const passwordHash = await hashPassword(input.password);
+      const now = new Date();
+      return database.transaction(async (tx) => {
+        const user = await insertCustomer(tx, { email, name, passwordHash, now });
+        if (!user) throw new BadUserInputError('input.email is already registered; sign in instead.', 'input.email');
+        return signIn(tx, user, now);
+      });
+    },
+
+    /** The same answer, after the same work, for an unknown address and a wrong password. */
+    async login(input: { email: string; password: string }): Promise<SignedInSession> {
+      const user = await findUserByEmail(database, input.email);
+      const isValid = await verifyPassword(input.password, user?.passwordHash ?? null);
+      if (!user || !isValid) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+      return database.transaction((tx) => signIn(tx, user, new Date()));
+    },
+
+    async refresh(refreshToken: string): Promise<SignedInSession> {
+      const now = new Date();
+      const rotation = await database.transaction((tx) => rotateRefreshToken(tx, { token: refreshToken, now }));
+      if (!rotation.ok) throw new UnauthenticatedError(INVALID_REFRESH_TOKEN);
+      const [user] = await findUsersByIds(database, [rotation.userId]);
+      if (!user) throw new UnauthenticatedError(INVALID_REFRESH_TOKEN);
+      const access = await issueAccessToken({ id: user.id, role: user.role });
+      return {
+        accessToken: access.token,
+        accessTokenExpiresAt: access.expiresAt,
+        refreshToken: rotation.refreshToken,
+        refreshTokenExpiresAt: rotation.expiresAt,
+        user,
+      };
+    },
+
+    logout(refreshToken: string): Promise<boolean> {
+      return revokeSessionOfToken(database, { token: refreshToken, now: new Date() });
+    },
+
+    async updateProfile(viewer: Viewer, input: { name: string }): Promise<UserRow> {
+      const name = readName(input.name, 'input.name');
+      const user = await updateUserName(database, { id: viewer.id, name });
+      if (!user) throw new UnauthenticatedError('Your account no longer exists.');
+      return user;
+    },
+
+    /** Sets a new password, ends every session (other devices must sign in again) and opens a new one. */
+    async changePassword(viewer: Viewer, input: { currentPassword: string; newPassword: string }): Promise<SignedInSession> {
+      const user = await requireUser(viewer);
+      if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+        throw new BadUserInputError('input.currentPassword is incorrect.', 'input.currentPassword');
+      }
+      validateNewPassword(input.newPassword, { field: 'input.newPassword', email: user.email });
+      if (input.newPassword === input.currentPassword) {
+        throw new BadUserInputError('input.newPassword must differ from the current password.', 'input.newPassword');
+      }
+      const passwordHash = await hashPassword(input.newPassword);
+      const now = new Date();
+      return database.transaction(async (tx) => {
+        await updatePasswordHash(tx, { id: user.id, passwordHash });
+        await revokeAllSessions(tx, { userId: user.id, now });
+        return signIn(tx, { ...user, passwordHash }, now);
+      });
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;
