@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DatabaseLocation, Dialect } from '@supergraph/server-kit';
 import { createScratchDatabase, createTestKeys, type ScratchDatabase } from '@supergraph/server-kit/testing';
@@ -15,12 +16,18 @@ export interface StackOptions {
   beforeStart?: (databases: Record<SubgraphName, DatabaseLocation>) => Promise<void> | void;
   /** The supergraph file the router serves. Default: the committed supergraph.graphql. */
   supergraphPath?: string;
+  /** Extra settings for the router process (limits, budgets). Default none. */
+  routerEnv?: Record<string, string>;
 }
 
 export interface Stack {
   dialect: Dialect;
   /** The stack's signing keys (as JWT_PRIVATE_KEY / JWT_PUBLIC_KEY would hold them), to mint tokens in tests. */
   keys: ReturnType<typeof createTestKeys>;
+  /** The secret each subgraph expects from the router, by subgraph. */
+  secrets: Record<SubgraphName, string>;
+  /** The settings the router runs with, to start another router (say, in production mode) on the same subgraphs. */
+  routerEnv: Record<string, string>;
   subgraphs: Record<SubgraphName, ServiceProcess>;
   router: ServiceProcess;
   /** POSTs an operation to the router; resolves to the HTTP status, headers and JSON body. */
@@ -54,7 +61,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Keys and secrets are configured explicitly, as in production, not taken from development defaults.
   const keys = createTestKeys();
   const secrets = Object.fromEntries(
-    SUBGRAPHS.map((name) => [`${name.toUpperCase()}_SUBGRAPH_SECRET`, `e2e-${name}-${keys.publicKeyPem.length}-secret`]),
+    SUBGRAPHS.map((name) => [
+      `${name.toUpperCase()}_SUBGRAPH_SECRET`,
+      `e2e-${name}-router-secret-${randomBytes(16).toString('hex')}`,
+    ]),
   );
   const authEnv = { JWT_PUBLIC_KEY: keys.publicKeyPem };
   try {
@@ -80,7 +90,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         }),
       ),
     ) as Record<SubgraphName, ServiceProcess>;
-    const router = await startService('router', 'router/src/index.ts', {
+    const routerEnv = {
       SUPERGRAPH_PATH: options.supergraphPath ?? join(REPO_ROOT, 'supergraph.graphql'),
       USERS_SUBGRAPH_URL: subgraphs.users.url,
       PRODUCTS_SUBGRAPH_URL: subgraphs.products.url,
@@ -88,12 +98,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       SUBGRAPH_TIMEOUT_MS: '5000',
       ...authEnv,
       ...secrets,
-    });
+      ...options.routerEnv,
+    };
+    const router = await startService('router', 'router/src/index.ts', routerEnv);
     started.push(router);
 
     return {
       dialect: options.dialect,
       keys,
+      secrets: Object.fromEntries(SUBGRAPHS.map((name) => [name, secrets[`${name.toUpperCase()}_SUBGRAPH_SECRET`]!])) as Record<
+        SubgraphName,
+        string
+      >,
+      routerEnv,
       subgraphs,
       router,
       async query(query, variables = {}, headers = {}) {
