@@ -10,8 +10,12 @@ export interface Viewer {
   role: 'CUSTOMER' | 'ADMIN';
 }
 
-/** The one signature algorithm access tokens use and verifiers accept (Ed25519). */
-export const ACCESS_TOKEN_ALGORITHM = 'EdDSA';
+/**
+ * The one signature algorithm access tokens use and verifiers accept: ECDSA on P-256. (Ed25519 would
+ * do as well cryptographically, but ES256 is the asymmetric algorithm every federation router and JWT
+ * library verifies, which keeps the subgraphs portable.)
+ */
+export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 
 /** The header through which the router proves to a subgraph that a request comes from it. */
 export const ROUTER_SECRET_HEADER = 'x-router-secret';
@@ -32,7 +36,7 @@ export class InvalidAccessTokenError extends Error {
 }
 
 /**
- * Verifies an access token: Ed25519 signature only (so `alg: none` and HMAC-with-the-public-key
+ * Verifies an access token: an ES256 signature only (so `alg: none` and HMAC-with-the-public-key
  * tricks fail), `exp` required, issuer and audience checked, 5 s of clock tolerance.
  */
 export function createAccessTokenVerifier({ publicKey, issuer, audience }: AccessTokenClaims & { publicKey: KeyObject }) {
@@ -99,13 +103,13 @@ export function readPem(value: string): string {
  * first writes it; the link makes the write atomic, so a racing process reads a whole file.
  */
 export function loadOrCreateDevelopmentKeys(dir: string): { privateKey: KeyObject; publicKey: KeyObject } {
-  const privatePath = join(dir, 'jwt-ed25519-private.pem');
-  const publicPath = join(dir, 'jwt-ed25519-public.pem');
+  const privatePath = join(dir, 'jwt-es256-private.pem');
+  const publicPath = join(dir, 'jwt-es256-public.pem');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
     return { privateKey: createPrivateKey(readFileSync(privatePath)), publicKey: createPublicKey(readFileSync(publicPath)) };
   } catch {
-    const pair = generateKeyPairSync('ed25519');
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const suffix = `${process.pid}-${Date.now()}`;
     const temporaryPublic = `${publicPath}.${suffix}`;
     const temporaryPrivate = `${privatePath}.${suffix}`;

@@ -142,9 +142,9 @@ export async function createSubgraphHarness<TTables extends Record<string, unkno
   };
 }
 
-/** A fresh Ed25519 key pair with a token issuer and verifier on it, for tests. */
+/** A fresh P-256 key pair with a token issuer and verifier on it, for tests. */
 export function createTestKeys(claims: { issuer?: string; audience?: string } = {}) {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const issuer = claims.issuer ?? 'supergraph-users';
   const audience = claims.audience ?? 'supergraph';
   return {

@@ -26,7 +26,7 @@ const accountSettingsSchema = z
   })
   .superRefine((raw, ctx) => {
     if (raw.NODE_ENV === 'production' && !raw.JWT_PRIVATE_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'is required in production (PEM, Ed25519)' });
+      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'is required in production (PEM, P-256 / ES256)' });
     }
   })
   .transform((raw) => ({
