@@ -81,15 +81,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       products: scratch.products.location,
       orders: scratch.orders.location,
     });
-    const subgraphs = Object.fromEntries(
-      await Promise.all(
-        SUBGRAPHS.map(async (name) => {
-          const service = await startService(name, `subgraphs/${name}/src/index.ts`, env(name));
-          started.push(service);
-          return [name, service] as const;
-        }),
-      ),
-    ) as Record<SubgraphName, ServiceProcess>;
+    // allSettled, so that when one subgraph fails to start the ones that did are still stopped.
+    const launches = await Promise.allSettled(
+      SUBGRAPHS.map((name) => startService(name, `subgraphs/${name}/src/index.ts`, env(name))),
+    );
+    for (const launch of launches) if (launch.status === 'fulfilled') started.push(launch.value);
+    const failed = launches.find((launch) => launch.status === 'rejected');
+    if (failed) throw failed.reason;
+    const subgraphs = Object.fromEntries(SUBGRAPHS.map((name, index) => [name, started[index]!])) as Record<
+      SubgraphName,
+      ServiceProcess
+    >;
     const routerEnv = {
       SUPERGRAPH_PATH: options.supergraphPath ?? join(REPO_ROOT, 'supergraph.graphql'),
       USERS_SUBGRAPH_URL: subgraphs.users.url,

@@ -49,6 +49,11 @@ export function createErrorFormatter(logger: Logger) {
     // An expected error is the whole story: its stack would only show our own code.
     if (original instanceof AppError) return withoutStacktrace(formatted);
     if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    // A GraphQLError raised on purpose without a code (Apollo's own request checks, such as a persisted
+    // query whose hash does not match its text) is about the request, not a fault of ours.
+    if (original instanceof GraphQLError && !original.originalError) {
+      return withoutStacktrace({ ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } });
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
     return {
       message: 'Internal server error',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { DatabaseLocation, ServiceDatabase } from './database.js';
 import { openPostgresDatabase } from './postgres.js';
@@ -39,4 +40,29 @@ export async function openServiceDatabase<TTables extends Record<string, unknown
     ...(options.logger ? { logger: options.logger } : {}),
     createIfMissing: options.createIfMissing ?? false,
   });
+}
+
+/**
+ * A service's database opener, defined once from its two table sets and its migrations folder
+ * (`<migrations>/sqlite`, `<migrations>/postgres`, as drizzle-kit writes them).
+ */
+export function defineServiceDatabase<TTables extends Record<string, unknown>>(definition: {
+  service: string;
+  sqliteTables: TTables;
+  postgresTables: Record<string, unknown>;
+  /** The folder holding `sqlite/` and `postgres/` migrations. */
+  migrationsDir: URL;
+}) {
+  const folder = (dialect: string) => fileURLToPath(new URL(`${dialect}/`, definition.migrationsDir));
+  return (
+    location: DatabaseLocation,
+    options: Pick<OpenServiceDatabaseOptions<TTables>, 'onStatement' | 'logger' | 'createIfMissing'> = {},
+  ): Promise<ServiceDatabase<TTables>> =>
+    openServiceDatabase({
+      service: definition.service,
+      location,
+      sqlite: { tables: definition.sqliteTables, migrationsFolder: folder('sqlite') },
+      postgres: { tables: definition.postgresTables, migrationsFolder: folder('postgres') },
+      ...options,
+    });
 }
