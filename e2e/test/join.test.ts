@@ -41,8 +41,12 @@ const joinBodies = new Map<string, unknown>();
 
 describe.each(dialects)('the supergraph through the router, every subgraph on %s', (dialect) => {
   let stack: Stack;
+  /** customer@example.com's Authorization header: a user's profile and orders are theirs (and admins') alone. */
+  let asCustomer: Record<string, string>;
   beforeAll(async () => {
     stack = await startStack({ dialect, seedArgs });
+    const { token } = await stack.keys.issue({ id: customerId, role: 'CUSTOMER' });
+    asCustomer = { authorization: `Bearer ${token}` };
   });
   afterAll(async () => {
     await stack?.stop();
@@ -56,7 +60,7 @@ describe.each(dialects)('the supergraph through the router, every subgraph on %s
       .filter((order) => order.userId === customerId)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
 
-    const { status, body } = await stack.query(USER_ORDERS, { id: customerId });
+    const { status, body } = await stack.query(USER_ORDERS, { id: customerId }, asCustomer);
     joinBodies.set(dialect, body);
 
     expect(status).toBe(200);
@@ -91,7 +95,7 @@ describe.each(dialects)('the supergraph through the router, every subgraph on %s
 
   it('forwards the request id to every subgraph, which each log it on exactly one request', async () => {
     const requestId = `e2e-${Date.now()}`;
-    const { headers, body } = await stack.query(USER_ORDERS, { id: customerId }, { 'x-request-id': requestId });
+    const { headers, body } = await stack.query(USER_ORDERS, { id: customerId }, { ...asCustomer, 'x-request-id': requestId });
     expect(body.errors).toBeUndefined();
     expect(headers.get('x-request-id')).toBe(requestId);
 
@@ -140,7 +144,11 @@ describe.each(dialects)('the supergraph through the router, every subgraph on %s
     const files = readdirSync(join(REPO_ROOT, 'operations')).filter((file) => file.endsWith('.graphql'));
     expect(files.sort()).toEqual(Object.keys(variables).sort());
     for (const file of files) {
-      const { status, body } = await stack.query(readFileSync(join(REPO_ROOT, 'operations', file), 'utf8'), variables[file]);
+      const { status, body } = await stack.query(
+        readFileSync(join(REPO_ROOT, 'operations', file), 'utf8'),
+        variables[file],
+        asCustomer,
+      );
       expect({ file, status, errors: body.errors }).toEqual({ file, status: 200, errors: undefined });
       expect(
         Object.values(body.data).every((value) => value !== null),
@@ -157,6 +165,7 @@ describe.each(dialects)('the supergraph through the router, every subgraph on %s
       `#graphql
       query OrderWithUser($id: ID!) { order(id: $id) { id total { amount } user { name } items { quantity } } }`,
       { id: order.id },
+      asCustomer,
     );
 
     expect(status).toBe(200);

@@ -77,7 +77,9 @@ describe.each(testDialects())('every subgraph on %s', (dialect) => {
 
   async function countStatementsOfJoin(userId: string) {
     const before = await stack.statementCounts();
-    const { body } = await stack.query(USER_ORDERS, { id: userId });
+    // As the user themself: a user's profile and orders are theirs (and admins') alone.
+    const { token } = await stack.keys.issue({ id: userId, role: 'CUSTOMER' });
+    const { body } = await stack.query(USER_ORDERS, { id: userId }, { authorization: `Bearer ${token}` });
     const after = await stack.statementCounts();
     expect(body.errors).toBeUndefined();
     return {

@@ -10,6 +10,8 @@ const ORDER_QUERY = `#graphql
   query { order(id: "no-such-order") { id } }`;
 
 let stack: Stack;
+/** A customer's Authorization header: `order` answers only signed-in callers. */
+let signedIn: Record<string, string>;
 let supergraphDir: string;
 let supergraphPath: string;
 
@@ -28,6 +30,8 @@ beforeAll(async () => {
     seedArgs: ['--customers', '2', '--products', '10', '--orders', '5'],
     supergraphPath,
   });
+  const { token } = await stack.keys.issue({ id: 'reload-test-customer', role: 'CUSTOMER' });
+  signedIn = { authorization: `Bearer ${token}` };
 });
 afterAll(async () => {
   await stack?.stop();
@@ -44,13 +48,13 @@ async function waitFor<T>(probe: () => Promise<T>, isDone: (value: T) => boolean
 }
 
 it('picks up a recomposed supergraph without a restart, and keeps serving when the new file is broken', async () => {
-  const before = await stack.query(ORDER_QUERY);
+  const before = await stack.query(ORDER_QUERY, {}, signedIn);
   expect(before.status).toBe(400);
   expect(before.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
   copyFileSync(join(REPO_ROOT, 'supergraph.graphql'), supergraphPath);
   const after = await waitFor(
-    () => stack.query(ORDER_QUERY),
+    () => stack.query(ORDER_QUERY, {}, signedIn),
     (result) => result.status === 200,
   );
   expect(after.body).toEqual({ data: { order: null } });
@@ -62,7 +66,7 @@ it('picks up a recomposed supergraph without a restart, and keeps serving when t
       stack.router.logs.some((line) => line.level === 'error' && String(line.msg).includes('still serving the previous one')),
     (isLogged) => isLogged,
   );
-  const stillServing = await stack.query(ORDER_QUERY);
+  const stillServing = await stack.query(ORDER_QUERY, {}, signedIn);
   expect(stillServing.body).toEqual({ data: { order: null } });
   expect(stack.router.child.exitCode).toBeNull();
 });

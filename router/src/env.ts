@@ -10,6 +10,7 @@ import {
   serviceSettingsShape,
   type AccessTokenSettings,
 } from '@supergraph/server-kit';
+import { limitSettingsShape, readLimitSettings } from './limit-settings.js';
 
 const SUBGRAPH_URL_VARIABLE = /^([A-Z][A-Z0-9_]*)_SUBGRAPH_URL$/;
 const SUBGRAPH_SECRET_VARIABLE = /^([A-Z][A-Z0-9_]*)_SUBGRAPH_SECRET$/;
@@ -26,6 +27,9 @@ const settingsSchema = z
       .min(100, 'must be at least 100')
       .max(300_000, 'must be at most 300000')
       .default(10_000),
+    PERSISTED_OPERATIONS: z.enum(['off', 'safelist']).default('off'),
+    PERSISTED_OPERATIONS_MANIFEST: z.string().min(1).default('operations/__generated__/persisted-documents.json'),
+    ...limitSettingsShape,
   })
   .superRefine((raw, ctx) => {
     for (const [name, value] of Object.entries(raw)) {
@@ -48,6 +52,14 @@ const settingsSchema = z
     supergraphPath: resolve(REPO_ROOT, raw.SUPERGRAPH_PATH),
     /** Deadline of each call to a subgraph, in milliseconds. */
     subgraphTimeoutMs: raw.SUBGRAPH_TIMEOUT_MS,
+    /**
+     * `safelist`: run only the operations in the manifest (npm run codegen writes it from operations/);
+     * `off` (default): run any operation. Automatic persisted queries work in both modes.
+     */
+    persistedOperations: {
+      mode: raw.PERSISTED_OPERATIONS,
+      manifestPath: resolve(REPO_ROOT, raw.PERSISTED_OPERATIONS_MANIFEST),
+    },
     /** Routing URLs that replace supergraph.graphql's, by subgraph name (USERS_SUBGRAPH_URL -> users). */
     subgraphUrls: Object.fromEntries(
       Object.entries(raw).flatMap(([name, value]) => {
@@ -62,6 +74,8 @@ const settingsSchema = z
         return match && typeof value === 'string' ? [[match[1]!.toLowerCase(), value]] : [];
       }),
     ) as Record<string, string>,
+    /** Request bounds, body limit, rate limits, Redis and trusted proxies (limit-settings.ts). */
+    limits: readLimitSettings(raw),
     accessTokens: {
       publicKeyPem: raw.JWT_PUBLIC_KEY ?? null,
       developmentKeysDir: resolve(REPO_ROOT, raw.DATA_DIR, 'keys'),

@@ -1,9 +1,14 @@
 import { createLogger, createMetrics, createVerifierFromSettings, runService } from '@supergraph/server-kit';
 import { loadSettings, resolveSubgraphSecret } from './env.js';
+import { loadSafelistOrExit } from './persisted-operations-manifest.js';
 import { createRouter } from './server.js';
 
 const settings = loadSettings();
 const logger = createLogger({ service: 'router', level: settings.logLevel });
+const safelist =
+  settings.persistedOperations.mode === 'safelist'
+    ? await loadSafelistOrExit(settings.persistedOperations.manifestPath, logger)
+    : undefined;
 const router = await createRouter({
   supergraphPath: settings.supergraphPath,
   subgraphUrls: settings.subgraphUrls,
@@ -13,5 +18,7 @@ const router = await createRouter({
   isProduction: settings.isProduction,
   verifyAccessToken: createVerifierFromSettings(settings.accessTokens),
   secretFor: (subgraph) => resolveSubgraphSecret(settings, subgraph),
+  safelist,
+  limits: settings.limits,
 });
 await runService(router, { ...settings.http, logger });

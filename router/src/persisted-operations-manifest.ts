@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { stripIgnoredCharacters } from 'graphql';
+import type { Logger } from '@supergraph/server-kit';
 
 /**
  * The operations a safelisting router runs: `operations/__generated__/persisted-documents.json`,
@@ -35,7 +36,9 @@ export async function loadPersistedOperationsManifest(path: string): Promise<Per
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new PersistedOperationsManifestError(`cannot read ${path} (${code === 'ENOENT' ? 'file not found: run npm run codegen' : code})`);
+    throw new PersistedOperationsManifestError(
+      `cannot read ${path} (${code === 'ENOENT' ? 'file not found: run npm run codegen' : code})`,
+    );
   }
   return parsePersistedOperationsManifest(text, path);
 }
@@ -45,7 +48,9 @@ export function parsePersistedOperationsManifest(json: string, path: string): Pe
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    throw new PersistedOperationsManifestError(`${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new PersistedOperationsManifestError(
+      `${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new PersistedOperationsManifestError(`${path} must be a JSON object of operation texts by their sha256 hash`);
@@ -53,10 +58,14 @@ export function parsePersistedOperationsManifest(json: string, path: string): Pe
   const byHash = new Map<string, string>();
   for (const [hash, operation] of Object.entries(parsed)) {
     if (!SHA256_HEX.test(hash) || typeof operation !== 'string') {
-      throw new PersistedOperationsManifestError(`${path}: ${JSON.stringify(hash)} must be a lowercase hex sha256 mapped to an operation text`);
+      throw new PersistedOperationsManifestError(
+        `${path}: ${JSON.stringify(hash)} must be a lowercase hex sha256 mapped to an operation text`,
+      );
     }
     if (sha256(operation) !== hash) {
-      throw new PersistedOperationsManifestError(`${path}: the operation under ${hash} does not hash to it; regenerate it with npm run codegen`);
+      throw new PersistedOperationsManifestError(
+        `${path}: the operation under ${hash} does not hash to it; regenerate it with npm run codegen`,
+      );
     }
     byHash.set(hash, operation);
   }
@@ -83,5 +92,21 @@ function compact(text: string): string | undefined {
     return stripIgnoredCharacters(text);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * For the entry point: loads the manifest PERSISTED_OPERATIONS=safelist asks for and logs how many
+ * operations it allows, or prints what is wrong, naming the variable, and stops the process.
+ */
+export async function loadSafelistOrExit(path: string, logger: Logger): Promise<PersistedOperationsManifest> {
+  try {
+    const manifest = await loadPersistedOperationsManifest(path);
+    logger.info({ manifest: path, operations: manifest.size }, `persisted-operations safelist on: ${manifest.size} operations`);
+    return manifest;
+  } catch (error) {
+    if (!(error instanceof PersistedOperationsManifestError)) throw error;
+    process.stderr.write(`Invalid settings:\n  - PERSISTED_OPERATIONS_MANIFEST: ${error.message}\n`);
+    process.exit(1);
   }
 }

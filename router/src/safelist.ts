@@ -7,7 +7,8 @@ import type { PersistedOperationsManifest } from './persisted-operations-manifes
 export const NOT_IN_SAFELIST = 'PERSISTED_QUERY_NOT_IN_SAFELIST';
 
 /** What a GraphQL request asks to run: its text, or only the hash of a persisted one. */
-type RequestedOperation = { kind: 'text'; text: string } | { kind: 'hash'; hash: string } | { kind: 'none' } | { kind: 'malformed' };
+type RequestedOperation =
+  { kind: 'text'; text: string } | { kind: 'hash'; hash: string } | { kind: 'none' } | { kind: 'malformed' };
 
 /**
  * Safelisting, in front of Apollo Server: a request runs only when its operation is in the manifest,
@@ -44,7 +45,9 @@ export function createSafelistMiddleware(manifest: PersistedOperationsManifest):
  * its text: the text comes from the manifest instead of the automatic-persisted-query cache. It runs
  * before Apollo Server reads the request, which then checks that the hash matches the text as usual.
  */
-export function createManifestLookupPlugin<TContext extends object>(manifest: PersistedOperationsManifest): ApolloServerPlugin<TContext> {
+export function createManifestLookupPlugin<TContext extends object>(
+  manifest: PersistedOperationsManifest,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ request }) {
       const hash: unknown = request.extensions?.['persistedQuery']?.sha256Hash;
@@ -83,7 +86,8 @@ function readRequestedOperation(req: Request): RequestedOperation {
     return { kind: 'none' };
   }
 
-  if (query !== undefined && query !== null) return typeof query === 'string' ? { kind: 'text', text: query } : { kind: 'malformed' };
+  if (query !== undefined && query !== null)
+    return typeof query === 'string' ? { kind: 'text', text: query } : { kind: 'malformed' };
   if (extensions === undefined || extensions === null) return { kind: 'none' };
   const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } }).persistedQuery?.sha256Hash;
   if (hash === undefined) return { kind: 'none' };

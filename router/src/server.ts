@@ -8,6 +8,10 @@ import {
   type ServiceMetrics,
 } from '@supergraph/server-kit';
 import { createGateway, type RouterContext } from './gateway.js';
+import { parseLimitSettings, type LimitSettings } from './limit-settings.js';
+import type { PersistedOperationsManifest } from './persisted-operations-manifest.js';
+import { createRequestLimits } from './request-limits.js';
+import { createManifestLookupPlugin, createSafelistMiddleware } from './safelist.js';
 import { createSupergraphFileSource } from './supergraph-file.js';
 
 export interface RouterOptions {
@@ -25,18 +29,28 @@ export interface RouterOptions {
   verifyAccessToken: AccessTokenVerifier;
   /** The secret to present to a subgraph, by name. */
   secretFor: (subgraph: string) => string;
+  /**
+   * The persisted-operations manifest to safelist: only its operations run, by hash or full text;
+   * any other is refused with 400 before a subgraph is called. Default none: any operation runs.
+   * Automatic persisted queries are on either way.
+   */
+  safelist?: PersistedOperationsManifest;
+  /** Request bounds, body limit and rate limits (see request-limits.ts). Default: the documented defaults. */
+  limits?: LimitSettings;
 }
 
 /**
  * The router: Apollo Gateway planning over the static supergraph file. It never introspects
  * subgraphs, so it starts (and answers what it can) while a subgraph is down.
  */
-export function createRouter({
+export async function createRouter({
   supergraphPath,
   subgraphUrls = {},
   subgraphTimeoutMs = 10_000,
   verifyAccessToken,
   secretFor,
+  safelist,
+  limits: limitSettings = parseLimitSettings({}),
   ...options
 }: RouterOptions): Promise<GraphQLService> {
   const supergraph = createSupergraphFileSource(supergraphPath, options.logger);
@@ -47,14 +61,24 @@ export function createRouter({
     secretFor,
     logger: options.logger,
   });
-  return createGraphQLService<RouterContext>({
+  const limits = createRequestLimits(limitSettings, { logger: options.logger, isProduction: options.isProduction });
+  const service = await createGraphQLService<RouterContext>({
     name: 'router',
     ...options,
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects, typed against the interface's v1 package.
     graphql: { gateway: gateway as unknown as GatewayInterface },
-    graphqlMiddleware: [authenticateRequests(verifyAccessToken)],
+    graphqlMiddleware: [
+      ...(safelist ? [createSafelistMiddleware(safelist)] : []),
+      authenticateRequests(verifyAccessToken),
+      ...limits.middleware,
+    ],
+    plugins: [...(safelist ? [createManifestLookupPlugin<RouterContext>(safelist)] : []), ...limits.plugins],
+    bodyLimit: limits.bodyLimit,
+    onShutdown: () => limits.close(),
     context: async ({ requestId, accessToken }) => ({ requestId, accessToken }),
     isReady: () => supergraph.current() !== null,
     readinessDetails: () => ({ supergraph: supergraph.current() }),
   });
+  limits.applyTo(service.app);
+  return service;
 }

@@ -1,7 +1,9 @@
-// `npm run compose`: supergraph.yaml -> supergraph.graphql. Run from the repository root through tsx.
+// `npm run compose`: supergraph.yaml -> supergraph.graphql and api-schema.graphql. Run from the
+// repository root through tsx.
 // Exit codes: 0 success, 1 composition failed / output stale / bad config, 2 bad command line.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { renderApiSchemaFile } from './api-schema.js';
 import { composeSupergraph } from './compose.js';
 import { formatCompositionReport } from './composition-report.js';
 import { formatDisplayPath } from './display-path.js';
@@ -11,25 +13,34 @@ import { watchFiles } from './watch-files.js';
 
 const USAGE = `Usage: npm run compose -- [options]
 
-Composes the subgraph schemas listed in supergraph.yaml into supergraph.graphql.
+Composes the subgraph schemas listed in supergraph.yaml into supergraph.graphql, and writes the
+API schema clients see (the supergraph without federation directives) to api-schema.graphql.
 
 Options:
-  --config <path>  composition config (default: ./supergraph.yaml)
-  --out <path>     supergraph file to write (default: ./supergraph.graphql)
-  --check          do not write; exit 1 if the output file is missing or stale
-  --watch          recompose whenever the config or a subgraph schema file changes
-  -h, --help       show this help`;
+  --config <path>   composition config (default: ./supergraph.yaml)
+  --out <path>      supergraph file to write (default: ./supergraph.graphql)
+  --api-out <path>  API schema file to write (default: ./api-schema.graphql)
+  --check           do not write; exit 1 if an output file is missing or stale
+  --watch           recompose whenever the config or a subgraph schema file changes
+  -h, --help        show this help`;
 
 interface CliOptions {
   configPath: string;
   outPath: string;
+  apiOutPath: string;
   isCheck: boolean;
   isWatch: boolean;
 }
 
+/** An output file and what it should contain. */
+interface Output {
+  path: string;
+  contents: string;
+}
+
 /** What one composition attempt produced; problems have already been printed. */
 type Attempt =
-  | { status: 'composed'; contents: string; subgraphCount: number; hintCount: number; watchedFiles: string[] }
+  | { status: 'composed'; outputs: Output[]; subgraphCount: number; hintCount: number; watchedFiles: string[] }
   | { status: 'failed'; watchedFiles: string[] }
   | { status: 'invalid-config' };
 
@@ -43,6 +54,7 @@ function parseCliArgs(args: string[]): CliOptions | 'help' {
       options: {
         config: { type: 'string' },
         out: { type: 'string' },
+        'api-out': { type: 'string' },
         check: { type: 'boolean', default: false },
         watch: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -59,6 +71,7 @@ function parseCliArgs(args: string[]): CliOptions | 'help' {
   return {
     configPath: resolve(values.config ?? 'supergraph.yaml'),
     outPath: resolve(values.out ?? 'supergraph.graphql'),
+    apiOutPath: resolve(values['api-out'] ?? 'api-schema.graphql'),
     isCheck: values.check,
     isWatch: values.watch,
   };
@@ -81,7 +94,13 @@ async function attemptComposition(options: CliOptions): Promise<Attempt> {
   if (result.hints.length > 0) console.error(formatCompositionReport(result).trimEnd());
   return {
     status: 'composed',
-    contents: renderSupergraphFile(result.supergraphSdl, options),
+    outputs: [
+      { path: options.outPath, contents: renderSupergraphFile(result.supergraphSdl, options) },
+      {
+        path: options.apiOutPath,
+        contents: renderApiSchemaFile(result.supergraphSdl, { ...options, outPath: options.apiOutPath }),
+      },
+    ],
     subgraphCount: result.config.subgraphs.length,
     hintCount: result.hints.length,
     watchedFiles,
@@ -94,20 +113,25 @@ async function composeAndWrite(options: CliOptions): Promise<{ isSuccess: boolea
   if (attempt.status !== 'composed') {
     return { isSuccess: false, ...(attempt.status === 'failed' ? { watchedFiles: attempt.watchedFiles } : {}) };
   }
-  const out = formatDisplayPath(options.outPath);
-  let isWritten: boolean;
-  try {
-    isWritten = await writeSupergraphFileIfChanged(options.outPath, attempt.contents);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    console.error(`cannot write ${out} (${code === 'ENOENT' ? 'its directory does not exist' : describeFileError(error)})`);
-    return { isSuccess: false, watchedFiles: attempt.watchedFiles };
+  const names = attempt.outputs.map((output) => formatDisplayPath(output.path));
+  let isWritten = false;
+  for (const [index, output] of attempt.outputs.entries()) {
+    try {
+      // Not short-circuited: every stale output is written.
+      isWritten = (await writeSupergraphFileIfChanged(output.path, output.contents)) || isWritten;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      console.error(
+        `cannot write ${names[index]} (${code === 'ENOENT' ? 'its directory does not exist' : describeFileError(error)})`,
+      );
+      return { isSuccess: false, watchedFiles: attempt.watchedFiles };
+    }
   }
   const hints = `${attempt.hintCount} ${attempt.hintCount === 1 ? 'hint' : 'hints'}`;
   console.log(
     isWritten
-      ? `composed ${attempt.subgraphCount} subgraphs -> ${out} (${hints})`
-      : `composed ${attempt.subgraphCount} subgraphs: ${out} is up to date (${hints})`,
+      ? `composed ${attempt.subgraphCount} subgraphs -> ${names.join(', ')} (${hints})`
+      : `composed ${attempt.subgraphCount} subgraphs: ${names.join(' and ')} are up to date (${hints})`,
   );
   return { isSuccess: true, watchedFiles: attempt.watchedFiles };
 }
@@ -115,18 +139,18 @@ async function composeAndWrite(options: CliOptions): Promise<{ isSuccess: boolea
 async function checkOutput(options: CliOptions): Promise<boolean> {
   const attempt = await attemptComposition(options);
   if (attempt.status !== 'composed') return false;
-  const out = formatDisplayPath(options.outPath);
-  const existing = await readSupergraphFile(options.outPath);
-  if (existing === undefined) {
-    console.error(`${out} is missing: run npm run compose`);
-    return false;
+  let isCurrent = true;
+  for (const output of attempt.outputs) {
+    const existing = await readSupergraphFile(output.path);
+    if (existing === output.contents) continue;
+    console.error(`${formatDisplayPath(output.path)} is ${existing === undefined ? 'missing' : 'stale'}: run npm run compose`);
+    isCurrent = false;
   }
-  if (existing !== attempt.contents) {
-    console.error(`${out} is stale: run npm run compose`);
-    return false;
+  if (isCurrent) {
+    const names = attempt.outputs.map((output) => formatDisplayPath(output.path));
+    console.log(`${names.join(' and ')} are up to date (${attempt.subgraphCount} subgraphs)`);
   }
-  console.log(`${out} is up to date (${attempt.subgraphCount} subgraphs)`);
-  return true;
+  return isCurrent;
 }
 
 async function watchAndCompose(options: CliOptions): Promise<void> {

@@ -27,8 +27,7 @@ export interface SubgraphSchema {
 }
 
 export type CompositionResult =
-  | { ok: true; supergraphSdl: string; hints: CompositionDiagnostic[] }
-  | { ok: false; errors: CompositionDiagnostic[] };
+  { ok: true; supergraphSdl: string; hints: CompositionDiagnostic[] } | { ok: false; errors: CompositionDiagnostic[] };
 
 /** The outcome of composing a supergraph.yaml, with the config it was read from. */
 export type SupergraphCompositionResult = CompositionResult & { config: SupergraphConfig };
@@ -65,24 +64,61 @@ export function composeSubgraphSchemas(subgraphs: readonly SubgraphSchema[]): Co
   };
 }
 
+/** A subgraph schema to compose instead of the file the config lists for it. */
+export interface SchemaOverride {
+  sdl: string;
+  /** Where the SDL came from, for `file:line:column` in diagnostics. Default: none. */
+  file?: string;
+}
+
+export interface ComposeSupergraphOptions {
+  /**
+   * Schemas that replace the files the config lists, by subgraph name: a proposed schema in a schema
+   * check. Every name must be a subgraph of the config. Default: none, every schema file is read.
+   */
+  schemaOverrides?: ReadonlyMap<string, SchemaOverride>;
+}
+
 /**
  * Reads supergraph.yaml and every schema file it lists, and composes them.
  * Throws `SupergraphConfigError` when the config is invalid or a schema file cannot be read;
  * composition problems are returned, not thrown.
  */
-export async function composeSupergraph(configPath: string): Promise<SupergraphCompositionResult> {
-  const config = await loadSupergraphConfig(configPath);
+export async function composeSupergraph(
+  configPath: string,
+  options: ComposeSupergraphOptions = {},
+): Promise<SupergraphCompositionResult> {
+  return composeSupergraphConfig(await loadSupergraphConfig(configPath), options);
+}
+
+/** Like `composeSupergraph`, for a config that is already loaded. */
+export async function composeSupergraphConfig(
+  config: SupergraphConfig,
+  options: ComposeSupergraphOptions = {},
+): Promise<SupergraphCompositionResult> {
   checkFederationVersion(config);
-  const schemas = await readSubgraphSchemas(config);
+  const schemas = await readSubgraphSchemas(config, options.schemaOverrides);
   return { ...composeSubgraphSchemas(schemas), config };
 }
 
-/** Reads the schema file of every subgraph in the config; names every file that cannot be read. */
-export async function readSubgraphSchemas(config: SupergraphConfig): Promise<SubgraphSchema[]> {
+/**
+ * Reads the schema file of every subgraph in the config, except those given in `overrides`, which
+ * are used as they are; names every file that cannot be read.
+ */
+export async function readSubgraphSchemas(
+  config: SupergraphConfig,
+  overrides: ReadonlyMap<string, SchemaOverride> = new Map(),
+): Promise<SubgraphSchema[]> {
   const label = formatDisplayPath(config.configPath);
+  const unknown = [...overrides.keys()].filter((name) => !config.subgraphs.some((subgraph) => subgraph.name === name));
+  if (unknown.length > 0) {
+    throw new SupergraphConfigError(unknown.map((name) => `${label}: there is no subgraph named ${JSON.stringify(name)}`));
+  }
   const problems: string[] = [];
   const schemas = await Promise.all(
     config.subgraphs.map(async (subgraph) => {
+      const override = overrides.get(subgraph.name);
+      if (override) return { name: subgraph.name, url: subgraph.routingUrl, ...override };
       try {
         const sdl = await readFile(subgraph.schemaPath, 'utf8');
         return { name: subgraph.name, url: subgraph.routingUrl, sdl, file: subgraph.schemaPath };

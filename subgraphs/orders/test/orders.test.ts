@@ -1,10 +1,20 @@
-import { createDemoOrders, createDemoUsers, DEFAULT_SEED_OPTIONS, getDemoCustomerId } from '@supergraph/demo-data';
+import {
+  createDemoOrders,
+  createDemoUsers,
+  DEFAULT_SEED_OPTIONS,
+  getDemoAdminId,
+  getDemoCustomerId,
+} from '@supergraph/demo-data';
+import type { Viewer } from '@supergraph/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrdersHarness, dataOf, testDialects, type OrdersHarness } from './harness.js';
 
 const seed = DEFAULT_SEED_OPTIONS;
 const demoOrders = createDemoOrders(seed);
 const customerId = getDemoCustomerId(seed);
+// Orders are visible to their owner and to admins only (see permissions.test.ts); these tests read as one of them.
+const customer: Viewer = { id: customerId, role: 'CUSTOMER' };
+const admin: Viewer = { id: getDemoAdminId(seed), role: 'ADMIN' };
 const newestFirst = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
   b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1);
 const formatCents = (cents: number) => (cents / 100).toFixed(2);
@@ -45,6 +55,7 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
           }
         }`,
           { id: expected.id },
+          { viewer: { id: expected.userId, role: 'CUSTOMER' } },
         ),
       );
       expect(data.order).toEqual({
@@ -64,8 +75,12 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
 
     it('returns null for an id that does not exist', async () => {
       const data = dataOf(
-        await harness.execute(`#graphql
-      { order(id: "no-such-order") { id } }`),
+        await harness.execute(
+          `#graphql
+      { order(id: "no-such-order") { id } }`,
+          {},
+          { viewer: customer },
+        ),
       );
       expect(data.order).toBeNull();
     });
@@ -81,7 +96,11 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
       let after: string | null = null;
       for (;;) {
         const data = dataOf(
-          await harness.execute(USER_ORDERS, { representations: [{ __typename: 'User', id: customerId }], first: 5, after }),
+          await harness.execute(
+            USER_ORDERS,
+            { representations: [{ __typename: 'User', id: customerId }], first: 5, after },
+            { viewer: customer },
+          ),
         );
         const { orders } = data._entities[0];
         expect(orders.totalCount).toBe(expectedIds.length);
@@ -94,7 +113,11 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
 
     it('answers an empty connection for a user without orders', async () => {
       const data = dataOf(
-        await harness.execute(USER_ORDERS, { representations: [{ __typename: 'User', id: 'user-without-orders' }] }),
+        await harness.execute(
+          USER_ORDERS,
+          { representations: [{ __typename: 'User', id: 'user-without-orders' }] },
+          { viewer: { id: 'user-without-orders', role: 'CUSTOMER' } },
+        ),
       );
       expect(data._entities[0].orders).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] });
     });
@@ -105,10 +128,10 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
       const all = users.map((user) => ({ __typename: 'User', id: user.id }));
       let allData: Record<string, any> = {};
       const forOne = await harness.countStatements(() =>
-        harness.execute(USER_ORDERS, { representations: one, first: 3 }).then(dataOf),
+        harness.execute(USER_ORDERS, { representations: one, first: 3 }, { viewer: admin }).then(dataOf),
       );
       const forAll = await harness.countStatements(async () => {
-        allData = dataOf(await harness.execute(USER_ORDERS, { representations: all, first: 3 }));
+        allData = dataOf(await harness.execute(USER_ORDERS, { representations: all, first: 3 }, { viewer: admin }));
       });
       expect(allData._entities).toHaveLength(users.length);
       for (const [index, user] of users.entries()) {
@@ -125,9 +148,13 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
 
     it('rejects a page size above 100 and a foreign cursor with BAD_USER_INPUT', async () => {
       const representations = [{ __typename: 'User', id: customerId }];
-      const tooMany = await harness.execute(USER_ORDERS, { representations, first: 500 });
+      const tooMany = await harness.execute(USER_ORDERS, { representations, first: 500 }, { viewer: customer });
       expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
-      const badCursor = await harness.execute(USER_ORDERS, { representations, after: 'WyJub3QiLCJhIGN1cnNvciJd' });
+      const badCursor = await harness.execute(
+        USER_ORDERS,
+        { representations, after: 'WyJub3QiLCJhIGN1cnNvciJd' },
+        { viewer: customer },
+      );
       expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
     });
   });
@@ -146,6 +173,7 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
             `#graphql
           query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Order { id status } } }`,
             { representations },
+            { viewer: admin },
           ),
         );
       });

@@ -1,8 +1,15 @@
 import { buildSubgraphSchemaFromFile } from '@supergraph/server-kit';
 import type { GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { permissions } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
-/** The subgraph schema: the contract in schema.graphql with this package's resolvers. */
+/**
+ * The subgraph schema: the contract in schema.graphql with this package's resolvers, every field
+ * behind its rule in permissions.ts. Entity references (`__resolveReference`, kept in each type's
+ * `extensions` by @apollo/subgraph) survive the shield; the `_entities` tests prove it.
+ */
 export function buildSchema(): GraphQLSchema {
-  return buildSubgraphSchemaFromFile(new URL('../schema.graphql', import.meta.url), resolvers);
+  const schema = buildSubgraphSchemaFromFile(new URL('../schema.graphql', import.meta.url), resolvers);
+  return applyMiddleware(schema, permissions);
 }

@@ -1,10 +1,20 @@
-import { createDemoUsers, DEFAULT_SEED_OPTIONS, DEMO_CUSTOMER_EMAIL, getDemoCustomerId } from '@supergraph/demo-data';
+import {
+  createDemoUsers,
+  DEFAULT_SEED_OPTIONS,
+  DEMO_CUSTOMER_EMAIL,
+  getDemoAdminId,
+  getDemoCustomerId,
+} from '@supergraph/demo-data';
+import type { Viewer } from '@supergraph/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../src/db/tables/index.js';
 import { createUsersHarness, dataOf, testDialects, type UsersHarness } from './harness.js';
 
 const seed = DEFAULT_SEED_OPTIONS;
 const demoUsers = createDemoUsers(seed);
+// A user's fields are visible to that user and to admins only (see permissions.test.ts); these tests read as one of them.
+const customer: Viewer = { id: getDemoCustomerId(seed), role: 'CUSTOMER' };
+const admin: Viewer = { id: getDemoAdminId(seed), role: 'ADMIN' };
 
 describe.each(testDialects())('the users subgraph on %s', (dialect) => {
   let harness: UsersHarness;
@@ -49,7 +59,7 @@ describe.each(testDialects())('the users subgraph on %s', (dialect) => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const { users: page } = dataOf(await target.execute(USERS_PAGE, { first, after }));
+      const { users: page } = dataOf(await target.execute(USERS_PAGE, { first, after }, { viewer: admin }));
       expect(page.totalCount).toBe(expectedTotal);
       expect(page.nodes).toHaveLength(Math.min(first, expectedTotal - ids.length));
       expect(page.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(
@@ -72,6 +82,7 @@ describe.each(testDialects())('the users subgraph on %s', (dialect) => {
           `#graphql
         query ($id: ID!) { user(id: $id) { id email name role createdAt } }`,
           { id: getDemoCustomerId(seed) },
+          { viewer: customer },
         ),
       );
       expect(data.user).toEqual({
@@ -85,8 +96,12 @@ describe.each(testDialects())('the users subgraph on %s', (dialect) => {
 
     it('returns null for an id that does not exist', async () => {
       const data = dataOf(
-        await harness.execute(`#graphql
-      { user(id: "no-such-user") { id } }`),
+        await harness.execute(
+          `#graphql
+      { user(id: "no-such-user") { id } }`,
+          {},
+          { viewer: customer },
+        ),
       );
       expect(data.user).toBeNull();
     });
@@ -120,13 +135,13 @@ describe.each(testDialects())('the users subgraph on %s', (dialect) => {
     });
 
     it('rejects a page size above 100 with BAD_USER_INPUT naming `first`', async () => {
-      const result = await harness.execute(USERS_PAGE, { first: 101 });
+      const result = await harness.execute(USERS_PAGE, { first: 101 }, { viewer: admin });
       expect(result.errors?.[0]?.message).toBe('first must be between 0 and 100, got 101.');
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
     });
 
     it('rejects a cursor it did not give out with BAD_USER_INPUT naming `after`', async () => {
-      const result = await harness.execute(USERS_PAGE, { after: 'bm90LWEtY3Vyc29y' });
+      const result = await harness.execute(USERS_PAGE, { after: 'bm90LWEtY3Vyc29y' }, { viewer: admin });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
     });
   });
@@ -147,6 +162,7 @@ describe.each(testDialects())('the users subgraph on %s', (dialect) => {
               { __typename: 'User', id: admin!.id },
             ],
           },
+          { viewer: { id: admin!.id, role: 'ADMIN' } },
         ),
       );
       expect(data._entities).toEqual([
@@ -165,6 +181,7 @@ describe.each(testDialects())('the users subgraph on %s', (dialect) => {
             `#graphql
           query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id } } }`,
             { representations },
+            { viewer: admin },
           ),
         );
       });

@@ -19,6 +19,28 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A new catalog entry. Each field is checked; a bad one gets BAD_USER_INPUT naming it (`input.sku`, `input.price.amount`, ...). */
+export type AddProductInput = {
+  /** An existing category. */
+  categoryId: Scalars['ID']['input'];
+  /** Up to 2,000 characters; surrounding spaces are trimmed. */
+  description: Scalars['String']['input'];
+  /** 1 to 200 characters; surrounding spaces are trimmed. */
+  name: Scalars['String']['input'];
+  /** The unit price: more than 0 and less than 1,000,000 in the currency's major unit. */
+  price: MoneyInput;
+  /** Four capital letters, a hyphen and six digits, as in BOOK-000123. Unique across the catalog. */
+  sku: Scalars['String']['input'];
+  /** Units that can be bought, 0 to 1,000,000. */
+  stock: Scalars['Int']['input'];
+};
+
+export type AddProductPayload = {
+  __typename?: 'AddProductPayload';
+  /** The product as it is now in the catalog. */
+  product: Product;
+};
+
 export type Category = {
   __typename?: 'Category';
   id: Scalars['ID']['output'];
@@ -44,6 +66,28 @@ export type Money = {
   amount: Scalars['String']['output'];
   /** ISO 4217 currency code, for example USD. */
   currency: Scalars['String']['output'];
+};
+
+/** An amount of money as a client sends it. */
+export type MoneyInput = {
+  /**
+   * A decimal string in the currency's major unit ("19.99"), with no more decimals than the currency
+   * has (two for USD, none for JPY). Never a float.
+   */
+  amount: Scalars['String']['input'];
+  /** ISO 4217 currency code, for example USD. */
+  currency: Scalars['String']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds a product to the catalog. Admins only. */
+  addProduct: AddProductPayload;
+};
+
+
+export type MutationAddProductArgs = {
+  input: AddProductInput;
 };
 
 /** Where a page of a connection sits in the whole list. */
@@ -219,12 +263,16 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Category: ResolverTypeWrapper<CategoryRowModel>;
+  AddProductInput: AddProductInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AddProductPayload: ResolverTypeWrapper<Omit<AddProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
+  Category: ResolverTypeWrapper<CategoryRowModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Money: ResolverTypeWrapper<Money>;
+  MoneyInput: MoneyInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Product: ResolverTypeWrapper<ProductRowModel>;
@@ -236,12 +284,16 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Category: CategoryRowModel;
+  AddProductInput: AddProductInput;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  AddProductPayload: Omit<AddProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
+  Category: CategoryRowModel;
   DateTime: Scalars['DateTime']['output'];
   Money: Money;
+  MoneyInput: MoneyInput;
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Product: ProductRowModel;
@@ -249,6 +301,10 @@ export type ResolversParentTypes = ResolversObject<{
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   ProductFilter: ProductFilter;
   Query: Record<PropertyKey, never>;
+}>;
+
+export type AddProductPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddProductPayload'] = ResolversParentTypes['AddProductPayload']> = ResolversObject<{
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
 }>;
 
 export type CategoryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Category'] = ResolversParentTypes['Category'], FederationReferenceType extends FederationReferenceTypes['Category'] = FederationReferenceTypes['Category']> = ResolversObject<{
@@ -266,6 +322,10 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type MoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addProduct?: Resolver<ResolversTypes['AddProductPayload'], ParentType, ContextType, RequireFields<MutationAddProductArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -305,9 +365,11 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  AddProductPayload?: AddProductPayloadResolvers<ContextType>;
   Category?: CategoryResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;

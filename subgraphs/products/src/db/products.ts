@@ -13,6 +13,17 @@ export interface ProductFilter {
 /** Where a page starts: just after this (name, id) in the catalog's sort order. */
 export type ProductCursor = readonly [name: string, id: string];
 
+export type NewProductRow = ProductsTables['products']['$inferInsert'];
+
+/**
+ * Adds a product; null when its SKU is already in the catalog. The unique index decides, so two
+ * admins adding the same SKU at once get one product and one refusal, on either dialect.
+ */
+export async function insertProduct({ db, tables: { products } }: ProductsDb, row: NewProductRow): Promise<ProductRow | null> {
+  const [inserted] = await db.insert(products).values(row).onConflictDoNothing({ target: products.sku }).returning();
+  return inserted ?? null;
+}
+
 export async function findProductsByIds({ db, tables: { products } }: ProductsDb, ids: readonly string[]): Promise<ProductRow[]> {
   return db
     .select()

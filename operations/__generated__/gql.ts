@@ -1,0 +1,64 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "query CatalogPage($first: Int = 20, $after: String, $filter: ProductFilter) {\n  products(first: $first, after: $after, filter: $filter) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        sku\n        stock\n        inStock\n        price {\n          amount\n          currency\n        }\n        category {\n          id\n          slug\n        }\n      }\n    }\n  }\n}": typeof types.CatalogPageDocument,
+    "query Categories($productsPerCategory: Int = 4) {\n  categories {\n    id\n    name\n    slug\n    products(first: $productsPerCategory) {\n      totalCount\n      nodes {\n        id\n        name\n        price {\n          amount\n          currency\n        }\n      }\n    }\n  }\n}": typeof types.CategoriesDocument,
+    "query OrderDetails($orderId: ID!) {\n  order(id: $orderId) {\n    id\n    status\n    createdAt\n    user {\n      id\n      name\n    }\n    total {\n      amount\n      currency\n    }\n    items {\n      quantity\n      unitPrice {\n        amount\n        currency\n      }\n      lineTotal {\n        amount\n      }\n      product {\n        id\n        name\n      }\n    }\n  }\n}": typeof types.OrderDetailsDocument,
+    "query UserOrders($userId: ID!, $first: Int = 5, $after: String) {\n  user(id: $userId) {\n    id\n    name\n    orders(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        status\n        createdAt\n        total {\n          amount\n          currency\n        }\n        items {\n          quantity\n          unitPrice {\n            amount\n          }\n          lineTotal {\n            amount\n          }\n          product {\n            id\n            name\n            sku\n            price {\n              amount\n              currency\n            }\n            category {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n}": typeof types.UserOrdersDocument,
+};
+const documents: Documents = {
+    "query CatalogPage($first: Int = 20, $after: String, $filter: ProductFilter) {\n  products(first: $first, after: $after, filter: $filter) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        sku\n        stock\n        inStock\n        price {\n          amount\n          currency\n        }\n        category {\n          id\n          slug\n        }\n      }\n    }\n  }\n}": types.CatalogPageDocument,
+    "query Categories($productsPerCategory: Int = 4) {\n  categories {\n    id\n    name\n    slug\n    products(first: $productsPerCategory) {\n      totalCount\n      nodes {\n        id\n        name\n        price {\n          amount\n          currency\n        }\n      }\n    }\n  }\n}": types.CategoriesDocument,
+    "query OrderDetails($orderId: ID!) {\n  order(id: $orderId) {\n    id\n    status\n    createdAt\n    user {\n      id\n      name\n    }\n    total {\n      amount\n      currency\n    }\n    items {\n      quantity\n      unitPrice {\n        amount\n        currency\n      }\n      lineTotal {\n        amount\n      }\n      product {\n        id\n        name\n      }\n    }\n  }\n}": types.OrderDetailsDocument,
+    "query UserOrders($userId: ID!, $first: Int = 5, $after: String) {\n  user(id: $userId) {\n    id\n    name\n    orders(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        status\n        createdAt\n        total {\n          amount\n          currency\n        }\n        items {\n          quantity\n          unitPrice {\n            amount\n          }\n          lineTotal {\n            amount\n          }\n          product {\n            id\n            name\n            sku\n            price {\n              amount\n              currency\n            }\n            category {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n}": types.UserOrdersDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query CatalogPage($first: Int = 20, $after: String, $filter: ProductFilter) {\n  products(first: $first, after: $after, filter: $filter) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        sku\n        stock\n        inStock\n        price {\n          amount\n          currency\n        }\n        category {\n          id\n          slug\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query CatalogPage($first: Int = 20, $after: String, $filter: ProductFilter) {\n  products(first: $first, after: $after, filter: $filter) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    edges {\n      cursor\n      node {\n        id\n        name\n        sku\n        stock\n        inStock\n        price {\n          amount\n          currency\n        }\n        category {\n          id\n          slug\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Categories($productsPerCategory: Int = 4) {\n  categories {\n    id\n    name\n    slug\n    products(first: $productsPerCategory) {\n      totalCount\n      nodes {\n        id\n        name\n        price {\n          amount\n          currency\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query Categories($productsPerCategory: Int = 4) {\n  categories {\n    id\n    name\n    slug\n    products(first: $productsPerCategory) {\n      totalCount\n      nodes {\n        id\n        name\n        price {\n          amount\n          currency\n        }\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query OrderDetails($orderId: ID!) {\n  order(id: $orderId) {\n    id\n    status\n    createdAt\n    user {\n      id\n      name\n    }\n    total {\n      amount\n      currency\n    }\n    items {\n      quantity\n      unitPrice {\n        amount\n        currency\n      }\n      lineTotal {\n        amount\n      }\n      product {\n        id\n        name\n      }\n    }\n  }\n}"): (typeof documents)["query OrderDetails($orderId: ID!) {\n  order(id: $orderId) {\n    id\n    status\n    createdAt\n    user {\n      id\n      name\n    }\n    total {\n      amount\n      currency\n    }\n    items {\n      quantity\n      unitPrice {\n        amount\n        currency\n      }\n      lineTotal {\n        amount\n      }\n      product {\n        id\n        name\n      }\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query UserOrders($userId: ID!, $first: Int = 5, $after: String) {\n  user(id: $userId) {\n    id\n    name\n    orders(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        status\n        createdAt\n        total {\n          amount\n          currency\n        }\n        items {\n          quantity\n          unitPrice {\n            amount\n          }\n          lineTotal {\n            amount\n          }\n          product {\n            id\n            name\n            sku\n            price {\n              amount\n              currency\n            }\n            category {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n}"): (typeof documents)["query UserOrders($userId: ID!, $first: Int = 5, $after: String) {\n  user(id: $userId) {\n    id\n    name\n    orders(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        status\n        createdAt\n        total {\n          amount\n          currency\n        }\n        items {\n          quantity\n          unitPrice {\n            amount\n          }\n          lineTotal {\n            amount\n          }\n          product {\n            id\n            name\n            sku\n            price {\n              amount\n              currency\n            }\n            category {\n              name\n            }\n          }\n        }\n      }\n    }\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

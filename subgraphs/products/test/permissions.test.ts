@@ -1,0 +1,145 @@
+import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
+import type { Viewer } from '@supergraph/server-kit';
+import { count } from 'drizzle-orm';
+import { execute, isIntrospectionType, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPermissions, permissionRules } from '../src/permissions.js';
+import { buildSchema } from '../src/schema.js';
+import { createProductsHarness, dataOf, testDialects, type ProductsHarness } from './harness.js';
+
+const seed = { ...DEFAULT_SEED_OPTIONS, products: 30 };
+const demoProducts = createDemoProducts(seed);
+const admin: Viewer = { id: getDemoAdminId(seed), role: 'ADMIN' };
+const customer: Viewer = { id: getDemoCustomerId(seed), role: 'CUSTOMER' };
+const callers = [
+  ['an anonymous caller', null],
+  ['a customer', customer],
+  ['an admin', admin],
+] as const;
+
+/** `Type.field` for every field of every object type that has no rule of its own in the tree. */
+function findFieldsWithoutRule(schema: GraphQLSchema, rules: Record<string, Record<string, unknown>>): string[] {
+  return Object.values(schema.getTypeMap())
+    .filter((type) => isObjectType(type) && !isIntrospectionType(type))
+    .flatMap((type) => Object.keys((type as { getFields(): object }).getFields()).map((field) => [type.name, field] as const))
+    .filter(([type, field]) => !Object.hasOwn(rules[type] ?? {}, field))
+    .map(([type, field]) => `${type}.${field}`);
+}
+
+describe('the products permissions', () => {
+  it('name a rule for every field of every object type, federation fields included, with no wildcards', () => {
+    const schema = buildSchema();
+    expect(findFieldsWithoutRule(schema, permissionRules)).toEqual([]);
+    expect(Object.values(permissionRules).flatMap((fields) => Object.keys(fields))).not.toContain('*');
+    expect(permissionRules.Query).toHaveProperty('_entities');
+    expect(permissionRules.Query).toHaveProperty('_service');
+    expect(permissionRules._Service).toHaveProperty('sdl');
+  });
+
+  it('denies a field the tree does not name: UNAUTHENTICATED when anonymous, FORBIDDEN when signed in', async () => {
+    const { _Service: _unnamed, ...withoutServiceFields } = permissionRules;
+    const schema = applyMiddleware(buildSchema(), createPermissions(withoutServiceFields));
+    const codesFor = async (viewer: Viewer | null) =>
+      (await execute({ schema, document: parse('{ _service { sdl } }'), contextValue: { viewer } })).errors?.map(
+        (error) => error.extensions.code,
+      );
+    expect(await codesFor(null)).toEqual(['UNAUTHENTICATED']);
+    expect(await codesFor(customer)).toEqual(['FORBIDDEN']);
+  });
+
+  it('would catch a field added to the schema without a rule', () => {
+    const { Product: productRules, ...others } = permissionRules;
+    const { stock: _stock, ...withoutStock } = productRules!;
+    expect(findFieldsWithoutRule(buildSchema(), { ...others, Product: withoutStock })).toEqual(['Product.stock']);
+  });
+});
+
+describe.each(testDialects())('authorization in the products subgraph on %s', (dialect) => {
+  let harness: ProductsHarness;
+  beforeAll(async () => {
+    harness = await createProductsHarness(dialect, seed);
+  });
+  afterAll(() => harness?.close());
+
+  const countProducts = async () => {
+    const { db, tables } = harness.database;
+    const [row] = await db.select({ total: count() }).from(tables.products);
+    return row!.total;
+  };
+
+  const ADD_PRODUCT = `#graphql
+    mutation AddProduct($input: AddProductInput!) { addProduct(input: $input) { product { id sku price { amount currency } } } }`;
+  const newProduct = (sku: string) => ({
+    sku,
+    name: 'Permission Test Lamp',
+    description: 'A lamp.',
+    price: { amount: '12.50', currency: 'USD' },
+    categoryId: demoProducts[0]!.categoryId,
+    stock: 3,
+  });
+
+  describe.each(callers)('for %s', (_who, viewer) => {
+    it('serves product, products and categories', async () => {
+      const product = demoProducts[4]!;
+      const data = dataOf(
+        await harness.execute(
+          `#graphql
+          query ($id: ID!) {
+            product(id: $id) { id sku name description stock inStock createdAt price { amount currency } category { id name slug } }
+            products(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } nodes { id } }
+            categories { id products(first: 1) { totalCount nodes { id } } }
+          }`,
+          { id: product.id },
+          { viewer },
+        ),
+      );
+      expect(data.product).toMatchObject({ id: product.id, sku: product.sku, category: { id: product.categoryId } });
+      expect(data.products.nodes).toHaveLength(2);
+      expect(data.categories.length).toBeGreaterThan(0);
+    });
+
+    it('resolves Product and Category references through _entities, and publishes _service', async () => {
+      const product = demoProducts[2]!;
+      const data = dataOf(
+        await harness.execute(
+          `#graphql
+          query ($representations: [_Any!]!) {
+            _entities(representations: $representations) { ... on Product { id name stock } ... on Category { id slug } }
+            _service { sdl }
+          }`,
+          {
+            representations: [
+              { __typename: 'Product', id: product.id },
+              { __typename: 'Category', id: product.categoryId },
+            ],
+          },
+          { viewer },
+        ),
+      );
+      expect(data._entities).toEqual([
+        { id: product.id, name: product.name, stock: product.stock },
+        { id: product.categoryId, slug: expect.any(String) },
+      ]);
+      expect(data._service.sdl).toContain('addProduct');
+    });
+  });
+
+  it('lets an admin add a product', async () => {
+    const before = await countProducts();
+    const data = dataOf(await harness.execute(ADD_PRODUCT, { input: newProduct('PERM-000001') }, { viewer: admin }));
+    expect(data.addProduct.product).toMatchObject({ sku: 'PERM-000001', price: { amount: '12.50', currency: 'USD' } });
+    expect(await countProducts()).toBe(before + 1);
+  });
+
+  it.each([
+    ['an anonymous caller', 'UNAUTHENTICATED', null],
+    ['a customer', 'FORBIDDEN', customer],
+  ] as const)('refuses addProduct to %s with %s, and writes nothing', async (_who, code, viewer) => {
+    const before = await countProducts();
+    const result = await harness.execute(ADD_PRODUCT, { input: newProduct('PERM-000002') }, { viewer });
+    expect(result.data).toBeNull();
+    expect(result.errors).toEqual([expect.objectContaining({ path: ['addProduct'], extensions: { code } })]);
+    expect(await countProducts()).toBe(before);
+  });
+});

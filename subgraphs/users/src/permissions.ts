@@ -1,0 +1,123 @@
+import { ForbiddenError, UnauthenticatedError, type Viewer } from '@supergraph/server-kit';
+import type { GraphQLResolveInfo } from 'graphql';
+import { allow, deny, or, rule, shield, type IRule, type IRules } from 'graphql-shield';
+import type { Context } from './context.js';
+import type { UserRow } from './mappers.js';
+
+// Who may see and change what in the users subgraph. Every field of every object type has an
+// explicit rule below, federation fields included; a field without one is denied (fallbackRule), and
+// test/permissions.test.ts fails when the schema grows a field this tree does not name.
+//
+// A user's fields are checked on the parent, the row they are read from, never on the arguments of
+// a root field: so the check holds whichever way a User is reached (me, user(id), users, a payload,
+// or `_entities`). That is sound only because User.__resolveReference returns the stored row.
+
+/** A rule or a combination of rules (allow, deny, and(), or()): what the tree gives each field. */
+type FieldRule = Extract<IRules, { resolve: unknown }>;
+
+/** Why a viewer is turned away: not signed in (UNAUTHENTICATED), or signed in but not allowed (FORBIDDEN). */
+function refuse(viewer: Viewer | null, message: string): Error {
+  return viewer ? new ForbiddenError(message) : new UnauthenticatedError();
+}
+
+/** A signed-in caller, whoever it is. Depends on the viewer alone, so it is evaluated once per request. */
+export const isAuthenticated: IRule = rule('users/isAuthenticated', { cache: 'contextual' })(
+  (_parent, _args, { viewer }: Context) => viewer !== null || new UnauthenticatedError(),
+);
+
+/** A signed-in admin. Depends on the viewer alone, so it is evaluated once per request. */
+export const isAdmin: IRule = rule('users/isAdmin', { cache: 'contextual' })(
+  (_parent, _args, { viewer }: Context) => viewer?.role === 'ADMIN' || refuse(viewer, 'Only admins can do this.'),
+);
+
+/**
+ * The user themself or an admin. Not cached: the check is one comparison, cheaper than the hash of
+ * the parent row that graphql-shield's 'strict' cache would compute for every field.
+ */
+export const isSelfOrAdmin: IRule = rule('users/isSelfOrAdmin', { cache: 'no_cache' })(
+  (user: UserRow, _args, { viewer }: Context) =>
+    (viewer !== null && (viewer.role === 'ADMIN' || viewer.id === user.id)) ||
+    refuse(viewer, 'You can see only your own profile.'),
+);
+
+/**
+ * The user an AuthPayload carries. register, login and refreshToken are called before the caller
+ * has a token, so the viewer is still anonymous; the payload's user is, by construction, the account
+ * the mutation has just created or whose password or refresh token it has just checked: the caller's own.
+ * False (never an error) otherwise, so that isSelfOrAdmin's refusal is the one the client sees.
+ */
+export const isUserOfNewSession: IRule = rule('users/isUserOfNewSession', { cache: 'no_cache' })(
+  (_user: UserRow, _args, _context: Context, info: GraphQLResolveInfo) => info.path.prev?.typename === 'AuthPayload',
+);
+
+/** Who may read a user's fields: that user (also right after signing in) or an admin. */
+const canSeeUser = or(isSelfOrAdmin, isUserOfNewSession);
+
+/** Payloads and pages: their users are checked field by field with canSeeUser. */
+const containerOfCheckedUsers = allow;
+
+/** Type -> field -> rule, for every field of every object type in the schema. */
+export const permissionRules: Record<string, Record<string, FieldRule>> = {
+  Query: {
+    // Null for an anonymous caller; otherwise the caller's own account.
+    me: allow,
+    user: isAuthenticated,
+    users: isAdmin,
+    // Federation: the router resolves User references here; a User's fields are checked on the row.
+    _entities: allow,
+    _service: allow,
+  },
+  Mutation: {
+    // Signing up and in is for callers without a token; logout needs only the refresh token it ends.
+    register: allow,
+    login: allow,
+    refreshToken: allow,
+    logout: allow,
+    updateProfile: isAuthenticated,
+    changePassword: isAuthenticated,
+  },
+  AuthPayload: {
+    accessToken: allow,
+    accessTokenExpiresAt: allow,
+    refreshToken: allow,
+    refreshTokenExpiresAt: allow,
+    user: containerOfCheckedUsers,
+  },
+  LogoutPayload: { loggedOut: allow },
+  UpdateProfilePayload: { user: containerOfCheckedUsers },
+  User: {
+    id: canSeeUser,
+    // The login address: its owner and admins only, whatever rule the other fields get one day.
+    email: canSeeUser,
+    name: canSeeUser,
+    role: canSeeUser,
+    createdAt: canSeeUser,
+  },
+  UserConnection: {
+    edges: containerOfCheckedUsers,
+    nodes: containerOfCheckedUsers,
+    pageInfo: containerOfCheckedUsers,
+    totalCount: containerOfCheckedUsers,
+  },
+  UserEdge: { cursor: containerOfCheckedUsers, node: containerOfCheckedUsers },
+  PageInfo: { hasNextPage: containerOfCheckedUsers, endCursor: containerOfCheckedUsers },
+  _Service: { sdl: allow },
+};
+
+/**
+ * The shield over `rules`: a field the tree does not name is denied, with UNAUTHENTICATED for an
+ * anonymous caller and FORBIDDEN otherwise, like any refusal.
+ */
+export function createPermissions(rules: Record<string, Record<string, FieldRule>>) {
+  return shield(rules, {
+    fallbackRule: deny,
+    fallbackError: (_error, _parent, _args, context) =>
+      refuse((context as unknown as Context).viewer, 'You are not allowed to do this.'),
+    // Resolvers' own GraphQLErrors (BAD_USER_INPUT, UNAUTHENTICATED for a wrong password, ...) reach
+    // the client with their codes.
+    allowExternalErrors: true,
+    debug: false,
+  });
+}
+
+export const permissions = createPermissions(permissionRules);
