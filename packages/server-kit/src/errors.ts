@@ -46,9 +46,9 @@ export class ForbiddenError extends AppError {
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    // An expected error is the whole story: its stack would only show our own code.
-    if (original instanceof AppError) return withoutStacktrace(formatted);
-    if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    // An error with its own code (ours, graphql-js's, or one a subgraph returned through the gateway)
+    // is the whole story: its stack would only show library internals. Only the unexpected keep theirs.
+    if (original instanceof AppError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return withoutStacktrace(formatted);
     // A GraphQLError raised on purpose without a code (Apollo's own request checks, such as a persisted
     // query whose hash does not match its text) is about the request, not a fault of ours.
     if (original instanceof GraphQLError && !original.originalError) {
