@@ -1,4 +1,5 @@
 import {
+  DEMO_CUSTOMER_EMAIL,
   createDemoCategories,
   createDemoOrders,
   createDemoProducts,
@@ -135,11 +136,16 @@ describe.each(dialects)('the supergraph through the router, every subgraph on %s
 
   it('runs every example operation in operations/ without errors', async () => {
     const order = createDemoOrders(seed).find((candidate) => candidate.userId === customerId)!;
+    const credentials = { email: DEMO_CUSTOMER_EMAIL, password: 'supergraph-demo-2026' };
+    const login = await stack.query(readFileSync(join(REPO_ROOT, 'operations', 'Login.graphql'), 'utf8'), credentials);
     const variables: Record<string, Record<string, unknown>> = {
       'UserOrders.graphql': { userId: customerId },
       'CatalogPage.graphql': { first: 5, filter: { inStock: true } },
       'Categories.graphql': {},
       'OrderDetails.graphql': { orderId: order.id },
+      'OrderHistory.graphql': { first: 3 },
+      'Login.graphql': credentials,
+      'RefreshToken.graphql': { refreshToken: login.body.data.login.refreshToken },
     };
     const files = readdirSync(join(REPO_ROOT, 'operations')).filter((file) => file.endsWith('.graphql'));
     expect(files.sort()).toEqual(Object.keys(variables).sort());
