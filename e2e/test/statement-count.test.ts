@@ -30,16 +30,18 @@ async function writeOrders(location: DatabaseLocation, userId: string, count: nu
     });
     const orderId = `${userId}-order-${n}`;
     const createdAt = new Date(Date.UTC(2026, 0, 1) - n * 60_000);
-    await database.db.insert(orders).values({
-      id: orderId,
-      userId,
-      status: 'CONFIRMED',
-      totalMinor: lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0),
-      currency: 'USD',
-      createdAt,
-      updatedAt: createdAt,
+    await database.transaction(async ({ db }) => {
+      await db.insert(orders).values({
+        id: orderId,
+        userId,
+        status: 'CONFIRMED',
+        totalMinor: lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0),
+        currency: 'USD',
+        createdAt,
+        updatedAt: createdAt,
+      });
+      await db.insert(orderItems).values(lines.map((line) => ({ ...line, orderId })));
     });
-    await database.db.insert(orderItems).values(lines.map((line) => ({ ...line, orderId })));
   }
   await database.close();
 }

@@ -19,12 +19,15 @@ export interface DatabaseHandle<TTables extends Record<string, unknown>> {
   tables: TTables;
 }
 
-/** A service's database, whichever dialect it runs on. */
+/**
+ * A service's database, whichever dialect it runs on. `db` is for reading; every write goes through
+ * `transaction()` (on SQLite `db` is a read-only connection, see openSqliteDatabase).
+ */
 export interface ServiceDatabase<TTables extends Record<string, unknown>> extends DatabaseHandle<TTables> {
   /**
-   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. On SQLite,
-   * transactions run one at a time on a connection of their own, so concurrent requests' statements
-   * never slip into another's transaction across an `await`.
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. Every
+   * write belongs in one. On SQLite, transactions run one at a time on the writer connection, so
+   * concurrent requests' statements never slip into another's transaction across an `await`.
    */
   transaction<T>(work: (tx: DatabaseHandle<TTables>) => Promise<T>): Promise<T>;
   /** Applies pending migrations; a no-op when up to date. */

@@ -22,62 +22,72 @@ export interface SqliteOptions<TTables extends Record<string, unknown>> {
 /**
  * Opens a service's SQLite database the way every service wants it: WAL (readers never wait for
  * the writer), foreign keys enforced, a busy timeout instead of immediate SQLITE_BUSY, and each
- * distinct SQL text prepared once and reused. Transactions get a second connection of their own.
+ * distinct SQL text prepared once and reused.
+ *
+ * Two connections: `db` reads and is opened read-only; every write goes through `transaction()` (and
+ * `migrate()`), which run one at a time on the writer. better-sqlite3 waits for a lock synchronously,
+ * so a write on a second connection while a transaction awaits something would block the event loop
+ * the transaction needs to finish: a self-deadlock until the busy timeout. With one writer and a queue
+ * that cannot happen, and a stray write through `db` fails at once ("readonly database") in tests
+ * rather than freezing a service in production.
  */
 export function openSqliteDatabase<TTables extends Record<string, unknown>>(
   options: SqliteOptions<TTables>,
 ): ServiceDatabase<TTables> {
   mkdirSync(dirname(options.file), { recursive: true });
-  const connect = () => {
-    const client = new Database(options.file);
-    client.pragma('journal_mode = WAL');
-    client.pragma('foreign_keys = ON');
+  const connect = (role: 'writer' | 'reader') => {
+    const client = new Database(options.file, { readonly: role === 'reader' });
+    if (role === 'writer') {
+      client.pragma('journal_mode = WAL');
+      client.pragma('synchronous = NORMAL');
+      client.pragma('foreign_keys = ON');
+    }
     client.pragma('busy_timeout = 5000');
-    client.pragma('synchronous = NORMAL');
     cachePreparedStatements(client, options.statementCacheSize ?? 500);
     const onStatement = options.onStatement;
     const db = drizzle({ client, schema: options.tables, ...(onStatement ? { logger: { logQuery: () => onStatement() } } : {}) });
     return { client, db: db as QueryDb<TTables> };
   };
-  const main = connect();
-  let transactionConnection: ReturnType<typeof connect> | undefined;
+  // The writer first: it creates the file and switches it to WAL before the reader opens it.
+  const writer = connect('writer');
+  const reader = connect('reader');
   let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
+    const result = queue.then(job, job);
+    queue = result.catch(() => undefined);
+    return result;
+  };
 
   const handle = (db: QueryDb<TTables>): DatabaseHandle<TTables> => ({ dialect: 'sqlite', db, tables: options.tables });
 
   return {
-    ...handle(main.db),
+    ...handle(reader.db),
     transaction<T>(work: (tx: DatabaseHandle<TTables>) => Promise<T>): Promise<T> {
-      const run = async () => {
-        transactionConnection ??= connect();
-        const { db } = transactionConnection;
+      return enqueue(async () => {
         // IMMEDIATE takes the write lock up front, so two writers never deadlock upgrading a read lock.
-        db.run(sql`begin immediate`);
+        writer.db.run(sql`begin immediate`);
         try {
-          const result = await work(handle(db));
-          db.run(sql`commit`);
+          const result = await work(handle(writer.db));
+          writer.db.run(sql`commit`);
           return result;
         } catch (error) {
-          db.run(sql`rollback`);
+          writer.db.run(sql`rollback`);
           throw error;
         }
-      };
-      const result = queue.then(run, run);
-      queue = result.catch(() => undefined);
-      return result;
+      });
     },
-    migrate: async () => migrate(main.db, { migrationsFolder: options.migrationsFolder }),
+    migrate: () => enqueue(async () => migrate(writer.db, { migrationsFolder: options.migrationsFolder })),
     isReachable: async () => {
       try {
-        return main.client.prepare('select 1 as ok').get() !== undefined;
+        return reader.client.prepare('select 1 as ok').get() !== undefined;
       } catch {
         return false;
       }
     },
     close: async () => {
       await queue;
-      transactionConnection?.client.close();
-      main.client.close();
+      writer.client.close();
+      reader.client.close();
     },
   };
 }

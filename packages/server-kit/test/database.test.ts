@@ -26,7 +26,7 @@ async function openScratch(dialect: 'sqlite' | 'postgres'): Promise<ServiceDatab
     postgres: { tables: postgresTables, ...noMigrations },
   });
   cleanups.push(() => database.close());
-  await executeStatement(database, sql`create table notes (id integer primary key, body text not null)`);
+  await database.transaction((tx) => executeStatement(tx, sql`create table notes (id integer primary key, body text not null)`));
   return database;
 }
 
@@ -52,7 +52,7 @@ describe.each(testDialects())('transactions on %s', (dialect) => {
 
   it('keeps concurrent transactions apart: a read-modify-write never loses an update', async () => {
     const database = await openScratch(dialect);
-    await database.db.insert(database.tables.notes).values({ id: 1, body: '0' });
+    await database.transaction(({ db, tables }) => db.insert(tables.notes).values({ id: 1, body: '0' }));
     const increment = () =>
       database.transaction(async (tx) => {
         // Lock the row on Postgres; SQLite transactions already run one at a time.

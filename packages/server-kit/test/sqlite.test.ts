@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterEach, expect, it } from 'vitest';
+import { executeStatement, queryRows } from '../src/database.js';
 import { openSqliteDatabase } from '../src/sqlite.js';
 
 const notes = sqliteTable('notes', { id: integer('id').primaryKey(), body: text('body').notNull() });
@@ -12,7 +13,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function openScratchDatabase(onStatement?: () => void) {
+async function openScratchDatabase(onStatement?: () => void) {
   const dir = mkdtempSync(join(tmpdir(), 'server-kit-sqlite-'));
   dirs.push(dir);
   const database = openSqliteDatabase({
@@ -21,29 +22,55 @@ function openScratchDatabase(onStatement?: () => void) {
     migrationsFolder: join(dir, 'no-migrations'),
     ...(onStatement ? { onStatement } : {}),
   });
-  database.db.run(sql`create table notes (id integer primary key, body text not null)`);
+  await database.transaction((tx) => executeStatement(tx, sql`create table notes (id integer primary key, body text not null)`));
   return database;
 }
 
-it('opens the file in WAL mode with foreign keys enforced, creating its directory', async () => {
-  const database = openScratchDatabase();
+it('opens the file in WAL mode with foreign keys enforced on the writer, creating its directory', async () => {
+  const database = await openScratchDatabase();
   expect(database.db.get(sql`pragma journal_mode`)).toEqual({ journal_mode: 'wal' });
-  expect(database.db.get(sql`pragma foreign_keys`)).toEqual({ foreign_keys: 1 });
+  expect(await database.transaction((tx) => queryRows(tx, sql`pragma foreign_keys`))).toEqual([{ foreign_keys: 1 }]);
   expect(await database.isReachable()).toBe(true);
   await database.close();
   expect(await database.isReachable()).toBe(false);
 });
 
+it('refuses a write outside a transaction at once, so no write can wait on a lock mid-request', async () => {
+  const database = await openScratchDatabase();
+  await expect(database.db.insert(notes).values({ id: 1, body: 'stray' })).rejects.toThrow(/readonly database/);
+  expect(await database.db.select().from(notes)).toEqual([]);
+  await database.close();
+});
+
+it('keeps reading while a transaction holds the write lock across an await', async () => {
+  const database = await openScratchDatabase();
+  let release!: () => void;
+  const held = database.transaction(async ({ db, tables }) => {
+    await db.insert(tables.notes).values({ id: 1, body: 'pending' });
+    await new Promise<void>((resolve) => (release = resolve));
+  });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  // The reader neither blocks nor sees the uncommitted row; a second writer queues behind the first.
+  expect(await database.db.select().from(notes)).toEqual([]);
+  const queued = database.transaction(({ db, tables }) => db.insert(tables.notes).values({ id: 2, body: 'queued' }));
+  release();
+  await Promise.all([held, queued]);
+  expect(await database.db.select().from(notes).orderBy(notes.id)).toEqual([
+    { id: 1, body: 'pending' },
+    { id: 2, body: 'queued' },
+  ]);
+  await database.close();
+});
+
 it('reuses prepared statements without mixing up row and array results', async () => {
   let statements = 0;
-  const database = openScratchDatabase(() => statements++);
-  database.db
-    .insert(notes)
-    .values([
+  const database = await openScratchDatabase(() => statements++);
+  await database.transaction(({ db, tables }) =>
+    db.insert(tables.notes).values([
       { id: 1, body: 'one' },
       { id: 2, body: 'two' },
-    ])
-    .run();
+    ]),
+  );
   // One SQL text, executed alternately in array mode (the select builder) and object mode (db.all):
   // a cached statement left in array mode must not leak into the next object-mode call.
   const select = database.db.select({ id: notes.id, body: notes.body }).from(notes).orderBy(notes.id);

@@ -1,9 +1,10 @@
 import type { ContextArgs, Logger, Viewer } from '@supergraph/server-kit';
-import type { OrdersDb } from './db/client.js';
+import type { OrdersDatabase } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Context {
-  db: OrdersDb;
+  /** Reads go straight to `db`; writes go through `db.transaction()`. */
+  db: OrdersDatabase;
   loaders: Loaders;
   logger: Logger;
   requestId: string;
@@ -11,7 +12,7 @@ export interface Context {
   viewer: Viewer | null;
 }
 
-export function createContextFactory(db: OrdersDb) {
+export function createContextFactory(db: OrdersDatabase) {
   return async ({ logger, requestId, viewer }: Pick<ContextArgs, 'logger' | 'requestId' | 'viewer'>): Promise<Context> => ({
     db,
     loaders: createLoaders(db),

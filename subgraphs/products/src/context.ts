@@ -1,9 +1,10 @@
 import type { ContextArgs, Logger, Viewer } from '@supergraph/server-kit';
-import type { ProductsDb } from './db/client.js';
+import type { ProductsDatabase } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Context {
-  db: ProductsDb;
+  /** Reads go straight to `db`; writes go through `db.transaction()`. */
+  db: ProductsDatabase;
   loaders: Loaders;
   logger: Logger;
   requestId: string;
@@ -11,7 +12,7 @@ export interface Context {
   viewer: Viewer | null;
 }
 
-export function createContextFactory(db: ProductsDb) {
+export function createContextFactory(db: ProductsDatabase) {
   return async ({ logger, requestId, viewer }: Pick<ContextArgs, 'logger' | 'requestId' | 'viewer'>): Promise<Context> => ({
     db,
     loaders: createLoaders(db),

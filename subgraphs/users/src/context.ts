@@ -1,10 +1,11 @@
 import type { ContextArgs, Logger, Viewer } from '@supergraph/server-kit';
 import type { AccountService } from './accounts/account-service.js';
-import type { UsersDb } from './db/client.js';
+import type { UsersDatabase } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Context {
-  db: UsersDb;
+  /** Reads go straight to `db`; writes go through `db.transaction()`. */
+  db: UsersDatabase;
   loaders: Loaders;
   accounts: AccountService;
   logger: Logger;
@@ -13,7 +14,7 @@ export interface Context {
   viewer: Viewer | null;
 }
 
-export function createContextFactory(db: UsersDb, accounts: AccountService) {
+export function createContextFactory(db: UsersDatabase, accounts: AccountService) {
   return async ({ logger, requestId, viewer }: Pick<ContextArgs, 'logger' | 'requestId' | 'viewer'>): Promise<Context> => ({
     db,
     loaders: createLoaders(db),

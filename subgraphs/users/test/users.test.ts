@@ -125,7 +125,7 @@ describe.each(testDialects())('the users subgraph on %s', (dialect) => {
           role: 'CUSTOMER' as const,
           createdAt,
         }));
-        await tied.database.db.insert(tied.database.tables.users).values(extra);
+        await tied.database.transaction((tx) => tx.db.insert(tx.tables.users).values(extra));
         const expected = [...createDemoUsers({ ...seed, customers: 0 }), ...extra].sort(byCreatedAtThenId).map((user) => user.id);
         const { ids } = await readAllPages(tied, 10, expected.length);
         expect(ids).toEqual(expected);
@@ -209,7 +209,7 @@ describe.each(testDialects())('the users subgraph on %s', (dialect) => {
       ...overrides,
     });
 
-    const insertUser = (row: UserRow) => harness.database.db.insert(harness.database.tables.users).values(row);
+    const insertUser = (row: UserRow) => harness.database.transaction((tx) => tx.db.insert(tx.tables.users).values(row));
     /** The database's refusal, with the driver's cause (drizzle wraps Postgres errors as "Failed query"). */
     const refusalOf = (attempt: Promise<unknown>) =>
       attempt.then(

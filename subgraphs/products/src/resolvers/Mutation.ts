@@ -13,7 +13,7 @@ export const Mutation: MutationResolvers = {
     if (!category) {
       throw new BadUserInputError('input.categoryId must be the id of an existing category.', 'input.categoryId');
     }
-    const product = await insertProduct(db, { id: randomUUID(), ...fields, createdAt: new Date() });
+    const product = await db.transaction((tx) => insertProduct(tx, { id: randomUUID(), ...fields, createdAt: new Date() }));
     if (!product) throw new BadUserInputError(`input.sku ${fields.sku} is already in the catalog.`, 'input.sku');
     return { product };
   },

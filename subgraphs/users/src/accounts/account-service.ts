@@ -85,12 +85,12 @@ export function createAccountService({ database, issueAccessToken, sessionTtlMs 
     },
 
     logout(refreshToken: string): Promise<boolean> {
-      return revokeSessionOfToken(database, { token: refreshToken, now: new Date() });
+      return database.transaction((tx) => revokeSessionOfToken(tx, { token: refreshToken, now: new Date() }));
     },
 
     async updateProfile(viewer: Viewer, input: { name: string }): Promise<UserRow> {
       const name = readName(input.name, 'input.name');
-      const user = await updateUserName(database, { id: viewer.id, name });
+      const user = await database.transaction((tx) => updateUserName(tx, { id: viewer.id, name }));
       if (!user) throw new UnauthenticatedError('Your account no longer exists.');
       return user;
     },
