@@ -7,6 +7,7 @@ import {
   loadSettingsOrExit,
   parseSettings,
   REPO_ROOT,
+  resolveListenHost,
   serviceSettingsShape,
   type AccessTokenSettings,
 } from '@supergraph/server-kit';
@@ -47,7 +48,7 @@ const settingsSchema = z
     nodeEnv: raw.NODE_ENV,
     isProduction: raw.NODE_ENV === 'production',
     logLevel: raw.LOG_LEVEL,
-    http: { host: raw.HOST, port: raw.PORT },
+    http: { host: resolveListenHost(raw.HOST, raw.NODE_ENV), port: raw.PORT },
     /** The composed supergraph the router serves; relative paths start at the repository root. */
     supergraphPath: resolve(REPO_ROOT, raw.SUPERGRAPH_PATH),
     /** Deadline of each call to a subgraph, in milliseconds. */
@@ -93,8 +94,12 @@ export function resolveSubgraphSecret(
   subgraph: string,
 ): string {
   const secret = settings.subgraphSecrets[subgraph];
+  const variable = `${subgraph.toUpperCase()}_SUBGRAPH_SECRET`;
+  if (settings.isProduction && (!secret || secret.length < 32)) {
+    // Raised while the supergraph loads, so the router refuses to start rather than call a subgraph unprotected.
+    throw new Error(`${variable} is required in production, at least 32 characters`);
+  }
   if (secret) return secret;
-  if (settings.isProduction) throw new Error(`${subgraph.toUpperCase()}_SUBGRAPH_SECRET is required in production`);
   return developmentRouterSecret(subgraph);
 }
 

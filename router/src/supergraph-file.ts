@@ -7,7 +7,6 @@ import type { Logger } from '@supergraph/server-kit';
 
 /** What the router is serving now: shown on /ready so operators can tell which supergraph is live. */
 export interface LoadedSupergraph {
-  path: string;
   sha256: string;
   loadedAt: Date;
 }
@@ -33,15 +32,15 @@ export function createSupergraphFileSource(path: string, logger: Logger) {
     const initial = await load().catch((error: NodeJS.ErrnoException) => {
       throw new Error(`cannot read the supergraph at ${path} (${error.code ?? error.message}); run npm run compose`);
     });
-    current = { path, sha256: initial.sha256, loadedAt: new Date() };
+    current = { sha256: initial.sha256, loadedAt: new Date() };
     let timer: NodeJS.Timeout | undefined;
     const reload = async () => {
       try {
         const next = await load();
         if (next.sha256 === current?.sha256) return;
         update(next.sdl);
-        current = { path, sha256: next.sha256, loadedAt: new Date() };
-        logger.info({ supergraph: current }, 'supergraph reloaded');
+        current = { sha256: next.sha256, loadedAt: new Date() };
+        logger.info({ supergraph: current, path }, 'supergraph reloaded');
       } catch (error) {
         logger.error({ err: error, path }, 'supergraph file changed but could not be loaded; still serving the previous one');
       }

@@ -98,33 +98,32 @@ export function readPem(value: string): string {
 }
 
 /**
- * The development signing key pair under `<dir>/`, made on first use and shared by every service
- * on the machine (never used in production, where keys come from settings). Whichever process comes
- * first writes it; the link makes the write atomic, so a racing process reads a whole file.
+ * The development signing key under `<dir>/`, made on first use and shared by every service on the
+ * machine (never used in production, where keys come from settings). Only the private key is stored;
+ * the public key is derived from it. Whichever process comes first writes it, through a hard link so
+ * the file appears whole or not at all, and a racing process reads the winner's.
  */
 export function loadOrCreateDevelopmentKeys(dir: string): { privateKey: KeyObject; publicKey: KeyObject } {
   const privatePath = join(dir, 'jwt-es256-private.pem');
-  const publicPath = join(dir, 'jwt-es256-public.pem');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const read = () => {
+    const privateKey = createPrivateKey(readFileSync(privatePath));
+    return { privateKey, publicKey: createPublicKey(privateKey) };
+  };
   try {
-    return { privateKey: createPrivateKey(readFileSync(privatePath)), publicKey: createPublicKey(readFileSync(publicPath)) };
+    return read();
   } catch {
-    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const suffix = `${process.pid}-${Date.now()}`;
-    const temporaryPublic = `${publicPath}.${suffix}`;
-    const temporaryPrivate = `${privatePath}.${suffix}`;
-    writeFileSync(temporaryPublic, pair.publicKey.export({ type: 'spki', format: 'pem' }));
-    writeFileSync(temporaryPrivate, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const temporary = `${privatePath}.${process.pid}-${Date.now()}`;
+    writeFileSync(temporary, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     try {
-      linkSync(temporaryPublic, publicPath);
-      linkSync(temporaryPrivate, privatePath);
+      linkSync(temporary, privatePath);
     } catch {
-      // Another process won the race: use its pair.
+      // Another process won the race: use its key.
     } finally {
-      rmSync(temporaryPublic, { force: true });
-      rmSync(temporaryPrivate, { force: true });
+      rmSync(temporary, { force: true });
     }
-    return { privateKey: createPrivateKey(readFileSync(privatePath)), publicKey: createPublicKey(readFileSync(publicPath)) };
+    return read();
   }
 }
 
@@ -146,6 +145,34 @@ export function requireRouterSecret(secret: string): RequestHandler {
       return;
     }
     res.status(403).json({ errors: [{ message: 'This service answers only the router.', extensions: { code: 'FORBIDDEN' } }] });
+  };
+}
+
+/** The header through which one service proves to another's internal API that it may call it. */
+export const SERVICE_CREDENTIAL_HEADER = 'x-service-credential';
+
+/**
+ * Guards a service-to-service HTTP API (not GraphQL): a request must carry `secret` in
+ * x-service-credential. Without the header it gets 401, with a wrong value 403, both as JSON
+ * `{ error: { code, message } }` (UNAUTHENTICATED, FORBIDDEN) before anything else runs.
+ */
+export function requireServiceCredential(secret: string): RequestHandler {
+  return (req, res, next) => {
+    const given = req.headers[SERVICE_CREDENTIAL_HEADER];
+    if (typeof given !== 'string' || given.length === 0) {
+      res.status(401).json({
+        error: {
+          code: 'UNAUTHENTICATED',
+          message: `This API needs a service credential in the ${SERVICE_CREDENTIAL_HEADER} header.`,
+        },
+      });
+      return;
+    }
+    if (!isSameSecret(given, secret)) {
+      res.status(403).json({ error: { code: 'FORBIDDEN', message: 'The service credential is not valid for this API.' } });
+      return;
+    }
+    next();
   };
 }
 

@@ -19,7 +19,7 @@ export interface DatabaseCliOptions {
 
 const USAGE = `usage: cli <command> [options]
   migrate                 apply pending migrations
-  seed [--reset] [sizes]  write the demo data (refuses a non-empty database unless --reset)
+  seed [--reset] [sizes]  write the demo data (refuses a non-empty database unless --reset, and production)
   setup [sizes]           migrate, then seed if the database is empty (never seeds in production)
 sizes: --customers N --products N --orders N --seed N (the same for every service)`;
 
@@ -37,6 +37,9 @@ export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions
         logger.info('migrations applied');
         break;
       case 'seed': {
+        if (options.isProduction) {
+          throw new DatabaseCliRefusal('NODE_ENV=production: the demo data is never written to a production database');
+        }
         const isReset = rest.includes('--reset');
         const sizeArgs = rest.filter((arg) => arg !== '--reset');
         await options.migrate();

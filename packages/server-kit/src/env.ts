@@ -65,13 +65,19 @@ export function serviceSettingsShape(defaultPort: number) {
   return {
     NODE_ENV: nodeEnvSetting,
     LOG_LEVEL: logLevelSetting,
-    HOST: z.string().min(1).default('0.0.0.0'),
+    /** Default: 127.0.0.1 outside production (a development stack is not reachable from the network), 0.0.0.0 in production. */
+    HOST: z.string().min(1).optional(),
     PORT: portSetting(defaultPort),
   };
 }
 
 /** The repository root, against which relative DATA_DIR values are resolved. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The interface to listen on: HOST, else loopback outside production and every interface in production. */
+export function resolveListenHost(host: string | undefined, nodeEnv: string): string {
+  return host ?? (nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1');
+}
 
 /** A postgres:// or postgresql:// URL. */
 export const postgresUrlSetting = z.string().refine(
@@ -108,11 +114,21 @@ export interface AccessTokenSettings {
   audience: string;
 }
 
-const MIN_PRODUCTION_SECRET_LENGTH = 32;
+/** The shortest secret (router secret, service credential) a production setting may hold. */
+export const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
 /** The development-only secret a subgraph and the router share when none is configured. */
 export function developmentRouterSecret(service: string): string {
   return `development-only-${service}-router-secret`;
+}
+
+/**
+ * The development-only credential for a service-to-service API when none is configured, so both
+ * sides agree without settings (`developmentServiceSecret('products-inventory')`). Never accepted in
+ * production, where the setting is required.
+ */
+export function developmentServiceSecret(api: string): string {
+  return `development-only-${api}-service-secret`;
 }
 
 /**
@@ -164,7 +180,7 @@ export function subgraphSettingsSchema({ service, defaultPort }: { service: stri
         nodeEnv: raw.NODE_ENV,
         isProduction: raw.NODE_ENV === 'production',
         logLevel: raw.LOG_LEVEL,
-        http: { host: raw.HOST, port: raw.PORT },
+        http: { host: resolveListenHost(raw.HOST, raw.NODE_ENV), port: raw.PORT },
         database,
         /** What the router must send in x-router-secret. */
         routerSecret: (values[secretVariable] as string | undefined) ?? developmentRouterSecret(service),

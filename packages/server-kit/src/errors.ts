@@ -47,11 +47,12 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     // An error with its own code (ours, graphql-js's, or one a subgraph returned through the gateway)
-    // is the whole story: its stack would only show library internals. Only the unexpected keep theirs.
-    if (original instanceof AppError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return withoutStacktrace(formatted);
-    // A GraphQLError raised on purpose without a code (Apollo's own request checks, such as a persisted
-    // query whose hash does not match its text) is about the request, not a fault of ours.
-    if (original instanceof GraphQLError && !original.originalError) {
+    // is the whole story for the client. Stack traces never go to clients; they go to the log.
+    if (original instanceof AppError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR')
+      return withoutStacktrace(formatted);
+    // A code-less GraphQLError about the request itself (no path: Apollo's own checks, such as a
+    // persisted query whose hash does not match its text) is the client's to fix.
+    if (original instanceof GraphQLError && !original.originalError && formatted.path === undefined) {
       return withoutStacktrace({ ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } });
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -56,6 +56,13 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   onShutdown?: () => void | Promise<void>;
   /** Largest accepted request body, in the `bytes` package's notation. Default `1mb`. */
   bodyLimit?: string;
+  /**
+   * Extra HTTP routes outside GraphQL, such as a service's internal API: mounted at the root after
+   * /health, /ready, /metrics and /graphql, with the same access log and request ids, and before the
+   * JSON error handler (which answers whatever they pass to `next(error)`). They bring their own
+   * authentication and body parsing. Default none.
+   */
+  routes?: Router;
 }
 
 export interface GraphQLService {
@@ -85,13 +92,16 @@ export async function createGraphQLService<TContext extends BaseContext>(
   const apollo = new ApolloServer<TContext>({
     ...options.graphql,
     introspection: !isProduction,
-    includeStacktraceInErrorResponses: !isProduction,
+    // Stack traces go to the log with the request id, never into a response.
+    includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: isProduction,
     formatError: createErrorFormatter(logger),
     logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      // Federated traces (ftv1) feed Apollo's hosted usage reporting, which this stack does not use.
+      ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
       createOperationMetricsPlugin(metrics),
       ...(options.plugins ?? []),
     ],
@@ -111,22 +121,29 @@ export async function createGraphQLService<TContext extends BaseContext>(
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  const accessLog = pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const incoming = req.headers[REQUEST_ID_HEADER];
+      const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    customProps: (_req, res) => ({ operationName: (res as Response).locals?.operationName }),
+    serializers: {
+      // The path only: a GET request's query string carries variables, which may hold secrets.
+      req: (req: { id: unknown; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url.split('?')[0],
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+
   app.use(
     '/graphql',
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers[REQUEST_ID_HEADER];
-        const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-        res.setHeader(REQUEST_ID_HEADER, id);
-        return id;
-      },
-      customProps: (_req, res) => ({ operationName: (res as Response).locals?.operationName }),
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
+    accessLog,
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     ...(options.graphqlMiddleware ?? []),
     expressMiddleware(apollo, {
@@ -143,6 +160,7 @@ export async function createGraphQLService<TContext extends BaseContext>(
       },
     }),
   );
+  if (options.routes) app.use(accessLog, options.routes);
   app.use(jsonErrorHandler(logger));
 
   return {

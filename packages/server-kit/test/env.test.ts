@@ -11,7 +11,7 @@ describe('subgraph settings', () => {
       nodeEnv: 'development',
       isProduction: false,
       logLevel: 'info',
-      http: { host: '0.0.0.0', port: 4002 },
+      http: { host: '127.0.0.1', port: 4002 },
     });
     expect(settings.database).toEqual({ dialect: 'sqlite', file: expect.stringMatching(/\/data\/products\.sqlite$/) });
   });
@@ -52,6 +52,23 @@ describe('subgraph settings', () => {
     expect(message).toContain('PORT: must be a port number (got "eighty")');
     expect(message).toMatch(/NODE_ENV: .* \(got "prod"\)/);
     expect(message).toMatch(/LOG_LEVEL: .* \(got "loud"\)/);
+  });
+
+  it('listens on loopback outside production and on every interface in production', () => {
+    expect(parseSettings(schema, { NODE_ENV: 'development' }).http.host).toBe('127.0.0.1');
+    const production = {
+      NODE_ENV: 'production',
+      PRODUCTS_SUBGRAPH_SECRET: 'x'.repeat(32),
+      JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----',
+    };
+    expect(parseSettings(schema, production).http.host).toBe('0.0.0.0');
+    expect(parseSettings(schema, { ...production, HOST: '10.0.0.5' }).http.host).toBe('10.0.0.5');
+  });
+
+  it('refuses production without a long enough router secret or a public key, naming both', () => {
+    expect(() => parseSettings(schema, { NODE_ENV: 'production', PRODUCTS_SUBGRAPH_SECRET: 'short' })).toThrow(
+      /PRODUCTS_SUBGRAPH_SECRET: is required in production, at least 32 characters[\s\S]*JWT_PUBLIC_KEY: is required in production/,
+    );
   });
 
   it('rejects a port out of range', () => {
