@@ -15,3 +15,4 @@ export * from './subgraph-schema.js';
 export * from './open-database.js';
 export * from './auth.js';
 export * from './access-keys.js';
+export * from './authorization.js';

@@ -1,3 +1,4 @@
+import { isIntrospectionType, isObjectType, type GraphQLSchema } from 'graphql';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,4 +162,16 @@ export function createTestKeys(claims: { issuer?: string; audience?: string } = 
 export function dataOf(result: ExecuteResult): NonNullable<ExecuteResult['data']> {
   if (result.errors?.length) throw new Error(`expected no errors, got ${JSON.stringify(result.errors, null, 2)}`);
   return result.data ?? {};
+}
+
+/**
+ * Every `Type.field` of the schema's object types that a permission rule tree does not name: what
+ * keeps "an explicit rule for every field" true as a schema grows.
+ */
+export function findFieldsWithoutRule(schema: GraphQLSchema, rules: Record<string, Record<string, unknown>>): string[] {
+  return Object.values(schema.getTypeMap())
+    .filter((type) => isObjectType(type) && !isIntrospectionType(type))
+    .flatMap((type) => Object.keys((type as { getFields(): object }).getFields()).map((field) => [type.name, field] as const))
+    .filter(([type, field]) => !Object.hasOwn(rules[type] ?? {}, field))
+    .map(([type, field]) => `${type}.${field}`);
 }

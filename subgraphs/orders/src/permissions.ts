@@ -1,10 +1,10 @@
-import { ForbiddenError, UnauthenticatedError, type Viewer } from '@supergraph/server-kit';
-import { allow, deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
+import { isAdmin, isAuthenticated, refuse, type PermissionRules } from '@supergraph/server-kit';
+import { allow, rule, type IRule } from 'graphql-shield';
 import type { Context } from './context.js';
 import type { OrderRow, UserReference } from './mappers.js';
 
 // Who may see what in the orders subgraph. Every field of every object type has an explicit rule
-// below, federation fields included; a field without one is denied (fallbackRule), and
+// below, federation fields included; a field without one is denied (server-kit's applyPermissions), and
 // test/permissions.test.ts fails when the schema grows a field this tree does not name.
 //
 // Ownership is checked on the parent, the row the field is read from, never on the arguments of a
@@ -12,20 +12,7 @@ import type { OrderRow, UserReference } from './mappers.js';
 // `_entities` with an Order or a User representation). That is sound only because __resolveReference
 // returns the stored row (or, for User, nothing but the id), never fields taken from the representation.
 
-/** A rule or a combination of rules (allow, deny, and(), or()): what the tree gives each field. */
-type FieldRule = Extract<IRules, { resolve: unknown }>;
-
 const OWN_ORDERS_ONLY = 'You can see only your own orders.';
-
-/** Why a viewer is turned away: not signed in (UNAUTHENTICATED), or signed in but not allowed (FORBIDDEN). */
-function refuse(viewer: Viewer | null, message: string): Error {
-  return viewer ? new ForbiddenError(message) : new UnauthenticatedError();
-}
-
-/** A signed-in caller, whoever it is. Depends on the viewer alone, so it is evaluated once per request. */
-export const isAuthenticated: IRule = rule('orders/isAuthenticated', { cache: 'contextual' })(
-  (_parent, _args, { viewer }: Context) => viewer !== null || new UnauthenticatedError(),
-);
 
 /**
  * The order's owner or an admin. Not cached: the check is one comparison, cheaper than the hash of
@@ -46,7 +33,7 @@ export const isSameUserOrAdmin: IRule = rule('orders/isSameUserOrAdmin', { cache
 const partOfCheckedOrder = allow;
 
 /** Type -> field -> rule, for every field of every object type in the schema. */
-export const permissionRules: Record<string, Record<string, FieldRule>> = {
+export const permissionRules: PermissionRules = {
   Query: {
     order: isAuthenticated,
     // Federation: the router resolves Order and User references here. The entities' own fields are
@@ -83,20 +70,3 @@ export const permissionRules: Record<string, Record<string, FieldRule>> = {
   PageInfo: { hasNextPage: partOfCheckedOrder, endCursor: partOfCheckedOrder },
   _Service: { sdl: allow },
 };
-
-/**
- * The shield over `rules`: a field the tree does not name is denied, with UNAUTHENTICATED for an
- * anonymous caller and FORBIDDEN otherwise, like any refusal.
- */
-export function createPermissions(rules: Record<string, Record<string, FieldRule>>) {
-  return shield(rules, {
-    fallbackRule: deny,
-    fallbackError: (_error, _parent, _args, context) =>
-      refuse((context as unknown as Context).viewer, 'You are not allowed to do this.'),
-    // Resolvers' own GraphQLErrors (BAD_USER_INPUT, NOT_FOUND, ...) reach the client with their codes.
-    allowExternalErrors: true,
-    debug: false,
-  });
-}
-
-export const permissions = createPermissions(permissionRules);

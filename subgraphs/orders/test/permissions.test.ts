@@ -1,10 +1,9 @@
 import { createDemoOrders, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
-import type { Viewer } from '@supergraph/server-kit';
-import { execute, isIntrospectionType, isObjectType, parse, type GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
+import { applyPermissions, type Viewer } from '@supergraph/server-kit';
+import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecuteResult } from '@supergraph/server-kit/testing';
-import { createPermissions, permissionRules } from '../src/permissions.js';
+import { findFieldsWithoutRule, type ExecuteResult } from '@supergraph/server-kit/testing';
+import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
 import { createOrdersHarness, dataOf, testDialects, type OrdersHarness } from './harness.js';
 
@@ -18,13 +17,6 @@ const orderOfB = demoOrders.find((order) => order.userId !== userA.id && order.u
 const userB: Viewer = { id: orderOfB.userId, role: 'CUSTOMER' };
 
 /** `Type.field` for every field of every object type that has no rule of its own in the tree. */
-function findFieldsWithoutRule(schema: GraphQLSchema, rules: Record<string, Record<string, unknown>>): string[] {
-  return Object.values(schema.getTypeMap())
-    .filter((type) => isObjectType(type) && !isIntrospectionType(type))
-    .flatMap((type) => Object.keys((type as { getFields(): object }).getFields()).map((field) => [type.name, field] as const))
-    .filter(([type, field]) => !Object.hasOwn(rules[type] ?? {}, field))
-    .map(([type, field]) => `${type}.${field}`);
-}
 
 /** The distinct error codes of a result. */
 const codesOf = (result: ExecuteResult) => [...new Set(result.errors?.map((error) => error.extensions?.code))];
@@ -48,7 +40,7 @@ describe('the orders permissions', () => {
 
   it('denies a field the tree does not name: UNAUTHENTICATED when anonymous, FORBIDDEN when signed in', async () => {
     const { _Service: _unnamed, ...withoutServiceFields } = permissionRules;
-    const schema = applyMiddleware(buildSchema(), createPermissions(withoutServiceFields));
+    const schema = applyPermissions(buildSchema(), withoutServiceFields);
     const codesFor = async (viewer: Viewer | null) =>
       (await execute({ schema, document: parse('{ _service { sdl } }'), contextValue: { viewer } })).errors?.map(
         (error) => error.extensions.code,

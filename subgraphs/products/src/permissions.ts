@@ -1,29 +1,16 @@
-import { ForbiddenError, UnauthenticatedError, type Viewer } from '@supergraph/server-kit';
-import { allow, deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
+import { isAdmin, isAuthenticated, refuse, type PermissionRules } from '@supergraph/server-kit';
+import { allow, rule, type IRule } from 'graphql-shield';
 import type { Context } from './context.js';
 
 // Who may read or write what in the products subgraph. Every field of every object type has an
-// explicit rule below, federation fields included; a field without one is denied (fallbackRule), and
+// explicit rule below, federation fields included; a field without one is denied (server-kit's applyPermissions), and
 // test/permissions.test.ts fails when the schema grows a field this tree does not name.
-
-/** A rule or a combination of rules (allow, deny, and(), or()): what the tree gives each field. */
-type FieldRule = Extract<IRules, { resolve: unknown }>;
-
-/** Why a viewer is turned away: not signed in (UNAUTHENTICATED), or signed in but not allowed (FORBIDDEN). */
-function refuse(viewer: Viewer | null, message: string): Error {
-  return viewer ? new ForbiddenError(message) : new UnauthenticatedError();
-}
-
-/** A signed-in admin. Depends on the viewer alone, so it is evaluated once per request. */
-export const isAdmin: IRule = rule('products/isAdmin', { cache: 'contextual' })(
-  (_parent, _args, { viewer }: Context) => viewer?.role === 'ADMIN' || refuse(viewer, 'Only admins can change the catalog.'),
-);
 
 /** The catalog is public: every read, whoever asks. */
 const catalogRead = allow;
 
 /** Type -> field -> rule, for every field of every object type in the schema. */
-export const permissionRules: Record<string, Record<string, FieldRule>> = {
+export const permissionRules: PermissionRules = {
   Query: {
     product: catalogRead,
     products: catalogRead,
@@ -54,20 +41,3 @@ export const permissionRules: Record<string, Record<string, FieldRule>> = {
   AddProductPayload: { product: catalogRead },
   _Service: { sdl: allow },
 };
-
-/**
- * The shield over `rules`: a field the tree does not name is denied, with UNAUTHENTICATED for an
- * anonymous caller and FORBIDDEN otherwise, like any refusal.
- */
-export function createPermissions(rules: Record<string, Record<string, FieldRule>>) {
-  return shield(rules, {
-    fallbackRule: deny,
-    fallbackError: (_error, _parent, _args, context) =>
-      refuse((context as unknown as Context).viewer, 'You are not allowed to do this.'),
-    // Resolvers' own GraphQLErrors (BAD_USER_INPUT, NOT_FOUND, ...) reach the client with their codes.
-    allowExternalErrors: true,
-    debug: false,
-  });
-}
-
-export const permissions = createPermissions(permissionRules);

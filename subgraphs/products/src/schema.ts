@@ -1,7 +1,6 @@
-import { buildSubgraphSchemaFromFile } from '@supergraph/server-kit';
+import { applyPermissions, buildSubgraphSchemaFromFile } from '@supergraph/server-kit';
 import type { GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
-import { permissions } from './permissions.js';
+import { permissionRules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';
 
 /**
@@ -11,5 +10,5 @@ import { resolvers } from './resolvers/index.js';
  */
 export function buildSchema(): GraphQLSchema {
   const schema = buildSubgraphSchemaFromFile(new URL('../schema.graphql', import.meta.url), resolvers);
-  return applyMiddleware(schema, permissions);
+  return applyPermissions(schema, permissionRules);
 }

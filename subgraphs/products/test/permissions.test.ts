@@ -1,10 +1,10 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
-import type { Viewer } from '@supergraph/server-kit';
+import { applyPermissions, type Viewer } from '@supergraph/server-kit';
+import { findFieldsWithoutRule } from '@supergraph/server-kit/testing';
 import { count } from 'drizzle-orm';
-import { execute, isIntrospectionType, isObjectType, parse, type GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
+import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPermissions, permissionRules } from '../src/permissions.js';
+import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
 import { createProductsHarness, dataOf, testDialects, type ProductsHarness } from './harness.js';
 
@@ -19,13 +19,6 @@ const callers = [
 ] as const;
 
 /** `Type.field` for every field of every object type that has no rule of its own in the tree. */
-function findFieldsWithoutRule(schema: GraphQLSchema, rules: Record<string, Record<string, unknown>>): string[] {
-  return Object.values(schema.getTypeMap())
-    .filter((type) => isObjectType(type) && !isIntrospectionType(type))
-    .flatMap((type) => Object.keys((type as { getFields(): object }).getFields()).map((field) => [type.name, field] as const))
-    .filter(([type, field]) => !Object.hasOwn(rules[type] ?? {}, field))
-    .map(([type, field]) => `${type}.${field}`);
-}
 
 describe('the products permissions', () => {
   it('name a rule for every field of every object type, federation fields included, with no wildcards', () => {
@@ -39,7 +32,7 @@ describe('the products permissions', () => {
 
   it('denies a field the tree does not name: UNAUTHENTICATED when anonymous, FORBIDDEN when signed in', async () => {
     const { _Service: _unnamed, ...withoutServiceFields } = permissionRules;
-    const schema = applyMiddleware(buildSchema(), createPermissions(withoutServiceFields));
+    const schema = applyPermissions(buildSchema(), withoutServiceFields);
     const codesFor = async (viewer: Viewer | null) =>
       (await execute({ schema, document: parse('{ _service { sdl } }'), contextValue: { viewer } })).errors?.map(
         (error) => error.extensions.code,

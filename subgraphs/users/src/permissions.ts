@@ -1,34 +1,16 @@
-import { ForbiddenError, UnauthenticatedError, type Viewer } from '@supergraph/server-kit';
+import { isAdmin, isAuthenticated, refuse, type PermissionRules } from '@supergraph/server-kit';
 import type { GraphQLResolveInfo } from 'graphql';
-import { allow, deny, or, rule, shield, type IRule, type IRules } from 'graphql-shield';
+import { allow, or, rule, type IRule } from 'graphql-shield';
 import type { Context } from './context.js';
 import type { UserRow } from './mappers.js';
 
 // Who may see and change what in the users subgraph. Every field of every object type has an
-// explicit rule below, federation fields included; a field without one is denied (fallbackRule), and
+// explicit rule below, federation fields included; a field without one is denied (server-kit's applyPermissions), and
 // test/permissions.test.ts fails when the schema grows a field this tree does not name.
 //
 // A user's fields are checked on the parent, the row they are read from, never on the arguments of
 // a root field: so the check holds whichever way a User is reached (me, user(id), users, a payload,
 // or `_entities`). That is sound only because User.__resolveReference returns the stored row.
-
-/** A rule or a combination of rules (allow, deny, and(), or()): what the tree gives each field. */
-type FieldRule = Extract<IRules, { resolve: unknown }>;
-
-/** Why a viewer is turned away: not signed in (UNAUTHENTICATED), or signed in but not allowed (FORBIDDEN). */
-function refuse(viewer: Viewer | null, message: string): Error {
-  return viewer ? new ForbiddenError(message) : new UnauthenticatedError();
-}
-
-/** A signed-in caller, whoever it is. Depends on the viewer alone, so it is evaluated once per request. */
-export const isAuthenticated: IRule = rule('users/isAuthenticated', { cache: 'contextual' })(
-  (_parent, _args, { viewer }: Context) => viewer !== null || new UnauthenticatedError(),
-);
-
-/** A signed-in admin. Depends on the viewer alone, so it is evaluated once per request. */
-export const isAdmin: IRule = rule('users/isAdmin', { cache: 'contextual' })(
-  (_parent, _args, { viewer }: Context) => viewer?.role === 'ADMIN' || refuse(viewer, 'Only admins can do this.'),
-);
 
 /**
  * The user themself or an admin. Not cached: the check is one comparison, cheaper than the hash of
@@ -57,7 +39,7 @@ const canSeeUser = or(isSelfOrAdmin, isUserOfNewSession);
 const containerOfCheckedUsers = allow;
 
 /** Type -> field -> rule, for every field of every object type in the schema. */
-export const permissionRules: Record<string, Record<string, FieldRule>> = {
+export const permissionRules: PermissionRules = {
   Query: {
     // Null for an anonymous caller; otherwise the caller's own account.
     me: allow,
@@ -103,21 +85,3 @@ export const permissionRules: Record<string, Record<string, FieldRule>> = {
   PageInfo: { hasNextPage: containerOfCheckedUsers, endCursor: containerOfCheckedUsers },
   _Service: { sdl: allow },
 };
-
-/**
- * The shield over `rules`: a field the tree does not name is denied, with UNAUTHENTICATED for an
- * anonymous caller and FORBIDDEN otherwise, like any refusal.
- */
-export function createPermissions(rules: Record<string, Record<string, FieldRule>>) {
-  return shield(rules, {
-    fallbackRule: deny,
-    fallbackError: (_error, _parent, _args, context) =>
-      refuse((context as unknown as Context).viewer, 'You are not allowed to do this.'),
-    // Resolvers' own GraphQLErrors (BAD_USER_INPUT, UNAUTHENTICATED for a wrong password, ...) reach
-    // the client with their codes.
-    allowExternalErrors: true,
-    debug: false,
-  });
-}
-
-export const permissions = createPermissions(permissionRules);

@@ -6,12 +6,11 @@ import {
   getDemoAdminId,
   getDemoCustomerId,
 } from '@supergraph/demo-data';
-import type { Viewer } from '@supergraph/server-kit';
-import type { ExecuteResult } from '@supergraph/server-kit/testing';
-import { execute, isIntrospectionType, isObjectType, parse, type GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
+import { applyPermissions, type Viewer } from '@supergraph/server-kit';
+import { findFieldsWithoutRule, type ExecuteResult } from '@supergraph/server-kit/testing';
+import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPermissions, permissionRules } from '../src/permissions.js';
+import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
 import { createUsersHarness, dataOf, SEED_PASSWORD, testDialects, type UsersHarness } from './harness.js';
 
@@ -25,13 +24,6 @@ const profileOfB = demoUsers[FIRST_GENERATED_CUSTOMER_INDEX]!;
 const userB: Viewer = { id: profileOfB.id, role: 'CUSTOMER' };
 
 /** `Type.field` for every field of every object type that has no rule of its own in the tree. */
-function findFieldsWithoutRule(schema: GraphQLSchema, rules: Record<string, Record<string, unknown>>): string[] {
-  return Object.values(schema.getTypeMap())
-    .filter((type) => isObjectType(type) && !isIntrospectionType(type))
-    .flatMap((type) => Object.keys((type as { getFields(): object }).getFields()).map((field) => [type.name, field] as const))
-    .filter(([type, field]) => !Object.hasOwn(rules[type] ?? {}, field))
-    .map(([type, field]) => `${type}.${field}`);
-}
 
 /** The distinct error codes of a result. */
 const codesOf = (result: ExecuteResult) => [...new Set(result.errors?.map((error) => error.extensions?.code))];
@@ -57,7 +49,7 @@ describe('the users permissions', () => {
 
   it('denies a field the tree does not name: UNAUTHENTICATED when anonymous, FORBIDDEN when signed in', async () => {
     const { _Service: _unnamed, ...withoutServiceFields } = permissionRules;
-    const schema = applyMiddleware(buildSchema(), createPermissions(withoutServiceFields));
+    const schema = applyPermissions(buildSchema(), withoutServiceFields);
     const codesFor = async (viewer: Viewer | null) =>
       (await execute({ schema, document: parse('{ _service { sdl } }'), contextValue: { viewer } })).errors?.map(
         (error) => error.extensions.code,

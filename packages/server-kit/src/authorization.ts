@@ -1,0 +1,48 @@
+import type { GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
+import type { Viewer } from './auth.js';
+import { ForbiddenError, UnauthenticatedError } from './errors.js';
+
+/** A rule or a combination of rules (allow, deny, and(), or()): what a rule tree gives one field. */
+export type FieldRule = Extract<IRules, { resolve: unknown }>;
+
+/** A subgraph's rule tree: type -> field -> rule, naming every field of every object type. */
+export type PermissionRules = Record<string, Record<string, FieldRule>>;
+
+interface WithViewer {
+  viewer: Viewer | null;
+}
+
+/** Why a viewer is turned away: not signed in (UNAUTHENTICATED), or signed in but not allowed (FORBIDDEN). */
+export function refuse(viewer: Viewer | null, message: string): Error {
+  return viewer ? new ForbiddenError(message) : new UnauthenticatedError();
+}
+
+/** A signed-in caller, whoever it is. Depends on the viewer alone, so it is evaluated once per request. */
+export const isAuthenticated: IRule = rule('isAuthenticated', { cache: 'contextual' })(
+  (_parent, _args, { viewer }: WithViewer) => viewer !== null || new UnauthenticatedError(),
+);
+
+/** A signed-in admin. */
+export const isAdmin: IRule = rule('isAdmin', { cache: 'contextual' })(
+  (_parent, _args, { viewer }: WithViewer) => viewer?.role === 'ADMIN' || refuse(viewer, 'Only an admin may do this.'),
+);
+
+/**
+ * Applies a subgraph's rule tree to its schema with graphql-shield, deny by default: a field the tree
+ * does not name is refused (UNAUTHENTICATED for an anonymous caller, FORBIDDEN otherwise). Resolvers'
+ * own GraphQLErrors (BAD_USER_INPUT, NOT_FOUND, ...) still reach the client with their codes.
+ * graphql-middleware keeps each type's extensions, where @apollo/subgraph keeps __resolveReference.
+ */
+export function applyPermissions(schema: GraphQLSchema, rules: PermissionRules): GraphQLSchema {
+  const permissions = shield(rules, {
+    // graphql-shield's own default is `allow`: deny must be said.
+    fallbackRule: deny,
+    allowExternalErrors: true,
+    debug: false,
+    fallbackError: (_error, _parent, _args, context) =>
+      refuse((context as unknown as WithViewer).viewer, 'You are not allowed to do this.'),
+  });
+  return applyMiddleware(schema, permissions);
+}
