@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { ApiError, invalidRequest } from './api-errors.js';
+import { requireSecretKey } from './authentication.js';
+import { createChargesRouter } from './charges.js';
+import { createIdempotencyKeys } from './idempotency.js';
+import { createRefundsRouter } from './refunds.js';
+import { openSandboxStorage } from './storage.js';
+
+export { TEST_TOKENS, type TestToken } from './charges.js';
+export { DEVELOPMENT_SECRET_KEY } from './env.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface PaymentSandboxOptions {
+  /** The key callers must send as `Authorization: Bearer <key>`. */
+  secretKey: string;
+  /** The SQLite file holding charges, refunds and idempotency keys (created when missing); `:memory:` keeps nothing. */
+  dataFile: string;
+  logger: Logger;
+  /** How long `tok_chargeSucceedsSlowly` takes before it charges and answers. Default 3000 ms. */
+  slowChargeMs?: number;
+  /** How long an idempotency key's first answer is replayed. Default 24 hours, as Stripe. */
+  idempotencyKeyRetentionMs?: number;
+  /** The clock, in milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface PaymentSandbox {
+  app: express.Express;
+  httpServer: http.Server;
+  /** Starts listening; resolves to the base URL, such as `http://localhost:4010` (port 0 picks a free port). */
+  listen(port: number, host?: string): Promise<string>;
+  /**
+   * Stops: held and slow requests end without an answer (a slow charge not yet made is not made),
+   * connections close, the data file is closed.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The payment sandbox: a Stripe-like HTTP API (POST /v1/charges, POST /v1/refunds, GET /v1/charges,
+ * GET /v1/charges/:id; GET /health) whose test tokens succeed, decline, hang or fail on demand, with
+ * Stripe's idempotency keys. It does not listen: index.ts does, and tests call listen(0).
+ */
+export function createPaymentSandbox(options: PaymentSandboxOptions): PaymentSandbox {
+  const { logger } = options;
+  const now = options.now ?? Date.now;
+  const retentionMs = options.idempotencyKeyRetentionMs ?? 24 * HOUR_MS;
+  const storage = openSandboxStorage(options.dataFile);
+  const keys = createIdempotencyKeys({ storage, retentionMs, now });
+  const shutdown = new AbortController();
+
+  const pruneExpiredKeys = () => {
+    const pruned = storage.pruneStoredResponses(now() - retentionMs);
+    if (pruned > 0) logger.debug({ pruned }, 'pruned expired idempotency keys');
+  };
+  pruneExpiredKeys();
+  const pruneTimer = setInterval(pruneExpiredKeys, HOUR_MS).unref();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.set('etag', false);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => {
+        const id = `req_${randomBytes(12).toString('hex')}`;
+        res.setHeader('Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'warn' : 'info'),
+      // pino-http invents an Error (with a stack) for every 5xx; tok_providerError answers 500 on
+      // purpose, so keep real errors only.
+      customErrorObject: (_req, res, error, value: Record<string, unknown>) =>
+        error.message === `failed with status code ${res.statusCode}` ? { ...value, err: undefined } : value,
+      customErrorMessage: (_req, res) => (res.statusCode >= 500 ? 'request failed' : 'request errored'),
+      serializers: {
+        // The path only, as every service logs it; the key says which retry a line belongs to.
+        req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+          idempotencyKey: req.headers['idempotency-key'],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'payment-sandbox' });
+  });
+  app.use('/v1', requireSecretKey(options.secretKey), express.json({ limit: '100kb' }));
+  app.use(
+    '/v1/charges',
+    createChargesRouter({ storage, keys, now, slowChargeMs: options.slowChargeMs ?? 3000, shutdown: shutdown.signal }),
+  );
+  app.use('/v1/refunds', createRefundsRouter({ storage, keys, now, shutdown: shutdown.signal }));
+  app.use((req, _res, next) => {
+    next(invalidRequest(`Unrecognized request URL (${req.method}: ${req.path}).`, {}, 404));
+  });
+  app.use(errorHandler);
+
+  const httpServer = http.createServer(app);
+  let closing: Promise<void> | undefined;
+
+  return {
+    app,
+    httpServer,
+    listen: (port, host = '0.0.0.0') =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const { port: boundPort } = httpServer.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          resolve(`http://${shownHost}:${boundPort}`);
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(pruneTimer);
+        shutdown.abort();
+        const serverClosed = httpServer.listening
+          ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
+          : Promise.resolve();
+        await keys.whenIdle();
+        httpServer.closeAllConnections();
+        await serverClosed;
+        storage.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Every refusal as Stripe's JSON error body; anything unexpected as a 500 `api_error` and a log line. */
+const errorHandler: ErrorRequestHandler = (
+  error: { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string },
+  req,
+  res,
+  next,
+) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  if (error instanceof ApiError) {
+    res.status(error.status).json(error.body);
+    return;
+  }
+  const status = error.status ?? error.statusCode ?? 500;
+  if (status < 500) {
+    const message =
+      error.type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON.'
+        : status === 413
+          ? 'The request body is too large.'
+          : error.expose && error.message
+            ? error.message
+            : 'Invalid request.';
+    res.status(status).json({ error: { type: 'invalid_request_error', message } });
+    return;
+  }
+  req.log.error({ err: error }, 'unexpected error');
+  res.status(500).json({ error: { type: 'api_error', message: 'An unexpected error occurred.' } });
+};
