@@ -1,5 +1,5 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
-import type { Dialect } from '@supergraph/server-kit';
+import type { Dialect, GraphQLService } from '@supergraph/server-kit';
 import { createSubgraphHarness } from '@supergraph/server-kit/testing';
 import { createContextFactory } from '../src/context.js';
 import { openProductsDatabase } from '../src/db/client.js';
@@ -8,16 +8,33 @@ import { createProductsService } from '../src/server.js';
 
 export { dataOf, testDialects } from '@supergraph/server-kit/testing';
 
+/** What the tests' internal API callers present in x-service-credential. */
+export const TEST_INVENTORY_SECRET = 'test-inventory-secret';
+/** Reservation lifetime when a test's request names none. */
+export const TEST_RESERVATION_TTL_SECONDS = 900;
+
 /** A products subgraph on a fresh database of the given dialect, seeded with the demo catalog. */
-export function createProductsHarness(dialect: Dialect, seed: Partial<SeedOptions> = {}) {
-  return createSubgraphHarness({
+export async function createProductsHarness(dialect: Dialect, seed: Partial<SeedOptions> = {}) {
+  let service: GraphQLService | undefined;
+  const harness = await createSubgraphHarness({
     service: 'products',
     dialect,
     openDatabase: openProductsDatabase,
     seed: (database) => seedCatalog(database, { ...DEFAULT_SEED_OPTIONS, ...seed }),
-    createService: createProductsService,
+    createService: async (options) => {
+      service = await createProductsService({
+        ...options,
+        inventory: { secret: TEST_INVENTORY_SECRET, defaultTtlSeconds: TEST_RESERVATION_TTL_SECONDS },
+      });
+      return service;
+    },
     createContext: createContextFactory,
   });
+  return {
+    ...harness,
+    /** The HTTP server (not listening until a test calls listen(0)). */
+    service: service!,
+  };
 }
 
 export type ProductsHarness = Awaited<ReturnType<typeof createProductsHarness>>;

@@ -10,7 +10,8 @@ export async function isCatalogEmpty({ db, tables: { categories } }: ProductsDb)
 }
 
 export async function deleteCatalog(database: ProductsDatabase): Promise<void> {
-  await database.transaction(async ({ db, tables: { categories, products } }) => {
+  await database.transaction(async ({ db, tables: { categories, products, stockReservations } }) => {
+    await db.delete(stockReservations);
     await db.delete(products);
     await db.delete(categories);
   });

@@ -1,0 +1,105 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import express from 'express';
+import { parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireServiceCredential, SERVICE_CREDENTIAL_HEADER } from '../src/auth.js';
+import { createLogger } from '../src/logger.js';
+import { createMetrics } from '../src/metrics.js';
+import { createGraphQLService, type GraphQLService } from '../src/service.js';
+
+const schema = buildSubgraphSchema({
+  typeDefs: parse(`#graphql
+    type Query { hello: String! }
+  `),
+  resolvers: { Query: { hello: () => 'hello' } },
+});
+
+let service: GraphQLService;
+let origin: string;
+const logged: { req?: { id: string; url: string }; res?: { statusCode: number }; err?: { message: string } }[] = [];
+
+beforeAll(async () => {
+  const routes = express.Router();
+  routes.get('/internal/ping', (req, res) => {
+    res.json({ pong: true, requestId: String(req.id) });
+  });
+  routes.post('/internal/guarded', requireServiceCredential('s3cret'), express.json(), (req, res) => {
+    res.status(201).json({ received: req.body });
+  });
+  routes.get('/internal/broken', () => {
+    throw new Error('postgres://secret@db is down');
+  });
+  service = await createGraphQLService({
+    name: 'kit-routes',
+    logger: createLogger({ service: 'kit-routes', destination: { write: (line: string) => void logged.push(JSON.parse(line)) } }),
+    metrics: createMetrics('kit-routes'),
+    isProduction: false,
+    graphql: { schema },
+    context: async () => ({}),
+    routes,
+  });
+  origin = new URL(await service.listen(0, '127.0.0.1')).origin;
+});
+afterAll(() => service.close());
+
+describe('extra routes beside GraphQL', () => {
+  it('are served with the request id of the access log, while /graphql and /health answer as before', async () => {
+    const response = await fetch(`${origin}/internal/ping`, { headers: { 'x-request-id': 'route-1' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('route-1');
+    expect(await response.json()).toEqual({ pong: true, requestId: 'route-1' });
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        req: expect.objectContaining({ id: 'route-1', url: '/internal/ping' }),
+        res: { statusCode: 200 },
+      }),
+    );
+
+    const graphql = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ hello }' }),
+    });
+    expect(await graphql.json()).toEqual({ data: { hello: 'hello' } });
+    expect((await fetch(`${origin}/health`)).status).toBe(200);
+  });
+
+  it('hand their unexpected errors to the JSON error handler: a bare 500 for the client, the details in the log', async () => {
+    const response = await fetch(`${origin}/internal/broken`);
+    expect(response.status).toBe(500);
+    const body = await response.text();
+    expect(JSON.parse(body)).toEqual({
+      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+    });
+    expect(body).not.toContain('postgres://');
+    expect(logged.some((line) => line.err?.message.includes('postgres://secret@db'))).toBe(true);
+  });
+});
+
+describe('requireServiceCredential', () => {
+  const post = (headers: Record<string, string>) =>
+    fetch(`${origin}/internal/guarded`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ n: 1 }),
+    });
+
+  it('answers 401 UNAUTHENTICATED without the header and 403 FORBIDDEN with a wrong credential', async () => {
+    const missing = await post({});
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({
+      error: { code: 'UNAUTHENTICATED', message: 'This API needs a service credential in the x-service-credential header.' },
+    });
+    const wrong = await post({ [SERVICE_CREDENTIAL_HEADER]: 's3cret-but-not-quite' });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toEqual({
+      error: { code: 'FORBIDDEN', message: 'The service credential is not valid for this API.' },
+    });
+  });
+
+  it('lets a request with the credential through', async () => {
+    const response = await post({ [SERVICE_CREDENTIAL_HEADER]: 's3cret' });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ received: { n: 1 } });
+  });
+});
