@@ -24,9 +24,26 @@ export function parseSettings<TSchema extends z.ZodType>(
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.map(String).join('.') || '(settings)';
     const value = typeof issue.path[0] === 'string' ? source[issue.path[0]] : undefined;
-    return `${variable}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+    return `${variable}: ${issue.message}${value === undefined ? '' : ` (got ${describeValue(variable, value)})`}`;
   });
   throw new InvalidSettingsError(problems);
+}
+
+const SECRET_VARIABLE = /SECRET|PASSWORD|PRIVATE_KEY|TOKEN/;
+
+/** A rejected value as an error message may show it: never a secret, never a URL's password. */
+function describeValue(variable: string, value: string): string {
+  if (SECRET_VARIABLE.test(variable)) return `a value of ${value.length} characters`;
+  if (/_URL$/.test(variable)) {
+    try {
+      const url = new URL(value);
+      if (url.password) url.password = '***';
+      return JSON.stringify(url.toString());
+    } catch {
+      return JSON.stringify(value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@'));
+    }
+  }
+  return JSON.stringify(value);
 }
 
 /** Like parseSettings, but prints the problems and stops the process: for entry points. */

@@ -71,6 +71,26 @@ describe('subgraph settings', () => {
     );
   });
 
+  it('never repeats a secret in an error, and hides the password of a rejected URL', () => {
+    let message = '';
+    try {
+      parseSettings(schema, {
+        NODE_ENV: 'production',
+        PRODUCTS_SUBGRAPH_SECRET: 'hunter2-short',
+        PRODUCTS_DATABASE_URL: 'mysql://shop:pa55@db/x',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      'PRODUCTS_SUBGRAPH_SECRET: is required in production, at least 32 characters (got a value of 13 characters)',
+    );
+    expect(message).toContain(
+      'PRODUCTS_DATABASE_URL: must be a postgres://user:password@host:port/database URL (got "mysql://shop:***@db/x")',
+    );
+    expect(message).not.toMatch(/hunter2|pa55/);
+  });
+
   it('rejects a port out of range', () => {
     expect(() => parseSettings(schema, { PORT: '70000' })).toThrow('PORT: must be between 0 and 65535 (got "70000")');
   });
