@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -114,11 +115,17 @@ describe('request bounds at the router', () => {
 
   it('runs every operation in operations/, with its usual variables and with full pages, within the limits', async () => {
     const order = createDemoOrders(seed).find((candidate) => candidate.userId === customer.id)!;
+    // SEED_PASSWORD's default, the demo accounts' password.
+    const credentials = { email: DEMO_CUSTOMER_EMAIL, password: 'supergraph-demo-2026' };
+    const signedIn = await stack.query(readFileSync(join(REPO_ROOT, 'operations', 'Login.graphql'), 'utf8'), credentials);
     const variables: Record<string, Record<string, unknown>[]> = {
       'UserOrders.graphql': [{ userId: customer.id }, { userId: customer.id, first: 100 }],
       'CatalogPage.graphql': [{}, { first: 100 }],
       'Categories.graphql': [{}, { productsPerCategory: 100 }],
       'OrderDetails.graphql': [{ orderId: order.id }],
+      'OrderHistory.graphql': [{}, { first: 100 }],
+      'Login.graphql': [credentials],
+      'RefreshToken.graphql': [{ refreshToken: signedIn.body.data.login.refreshToken }],
     };
     const authorization = `Bearer ${(await stack.keys.issue(customer)).token}`;
     const files = readdirSync(join(REPO_ROOT, 'operations')).filter((file) => file.endsWith('.graphql'));
@@ -139,9 +146,14 @@ describe('request bounds at the router', () => {
   });
 });
 
-describe('rate limits at the router', () => {
-  const CATEGORIES = '{ categories { id } }';
+const CATEGORIES = '{ categories { id } }';
+const REGISTER = `mutation Register($input: RegisterInput!) {
+  register(input: $input) { accessToken refreshToken user { id } }
+}`;
+/** A new account's registration input: an email never used and a password the users service accepts. */
+const freshAccount = () => ({ email: `e2e-${randomUUID()}@example.com`, password: `pw-${randomUUID()}`, name: 'E2E Customer' });
 
+describe('rate limits at the router', () => {
   it('answers a burst past RATE_LIMIT_PER_MINUTE with 429, Retry-After, RateLimit headers and RATE_LIMITED', async () => {
     const router = await startRouter({ RATE_LIMIT_PER_MINUTE: '5' });
     const send = () => post(router.url, JSON.stringify({ query: CATEGORIES }));
@@ -170,11 +182,51 @@ describe('rate limits at the router', () => {
       },
     ]);
 
-    // A signed-in caller spends their own budget, not their address's.
+    // Signing in buys no budget beyond the address's (the signed-in caller test below goes further).
     const authorization = `Bearer ${(await stack.keys.issue(customer)).token}`;
-    const signedIn = await post(router.url, JSON.stringify({ query: '{ me { id } }' }), { authorization });
-    expect(signedIn.status).toBe(200);
-    expect(signedIn.body.data).toEqual({ me: { id: customer.id } });
+    await expectRefused(
+      () => post(router.url, JSON.stringify({ query: '{ me { id } }' }), { authorization }),
+      429,
+      'RATE_LIMITED',
+    );
+  });
+
+  it('charges a signed-in caller to their IP’s bucket and their own: fresh accounts buy no budget, many IPs no more either', async () => {
+    // TRUST_PROXY on loopback: each request comes "from" the address its X-Forwarded-For names.
+    const router = await startRouter({ RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: 'loopback' });
+    const from = (ip: string, authorization?: string) => ({ 'x-forwarded-for': ip, ...(authorization ? { authorization } : {}) });
+    const me = (headers: Record<string, string>) => post(router.url, JSON.stringify({ query: '{ me { id } }' }), headers);
+    // Two accounts registered through the router, from an address of their own.
+    const accounts: { id: string; authorization: string }[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const { status, body } = await post(
+        router.url,
+        JSON.stringify({ query: REGISTER, variables: { input: freshAccount() } }),
+        from('203.0.113.10'),
+      );
+      expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
+      accounts.push({ id: body.data.register.user.id, authorization: `Bearer ${body.data.register.accessToken}` });
+    }
+
+    // One address: an anonymous request, then one per account. Each is charged to the address too.
+    const address = '203.0.113.20';
+    expect((await post(router.url, JSON.stringify({ query: CATEGORIES }), from(address))).status).toBe(200);
+    expect((await me(from(address, accounts[0]!.authorization))).body.data).toEqual({ me: { id: accounts[0]!.id } });
+    const last = await me(from(address, accounts[1]!.authorization));
+    expect(last.body.data).toEqual({ me: { id: accounts[1]!.id } });
+    // The tighter bucket is the one reported: the address's is empty, the user's has 2 left.
+    expect(last.headers.get('ratelimit')).toMatch(/^limit=3, remaining=0, reset=(59|60)$/);
+
+    const refused = await expectRefused(() => me(from(address, accounts[0]!.authorization)), 429, 'RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(19);
+    expect(refused.headers.get('ratelimit')).toMatch(/^limit=3, remaining=0, reset=(59|60)$/);
+    expect(refused.headers.get('ratelimit-policy')).toBe('3;w=60');
+    expect(refused.body.errors[0].message).toMatch(/^Too many requests: the limit is 3 per minute\. Try again in \d+ s\.$/);
+
+    // And one user over many addresses: 1 request above, 2 more, then the user's own bucket is empty.
+    for (const ip of ['203.0.113.30', '203.0.113.31']) expect((await me(from(ip, accounts[0]!.authorization))).status).toBe(200);
+    const overUser = await expectRefused(() => me(from('203.0.113.32', accounts[0]!.authorization)), 429, 'RATE_LIMITED');
+    expect(overUser.headers.get('ratelimit')).toMatch(/^limit=3, remaining=0, reset=\d+$/);
   });
 
   it('limits login attempts per account, whatever the caller, and leaves other accounts alone', async () => {
@@ -202,5 +254,70 @@ describe('rate limits at the router', () => {
       status: 200,
       code: 'UNAUTHENTICATED',
     });
+  });
+
+  it('refuses an operation carrying several account mutations (15 aliases, 16 logins) with 400 before the users service runs one', async () => {
+    const spray = `mutation { ${Array.from(
+      { length: 16 },
+      (_, i) =>
+        `${i === 0 ? '' : `a${i}: `}login(input: { email: "spray-${i}@example.com", password: "not-the-password" }) { accessToken }`,
+    ).join(' ')} }`;
+
+    const { body, headers } = await expectRefused(() => stack.query(spray), 400, 'TOO_MANY_ACCOUNT_MUTATIONS');
+
+    expect(body.errors).toEqual([
+      {
+        message: 'The operation has 16 account mutations (register, login, refreshToken, changePassword); send one per request.',
+        extensions: { code: 'TOO_MANY_ACCOUNT_MUTATIONS', limit: 1 },
+      },
+    ]);
+    expect(headers.get('ratelimit')).toMatch(/^limit=300, remaining=\d+, reset=\d+$/);
+    const mixed = `mutation ($input: RegisterInput!) { register(input: $input) { accessToken }
+      refreshToken(input: { refreshToken: "not-a-token" }) { accessToken } }`;
+    await expectRefused(() => stack.query(mixed, { input: freshAccount() }), 400, 'TOO_MANY_ACCOUNT_MUTATIONS');
+  });
+
+  it('charges every register, login and refreshToken to the client IP’s AUTH_RATE_LIMIT_PER_MINUTE bucket, new emails or not', async () => {
+    // A high budget per request, so the auth bucket is the one that bites (every request here comes from 127.0.0.1).
+    const router = await startRouter({ AUTH_RATE_LIMIT_PER_MINUTE: '3', RATE_LIMIT_PER_MINUTE: '1000' });
+    const send = (query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      post(router.url, JSON.stringify({ query, variables }), headers);
+    const login = 'mutation Login($input: LoginInput!) { login(input: $input) { accessToken } }';
+
+    // Three account operations, each for an account never seen before: no account's own bucket fills.
+    const registered = await send(REGISTER, { input: freshAccount() });
+    expect({ status: registered.status, errors: registered.body.errors }).toEqual({ status: 200, errors: undefined });
+    const loggedIn = await send(login, { input: { email: `nobody-${randomUUID()}@example.com`, password: 'not-the-password' } });
+    expect({ status: loggedIn.status, code: loggedIn.body.errors[0].extensions.code }).toEqual({
+      status: 200,
+      code: 'UNAUTHENTICATED',
+    });
+    const refreshed = await send('mutation ($t: String!) { refreshToken(input: { refreshToken: $t }) { accessToken } }', {
+      t: registered.body.data.register.refreshToken,
+    });
+    expect({ status: refreshed.status, errors: refreshed.body.errors }).toEqual({ status: 200, errors: undefined });
+
+    // The fourth, another new account, is refused before the users service hashes anything, signed in or not.
+    const refused = await expectRefused(() => send(REGISTER, { input: freshAccount() }), 429, 'RATE_LIMITED');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(20);
+    expect(refused.headers.get('ratelimit')).toMatch(/^limit=3, remaining=0, reset=\d+$/);
+    expect(refused.headers.get('ratelimit-policy')).toBe('3;w=60');
+    expect(refused.body.errors).toEqual([
+      {
+        message: `Too many account operations from this address: the limit is 3 per minute. Try again in ${retryAfter} s.`,
+        extensions: { code: 'RATE_LIMITED', retryAfter },
+      },
+    ]);
+    const authorization = `Bearer ${registered.body.data.register.accessToken}`;
+    await expectRefused(
+      () =>
+        send(login, { input: { email: `nobody-${randomUUID()}@example.com`, password: 'not-the-password' } }, { authorization }),
+      429,
+      'RATE_LIMITED',
+    );
+    // Everything else from that address still runs.
+    expect((await send(CATEGORIES, {})).status).toBe(200);
   });
 });

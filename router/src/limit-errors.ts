@@ -4,7 +4,16 @@ import type { Response } from 'express';
 
 /** `extensions.code` of an operation refused for its size or shape (HTTP 400). */
 export type QueryLimitCode =
-  'QUERY_TOO_DEEP' | 'TOO_MANY_ALIASES' | 'TOO_MANY_DIRECTIVES' | 'TOO_MANY_TOKENS' | 'PAGE_SIZE_TOO_LARGE' | 'QUERY_TOO_COSTLY';
+  | 'QUERY_TOO_DEEP'
+  | 'TOO_MANY_ALIASES'
+  | 'TOO_MANY_DIRECTIVES'
+  | 'TOO_MANY_TOKENS'
+  | 'PAGE_SIZE_TOO_LARGE'
+  | 'QUERY_TOO_COSTLY'
+  /** More than one register, login, refreshToken or changePassword field in one operation. */
+  | 'TOO_MANY_ACCOUNT_MUTATIONS'
+  /** More login attempts on one account in one operation than its bucket holds: waiting would never help. */
+  | 'TOO_MANY_LOGIN_ATTEMPTS';
 
 /**
  * A refusal the router answers itself, before planning: its HTTP status and headers travel in

@@ -79,6 +79,7 @@ export const limitSettingsShape = {
   QUERY_MAX_COST: wholeNumber('cost', { min: 1, max: 1_000_000_000, fallback: 10_000 }),
   REQUEST_BODY_LIMIT: bodyLimitSetting,
   RATE_LIMIT_PER_MINUTE: wholeNumber('number of requests', { min: 1, max: 1_000_000, fallback: 300 }),
+  AUTH_RATE_LIMIT_PER_MINUTE: wholeNumber('number of account operations', { min: 1, max: 10_000, fallback: 10 }),
   LOGIN_RATE_LIMIT_PER_MINUTE: wholeNumber('number of attempts', { min: 1, max: 10_000, fallback: 5 }),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   TRUST_PROXY: trustProxySetting,
@@ -107,8 +108,16 @@ export function readLimitSettings(raw: RawLimitSettings) {
     /** REQUEST_BODY_LIMIT, default 100kb: a larger body is answered 413 before it is parsed. */
     bodyLimit: raw.REQUEST_BODY_LIMIT,
     rateLimits: {
-      /** RATE_LIMIT_PER_MINUTE, default 300: requests per caller (user, or IP when anonymous); also the burst. */
+      /**
+       * RATE_LIMIT_PER_MINUTE, default 300: requests per client IP, and per user for a signed-in caller
+       * (both buckets are charged; the emptier one decides); also the burst.
+       */
       perCallerPerMinute: raw.RATE_LIMIT_PER_MINUTE,
+      /**
+       * AUTH_RATE_LIMIT_PER_MINUTE, default 10: account mutations (register, login, refreshToken,
+       * changePassword: scrypt or session writes in the users service) per client IP, signed in or not.
+       */
+      authPerAddressPerMinute: raw.AUTH_RATE_LIMIT_PER_MINUTE,
       /** LOGIN_RATE_LIMIT_PER_MINUTE, default 5: `login` attempts per account, whatever the caller. */
       loginPerAccountPerMinute: raw.LOGIN_RATE_LIMIT_PER_MINUTE,
       /** REDIS_URL, default none: buckets live in this process's memory; set, every replica shares them. */

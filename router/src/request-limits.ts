@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { MAX_PAGE_SIZE, type Logger } from '@supergraph/server-kit';
 import type { Express, RequestHandler } from 'express';
@@ -6,11 +7,11 @@ import { QueryLimitError } from './limit-errors.js';
 import type { LimitSettings } from './limit-settings.js';
 import { measureOperation } from './operation-cost.js';
 import { createShapeLimits } from './query-shape-limits.js';
-import { limitCallers } from './rate-limit/caller-limit.js';
+import { checkAccountMutationCount, findAccountMutations, limitAccountMutations } from './rate-limit/account-limit.js';
+import { createBucketStores } from './rate-limit/bucket-stores.js';
+import { addressKey, limitCallers, rememberClientAddress } from './rate-limit/caller-limit.js';
 import { findLoginAccounts, limitLoginAttempts } from './rate-limit/login-limit.js';
-import { MemoryRateLimitStore } from './rate-limit/memory-store.js';
 import { perMinute, RateLimiter } from './rate-limit/rate-limiter.js';
-import { RedisRateLimitStore } from './rate-limit/redis-store.js';
 import type { RateLimitStore } from './rate-limit/store.js';
 import { limitTokens } from './token-limit.js';
 
@@ -20,8 +21,13 @@ export interface RequestLimitsOptions {
   isProduction: boolean;
   /** Epoch milliseconds, for the token buckets. Default Date.now. */
   clock?: () => number;
-  /** Where buckets live. Default: Redis when REDIS_URL is set (this process's memory while it is unreachable), else memory. */
+  /**
+   * Where every kind of bucket lives. Default: one memory store per kind (caller, auth, login), or
+   * Redis when REDIS_URL is set, falling back to those while it is unreachable (bucket-stores.ts).
+   */
   store?: RateLimitStore;
+  /** Most live buckets each memory store keeps. Default 100000 (tests lower it). */
+  maxKeysPerStore?: number;
 }
 
 /** What the router plugs into its HTTP service (see createRouter). */
@@ -29,11 +35,14 @@ export interface RequestLimits {
   /** REQUEST_BODY_LIMIT, for createGraphQLService's `bodyLimit`: a larger body is answered 413. */
   bodyLimit: string;
   /**
-   * Express handlers for /graphql, to run after authentication (the caller's bucket is the user's
-   * when signed in): the per-caller rate limit (429), then the token limit (400).
+   * Express handlers for /graphql, to run after authentication (a signed-in caller is charged per user
+   * as well as per IP): the per-caller rate limits (429), then the token limit (400).
    */
   middleware: RequestHandler[];
-  /** Apollo Server plugins: depth, aliases, directives, page sizes, cost (400) and login attempts (429), before planning. */
+  /**
+   * Apollo Server plugins, before planning: depth, aliases, directives, account mutations per
+   * operation, page sizes, cost (400), then account mutations per IP and login attempts per account (429).
+   */
   plugins: ApolloServerPlugin<BaseContext>[];
   /** Applies TRUST_PROXY, so that `req.ip` is the client's address behind the proxies it names. */
   applyTo(app: Express): void;
@@ -46,25 +55,34 @@ export interface RequestLimits {
  * before any subgraph is called:
  *
  * 1. body size (413, express.json in server-kit, with `bodyLimit`);
- * 2. the caller's rate limit: per user when signed in, per IP otherwise (429);
+ * 2. the caller's rate limit: per IP, and per user too when signed in (429);
  * 3. tokens in the operation text, before parsing (400 TOO_MANY_TOKENS);
- * 4. after Apollo Server parses and validates: depth, aliases, directives (graphql-armor), then, with
- *    the variables applied, page sizes (`first` at most MAX_PAGE_SIZE) and the estimated cost (400);
- * 5. for `login`, attempts per account, whoever calls (429).
+ * 4. after Apollo Server parses and validates: depth, aliases, directives (graphql-armor); at most one
+ *    account mutation (register, login, refreshToken, changePassword: 400 TOO_MANY_ACCOUNT_MUTATIONS);
+ *    then, with the variables applied, page sizes (`first` at most MAX_PAGE_SIZE) and the estimated
+ *    cost (400);
+ * 5. for an account mutation, the client IP's auth bucket, signed in or not (429); for `login`, then,
+ *    attempts per account, whoever calls (429 or, when one operation could never fit, 400).
  */
 export function createRequestLimits(settings: LimitSettings, options: RequestLimitsOptions): RequestLimits {
   const clock = options.clock ?? Date.now;
-  const memory = new MemoryRateLimitStore();
-  const store =
-    options.store ??
-    (settings.rateLimits.redisUrl
-      ? new RedisRateLimitStore({ url: settings.rateLimits.redisUrl, logger: options.logger, fallback: memory })
-      : memory);
-  const sweeper = setInterval(() => memory.sweep(clock()), 60_000);
+  const stores = options.store
+    ? null
+    : createBucketStores({
+        redisUrl: settings.rateLimits.redisUrl,
+        logger: options.logger,
+        maxKeysPerStore: options.maxKeysPerStore,
+      });
+  const store = options.store ?? stores!.store;
+  const sweeper = setInterval(() => stores?.sweep(clock()), 60_000);
   sweeper.unref();
 
+  // The policy names are the bucket kinds, so each kind has its own store and Redis prefix.
   const callers = new RateLimiter(store, perMinute('caller', settings.rateLimits.perCallerPerMinute), clock);
+  const accountOperations = new RateLimiter(store, perMinute('auth', settings.rateLimits.authPerAddressPerMinute), clock);
   const logins = new RateLimiter(store, perMinute('login', settings.rateLimits.loginPerAccountPerMinute), clock);
+  // The client's address, from the express request to the plugin below, which has no express request.
+  const clientAddresses = new AsyncLocalStorage<string>();
   const shape = createShapeLimits(settings.query, { isProduction: options.isProduction });
   const { maxCost } = settings.query;
 
@@ -75,6 +93,8 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
           const refusal = shape.check(schema, document);
           if (refusal) throw refusal;
           if (!operation) return; // Apollo Server answers "unknown operation" itself
+          const accountMutations = findAccountMutations(document, operation);
+          checkAccountMutationCount(accountMutations);
           const { coerced: variables } = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           // Variables that do not fit their types: the gateway refuses them itself before planning.
           if (!variables) return;
@@ -94,6 +114,8 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
               maxCost,
             );
           }
+          // The address first: a client past its budget spends no account's login budget.
+          await limitAccountMutations(accountOperations, clientAddresses.getStore() ?? addressKey(undefined), accountMutations);
           await limitLoginAttempts(logins, findLoginAccounts(schema, document, operation, variables));
         },
       };
@@ -102,7 +124,7 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
 
   return {
     bodyLimit: settings.bodyLimit,
-    middleware: [limitCallers(callers), limitTokens(settings.query.maxTokens)],
+    middleware: [rememberClientAddress(clientAddresses), limitCallers(callers), limitTokens(settings.query.maxTokens)],
     plugins: [...shape.plugins, operationLimits],
     applyTo(app) {
       app.set('trust proxy', settings.trustProxy);
@@ -110,7 +132,6 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
     async close() {
       clearInterval(sweeper);
       await store.close();
-      if (store !== memory) await memory.close();
     },
   };
 }

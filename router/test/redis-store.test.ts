@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createLogger } from '@supergraph/server-kit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBucketStores, type BucketStores } from '../src/rate-limit/bucket-stores.js';
 import { MemoryRateLimitStore } from '../src/rate-limit/memory-store.js';
 import { perMinute, RateLimiter } from '../src/rate-limit/rate-limiter.js';
 import { RedisRateLimitStore } from '../src/rate-limit/redis-store.js';
@@ -11,7 +12,7 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 const silent = createLogger({ service: 'router', level: 'silent' });
 
 let admin: Redis;
-const opened: RedisRateLimitStore[] = [];
+const opened: { close(): Promise<void> }[] = [];
 let prefix: string;
 
 beforeAll(() => {
@@ -127,6 +128,51 @@ describe('the Redis token-bucket store', () => {
         level: 'warn',
         msg: 'rate-limit store unreachable: limiting with this replica’s memory until Redis answers again',
       }),
+    ]);
+  });
+
+  it('keeps each kind of bucket under its own key prefix, so one kind never touches another', async () => {
+    const stores = createBucketStores({ redisUrl: REDIS_URL, redisKeyPrefix: prefix, logger: silent });
+    opened.push(stores);
+    await stores.redis!.waitUntilReady();
+    const clock = () => Date.UTC(2026, 0, 1);
+    const [caller, auth, login] = ['caller', 'auth', 'login'].map(
+      (kind) => new RateLimiter(stores.store, perMinute(kind, 2), clock),
+    );
+
+    await auth!.take('ip:192.0.2.1', 2);
+    await login!.take('0123abcd');
+
+    expect(await caller!.take('ip:192.0.2.1')).toMatchObject({ isAllowed: true, remaining: 1 });
+    expect((await auth!.take('ip:192.0.2.1')).isAllowed).toBe(false);
+    expect((await admin.keys(`${prefix}*`)).sort()).toEqual([
+      `${prefix}auth:ip:192.0.2.1`,
+      `${prefix}caller:ip:192.0.2.1`,
+      `${prefix}login:0123abcd`,
+    ]);
+  });
+
+  it('falls back to one memory store per kind while Redis is unreachable, where a flood of keys cannot refill a login bucket', async () => {
+    const lines: { level: string; msg: string; buckets?: string }[] = [];
+    const logger = createLogger({ service: 'router', destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
+    const stores: BucketStores = createBucketStores({ redisUrl: 'redis://127.0.0.1:1', logger, maxKeysPerStore: 3 });
+    opened.push(stores);
+    await expect(stores.redis!.waitUntilReady()).rejects.toThrow(/ECONNREFUSED/);
+    const clock = () => Date.UTC(2026, 0, 1);
+    const callers = new RateLimiter(stores.store, perMinute('caller', 100), clock);
+    const logins = new RateLimiter(stores.store, perMinute('login', 2), clock);
+    await logins.take('victim', 2);
+
+    for (let i = 0; i < 10; i += 1) {
+      await callers.take(`ip:198.51.100.${i}`);
+      await logins.take(`random-${i}`);
+    }
+
+    expect(stores.memory.caller.size).toBe(3);
+    expect(await logins.take('victim')).toMatchObject({ isAllowed: false, retryAfterSeconds: 30 });
+    // The refusals of new accounts are said once, not once per request.
+    expect(lines.filter((line) => line.msg.startsWith('rate-limit store full'))).toEqual([
+      expect.objectContaining({ level: 'warn', buckets: 'login' }),
     ]);
   });
 });

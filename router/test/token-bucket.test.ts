@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryRateLimitStore } from '../src/rate-limit/memory-store.js';
+import { MemoryRateLimitStore, type MemoryStoreOptions } from '../src/rate-limit/memory-store.js';
 import { perMinute, RateLimiter, rateLimitHeaders } from '../src/rate-limit/rate-limiter.js';
 
 /** A limiter of `budget` per minute over memory, on a clock the test moves. */
-function createLimiter(budget: number, options: { maxKeys?: number } = {}) {
+function createLimiter(budget: number, options: MemoryStoreOptions = {}) {
   const clock = { now: Date.UTC(2026, 0, 1) };
   const store = new MemoryRateLimitStore(options);
   const limiter = new RateLimiter(store, perMinute('caller', budget), () => clock.now);
@@ -84,6 +84,46 @@ describe('the token bucket', () => {
     clock.now += 60_000;
     store.sweep(clock.now);
     expect(store.size).toBe(0);
+  });
+
+  it('forgets buckets that are full again before it evicts a live one', async () => {
+    // 2 per minute: a token every 30 s.
+    const { limiter, clock } = createLimiter(2, { maxKeys: 3 });
+    await takeMany(limiter, 'drained', 2); // empty, full again in 60 s
+    clock.now += 10_000;
+    await limiter.take('once'); // half full, full again in 30 s
+    await takeMany(limiter, 'other', 2);
+    clock.now += 35_000; // `once` is full again; `drained` has refilled 1.5 tokens
+
+    await limiter.take('new'); // a fourth key: room is made by forgetting `once`, not by evicting `drained`
+
+    expect(await limiter.take('drained', 2)).toMatchObject({ isAllowed: false, remaining: 1 });
+  });
+
+  it('with whenFull: refuse-new, refuses new keys rather than evict a live bucket, so a flood cannot refill one', async () => {
+    const { limiter, store, clock } = createLimiter(2, { maxKeys: 3, whenFull: 'refuse-new' });
+    await takeMany(limiter, 'victim@example.com', 2);
+
+    const flood = [];
+    for (let i = 0; i < 10; i += 1) flood.push((await limiter.take(`random-${i}@example.com`)).isAllowed);
+
+    expect(flood).toEqual([true, true, false, false, false, false, false, false, false, false]);
+    expect(store.size).toBe(3);
+    expect((await limiter.take('victim@example.com')).isAllowed).toBe(false);
+    // Room comes back as buckets fill up again, at their own pace: the random ones after 30 s, the victim's after 60 s.
+    clock.now += 30_000;
+    expect((await limiter.take('someone@example.com')).isAllowed).toBe(true);
+    expect(await limiter.take('victim@example.com')).toMatchObject({ isAllowed: true, remaining: 0 });
+    expect((await limiter.take('victim@example.com')).isAllowed).toBe(false);
+  });
+
+  it('evicts the least recently used live bucket by default, when every kept bucket is live', async () => {
+    const { limiter, store } = createLimiter(1, { maxKeys: 2 });
+    for (const key of ['a', 'b', 'c']) await limiter.take(key);
+
+    expect(store.size).toBe(2);
+    expect((await limiter.take('a')).isAllowed).toBe(true);
+    expect((await limiter.take('c')).isAllowed).toBe(false);
   });
 
   it('describes a decision in the RateLimit headers of the IETF draft, with Retry-After when refused', async () => {

@@ -1,15 +1,19 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { Viewer } from '@supergraph/server-kit';
 import { sendLimitError } from '../limit-errors.js';
 import { rateLimitedError, rateLimitHeaders, type RateLimiter } from './rate-limiter.js';
+import type { RateLimitDecision } from './token-bucket.js';
 
 /**
- * Whose budget a request spends: the signed-in user's, wherever they call from, or else the client
- * address's. Behind a proxy the address is only right when TRUST_PROXY names it (express `req.ip`).
+ * Whose budgets a request spends: always the client address's, and the signed-in user's too. Both
+ * are charged, so a token (say, of an account registered a moment ago) buys no requests beyond the
+ * address's budget, and a user spread over many addresses still has one budget. Behind a proxy the
+ * address is only right when TRUST_PROXY names it (express `req.ip`).
  */
-export function callerKey(viewer: Viewer | null, ip: string | undefined): string {
-  return viewer ? `user:${viewer.id}` : `ip:${addressKey(ip)}`;
+export function callerKeys(viewer: Viewer | null, ip: string | undefined): string[] {
+  return [`ip:${addressKey(ip)}`, ...(viewer ? [`user:${viewer.id}`] : [])];
 }
 
 /**
@@ -42,18 +46,45 @@ function expandIPv6(address: string): string[] {
 }
 
 /**
- * Express middleware, after authentication: one token per request from the caller's bucket. Every
- * response it lets through carries the RateLimit headers; an empty bucket is answered 429 with
- * Retry-After and RATE_LIMITED before anything is parsed or planned.
+ * Express middleware, after authentication: one token per request from each of the caller's
+ * buckets (callerKeys), the address's first, so that a request the address's bucket refuses costs the
+ * user's bucket nothing. The emptiest bucket decides: its RateLimit headers go on every response
+ * let through, and an empty one is answered 429 with Retry-After and RATE_LIMITED before anything is
+ * parsed or planned. A user's bucket refusing after the address's allowed has spent one of the
+ * address's tokens, which that client could have spent anonymously anyway.
  */
 export function limitCallers(limiter: RateLimiter): RequestHandler {
   return async (req, res, next) => {
-    const decision = await limiter.take(callerKey((res.locals.viewer as Viewer | null | undefined) ?? null, req.ip));
-    if (decision.isAllowed) {
-      res.set(rateLimitHeaders(decision));
-      next();
-      return;
+    const decisions: RateLimitDecision[] = [];
+    for (const key of callerKeys((res.locals.viewer as Viewer | null | undefined) ?? null, req.ip)) {
+      const decision = await limiter.take(key);
+      if (!decision.isAllowed) {
+        sendLimitError(res, rateLimitedError(decision, 'requests'));
+        return;
+      }
+      decisions.push(decision);
     }
-    sendLimitError(res, rateLimitedError(decision, 'requests'));
+    res.set(rateLimitHeaders(tightest(decisions)));
+    next();
+  };
+}
+
+/** The decision closest to refusing: fewest tokens left, then the longest until full. */
+function tightest(decisions: RateLimitDecision[]): RateLimitDecision {
+  return decisions.reduce((tighter, decision) =>
+    decision.remaining < tighter.remaining ||
+    (decision.remaining === tighter.remaining && decision.resetSeconds > tighter.resetSeconds)
+      ? decision
+      : tighter,
+  );
+}
+
+/**
+ * Keeps the client's address for the rest of the request, where Apollo Server's plugins run without
+ * the express request: the account-mutation limit charges it (request-limits.ts).
+ */
+export function rememberClientAddress(addresses: AsyncLocalStorage<string>): RequestHandler {
+  return (req, _res, next) => {
+    addresses.run(addressKey(req.ip), next);
   };
 }

@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  getArgumentValues,
-  Kind,
-  type DocumentNode,
-  type FieldNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { getArgumentValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { QueryLimitError } from '../limit-errors.js';
+import { collectRootFields } from './account-limit.js';
 import { rateLimitedError, type RateLimiter } from './rate-limiter.js';
 
 /** The address the users service keys accounts by (it trims and lower-cases too). */
@@ -29,39 +23,35 @@ export function findLoginAccounts(
 ): string[] {
   const login = schema.getMutationType()?.getFields()['login'];
   if (operation.operation !== 'mutation' || !login) return [];
-  const fragments = new Map(
-    document.definitions.flatMap((definition) =>
-      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition.selectionSet] as const] : [],
-    ),
-  );
-  const loginFields: FieldNode[] = [];
-  const collect = (selectionSet: SelectionSetNode, seen: Set<string>) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === 'login') loginFields.push(selection);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        collect(selection.selectionSet, seen);
-      } else if (!seen.has(selection.name.value)) {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) collect(fragment, new Set([...seen, selection.name.value]));
-      }
-    }
-  };
-  collect(operation.selectionSet, new Set());
-  return loginFields.flatMap((field) => {
-    const email = (getArgumentValues(login, field, variables).input as { email?: unknown } | undefined)?.email;
-    return typeof email === 'string' ? [normalizeEmail(email)] : [];
-  });
+  return collectRootFields(document, operation)
+    .filter((field) => field.name.value === 'login')
+    .flatMap((field) => {
+      const email = (getArgumentValues(login, field, variables).input as { email?: unknown } | undefined)?.email;
+      return typeof email === 'string' ? [normalizeEmail(email)] : [];
+    });
 }
 
 /**
  * Takes one token per attempt from each account's bucket, whoever is calling: a password-guessing
  * run against one account from many addresses shares one budget. Throws RATE_LIMITED (429) when an
- * account's bucket is empty. Accounts are keyed by a hash, so the store holds no addresses.
+ * account's bucket is empty, and TOO_MANY_LOGIN_ATTEMPTS (400) when one operation holds more attempts
+ * on an account than its bucket can ever hold, which no wait would let through (the router refuses a
+ * second account mutation first; this guard does not rely on it). Accounts are keyed by a hash, so
+ * the store holds no addresses.
  */
 export async function limitLoginAttempts(limiter: RateLimiter, accounts: string[]): Promise<void> {
   const attempts = new Map<string, number>();
   for (const account of accounts) attempts.set(account, (attempts.get(account) ?? 0) + 1);
+  const { capacity } = limiter.policy;
+  for (const count of attempts.values()) {
+    if (count > capacity) {
+      throw new QueryLimitError(
+        `The operation makes ${count} login attempts for one account; at most ${capacity} fit in its budget.`,
+        'TOO_MANY_LOGIN_ATTEMPTS',
+        capacity,
+      );
+    }
+  }
   for (const [account, count] of attempts) {
     const key = createHash('sha256').update(account).digest('hex').slice(0, 32);
     const decision = await limiter.take(key, count);

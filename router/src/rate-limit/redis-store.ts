@@ -57,7 +57,7 @@ export interface RedisStoreOptions {
 /**
  * Buckets in Redis, shared by every router replica. When Redis cannot be reached (not connected,
  * slow past commandTimeoutMs, or erroring), each request is limited by the fallback store instead,
- * so limits stay on, per replica, and the router keeps serving (docs/decisions/011). The outage is
+ * so limits stay on, per replica, and the router keeps serving (docs/decisions/012). The outage is
  * logged once at warn when it starts and once at info when Redis is back.
  */
 export class RedisRateLimitStore implements RateLimitStore {

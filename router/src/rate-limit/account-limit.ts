@@ -1,0 +1,74 @@
+import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { QueryLimitError } from '../limit-errors.js';
+import { rateLimitedError, type RateLimiter } from './rate-limiter.js';
+
+/**
+ * The mutations that cost the users service real work whoever sends them: `register`, `login` and
+ * `changePassword` run scrypt (about 128 MiB and 100 to 300 ms each), `refreshToken` writes a session.
+ */
+export const ACCOUNT_MUTATIONS: ReadonlySet<string> = new Set(['register', 'login', 'refreshToken', 'changePassword']);
+
+/** Account mutations one operation may hold. */
+export const MAX_ACCOUNT_MUTATIONS = 1;
+
+/**
+ * The root fields of an operation, through inline fragments and fragment spreads (each fragment
+ * followed once per path, so a cycle, which validation refuses anyway, cannot loop). `@skip` and
+ * `@include` are ignored: the result is every field the operation can run.
+ */
+export function collectRootFields(document: DocumentNode, operation: OperationDefinitionNode): FieldNode[] {
+  const fragments = new Map(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition.selectionSet] as const] : [],
+    ),
+  );
+  const fields: FieldNode[] = [];
+  const collect = (selectionSet: SelectionSetNode, seen: Set<string>) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        fields.push(selection);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet, seen);
+      } else if (!seen.has(selection.name.value)) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) collect(fragment, new Set([...seen, selection.name.value]));
+      }
+    }
+  };
+  collect(operation.selectionSet, new Set());
+  return fields;
+}
+
+/**
+ * The response keys (alias, else name) of the account mutations an operation runs, in document
+ * order. Aliases are separate executions, so each counts; fields under one response key are merged
+ * by GraphQL into one execution (validation makes them identical), so they count once.
+ */
+export function findAccountMutations(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  if (operation.operation !== 'mutation') return [];
+  const keys = collectRootFields(document, operation)
+    .filter((field) => ACCOUNT_MUTATIONS.has(field.name.value))
+    .map((field) => field.alias?.value ?? field.name.value);
+  return [...new Set(keys)];
+}
+
+/** Refuses, with 400 TOO_MANY_ACCOUNT_MUTATIONS, an operation holding more than one account mutation. */
+export function checkAccountMutationCount(mutations: string[]): void {
+  if (mutations.length <= MAX_ACCOUNT_MUTATIONS) return;
+  throw new QueryLimitError(
+    `The operation has ${mutations.length} account mutations (register, login, refreshToken, changePassword); send one per request.`,
+    'TOO_MANY_ACCOUNT_MUTATIONS',
+    MAX_ACCOUNT_MUTATIONS,
+  );
+}
+
+/**
+ * Takes one token per account mutation from the client address's auth bucket, signed in or not, so
+ * that neither fresh emails nor fresh accounts buy more scrypt runs from one address. Throws
+ * RATE_LIMITED (429) when the bucket is empty.
+ */
+export async function limitAccountMutations(limiter: RateLimiter, address: string, mutations: string[]): Promise<void> {
+  if (mutations.length === 0) return;
+  const decision = await limiter.take(`ip:${address}`, mutations.length);
+  if (!decision.isAllowed) throw rateLimitedError(decision, 'account operations from this address');
+}
