@@ -1,5 +1,5 @@
 import { DEMO_CUSTOMER_EMAIL, getDemoCustomerId, DEFAULT_SEED_OPTIONS } from '@supergraph/demo-data';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsersHarness, dataOf, SEED_PASSWORD, testDialects, type UsersHarness } from './harness.js';
 
@@ -93,14 +93,28 @@ describe.each(testDialects())('accounts on %s', (dialect) => {
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.user.id).toBe(customerId);
 
-    // The first token again: someone copied it. The session ends, so the newest token dies too.
+    // The first token again, a minute after it was traded: someone copied it. The session ends, so the
+    // newest token dies too.
+    await harness.database.transaction(({ db, tables }) =>
+      db
+        .update(tables.refreshTokens)
+        .set({ usedAt: new Date(Date.now() - 60_000) })
+        .where(isNotNull(tables.refreshTokens.usedAt)),
+    );
     const replay = await harness.execute(REFRESH, { token: first.refreshToken });
     expect(codeOf(replay)).toEqual({ code: 'UNAUTHENTICATED' });
     const afterReplay = await harness.execute(REFRESH, { token: second.refreshToken });
     expect(codeOf(afterReplay)).toEqual({ code: 'UNAUTHENTICATED' });
   });
 
-  it('lets exactly one of two concurrent refreshes with the same token win', async () => {
+  it('refuses a token presented again within seconds (a second tab, a retry) but keeps the session', async () => {
+    const first = dataOf(await harness.execute(LOGIN, { input: { email: DEMO_CUSTOMER_EMAIL, password: SEED_PASSWORD } })).login;
+    const second = dataOf(await harness.execute(REFRESH, { token: first.refreshToken })).refreshToken;
+    expect(codeOf(await harness.execute(REFRESH, { token: first.refreshToken }))).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(dataOf(await harness.execute(REFRESH, { token: second.refreshToken })).refreshToken.user.id).toBe(customerId);
+  });
+
+  it('lets exactly one of two concurrent refreshes with the same token win, and the session lives on', async () => {
     const session = dataOf(
       await harness.execute(LOGIN, { input: { email: DEMO_CUSTOMER_EMAIL, password: SEED_PASSWORD } }),
     ).login;
@@ -108,7 +122,10 @@ describe.each(testDialects())('accounts on %s', (dialect) => {
       harness.execute(REFRESH, { token: session.refreshToken }),
       harness.execute(REFRESH, { token: session.refreshToken }),
     ]);
-    expect(results.filter((result) => result.errors === undefined)).toHaveLength(1);
+    const winners = results.filter((result) => result.errors === undefined);
+    expect(winners).toHaveLength(1);
+    const next = winners[0]!.data!.refreshToken.refreshToken as string;
+    expect(dataOf(await harness.execute(REFRESH, { token: next })).refreshToken.user.id).toBe(customerId);
   });
 
   it('logs out: the refresh token stops working, and a second logout reports nothing to end', async () => {

@@ -21,13 +21,23 @@ export interface AccountServiceOptions {
   issueAccessToken: (viewer: Viewer) => Promise<{ token: string; expiresAt: Date }>;
   /** How long a session lasts, however often it is refreshed. */
   sessionTtlMs: number;
+  /**
+   * How long after its first use a refresh token presented again counts as a race or a retry rather
+   * than theft (the session is kept). Default 10 s.
+   */
+  refreshReuseGraceMs?: number;
 }
 
 const INVALID_CREDENTIALS = 'Email or password is incorrect.';
 const INVALID_REFRESH_TOKEN = 'The refresh token is invalid, used or expired; sign in again.';
 
 /** Registration, sign-in, token refresh, sign-out and the signed-in user's own changes. */
-export function createAccountService({ database, issueAccessToken, sessionTtlMs }: AccountServiceOptions) {
+export function createAccountService({
+  database,
+  issueAccessToken,
+  sessionTtlMs,
+  refreshReuseGraceMs = 10_000,
+}: AccountServiceOptions) {
   async function signIn(handle: UsersDb, user: UserRow, now: Date): Promise<SignedInSession> {
     const session = await createSession(handle, { userId: user.id, now, ttlMs: sessionTtlMs });
     const access = await issueAccessToken({ id: user.id, role: user.role });
@@ -70,7 +80,9 @@ export function createAccountService({ database, issueAccessToken, sessionTtlMs 
 
     async refresh(refreshToken: string): Promise<SignedInSession> {
       const now = new Date();
-      const rotation = await database.transaction((tx) => rotateRefreshToken(tx, { token: refreshToken, now }));
+      const rotation = await database.transaction((tx) =>
+        rotateRefreshToken(tx, { token: refreshToken, now, reuseGraceMs: refreshReuseGraceMs }),
+      );
       if (!rotation.ok) throw new UnauthenticatedError(INVALID_REFRESH_TOKEN);
       const [user] = await findUsersByIds(database, [rotation.userId]);
       if (!user) throw new UnauthenticatedError(INVALID_REFRESH_TOKEN);

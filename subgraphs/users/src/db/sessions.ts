@@ -30,14 +30,18 @@ export async function createSession(
 }
 
 export type RotationResult =
-  { ok: true; userId: string; refreshToken: string; expiresAt: Date } | { ok: false; reason: 'unknown' | 'expired' | 'reused' };
+  { ok: true; userId: string; refreshToken: string; expiresAt: Date } | { ok: false; reason: 'unknown' | 'expired' | 'reused' | 'superseded' };
 
 /**
  * Trades a refresh token for the next one in its session. The token is marked used by a
- * conditional update, so of two concurrent trades of one token exactly one wins. A token used a
- * second time was copied by someone: the whole session is revoked.
+ * conditional update, so of two concurrent trades of one token exactly one wins. A token used again
+ * within `reuseGraceMs` of its first use is a race or a retry (two tabs, a lost response): refused,
+ * the session untouched. Used again later, it was copied by someone: the whole session is revoked.
  */
-export async function rotateRefreshToken(handle: UsersDb, { token, now }: { token: string; now: Date }): Promise<RotationResult> {
+export async function rotateRefreshToken(
+  handle: UsersDb,
+  { token, now, reuseGraceMs }: { token: string; now: Date; reuseGraceMs: number },
+): Promise<RotationResult> {
   const { db, tables } = handle;
   const { sessions, refreshTokens } = tables;
   const tokenHash = hashRefreshToken(token);
@@ -48,10 +52,11 @@ export async function rotateRefreshToken(handle: UsersDb, { token, now }: { toke
     .returning({ sessionId: refreshTokens.sessionId });
   if (!claimed) {
     const [known] = await db
-      .select({ sessionId: refreshTokens.sessionId })
+      .select({ sessionId: refreshTokens.sessionId, usedAt: refreshTokens.usedAt })
       .from(refreshTokens)
       .where(eq(refreshTokens.tokenHash, tokenHash));
     if (!known) return { ok: false, reason: 'unknown' };
+    if (known.usedAt && now.getTime() - known.usedAt.getTime() < reuseGraceMs) return { ok: false, reason: 'superseded' };
     await db
       .update(sessions)
       .set({ revokedAt: now })
