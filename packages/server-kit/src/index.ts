@@ -16,3 +16,4 @@ export * from './open-database.js';
 export * from './auth.js';
 export * from './access-keys.js';
 export * from './authorization.js';
+export * from './subgraph-service.js';

@@ -1,42 +1,16 @@
-import {
-  authenticateRequests,
-  createGraphQLService,
-  requireRouterSecret,
-  type AccessTokenVerifier,
-  type GraphQLService,
-  type Logger,
-  type ServiceMetrics,
-} from '@supergraph/server-kit';
+import { createSubgraphService, type GraphQLService, type SubgraphServiceOptions } from '@supergraph/server-kit';
 import { createContextFactory } from './context.js';
 import type { OrdersDatabase } from './db/client.js';
 import { buildSchema } from './schema.js';
 
-export interface OrdersServiceOptions {
-  database: OrdersDatabase;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  /** Production mode: no introspection, no Sandbox, no stack traces. */
-  isProduction: boolean;
-  /** What the router must present in x-router-secret; anything else is refused before GraphQL runs. */
-  routerSecret: string;
-  /** Verifies the access token the router forwards; the viewer comes from it alone. */
-  verifyAccessToken: AccessTokenVerifier;
-}
+export type OrdersServiceOptions = SubgraphServiceOptions<OrdersDatabase>;
 
 /** The orders subgraph's HTTP server, ready to listen; used by index.ts and by tests. */
-export function createOrdersService({
-  database,
-  routerSecret,
-  verifyAccessToken,
-  ...options
-}: OrdersServiceOptions): Promise<GraphQLService> {
-  return createGraphQLService({
+export function createOrdersService(options: OrdersServiceOptions): Promise<GraphQLService> {
+  return createSubgraphService({
     name: 'orders',
     ...options,
-    graphql: { schema: buildSchema() },
-    graphqlMiddleware: [requireRouterSecret(routerSecret), authenticateRequests(verifyAccessToken)],
-    context: createContextFactory(database),
-    isReady: () => database.isReachable(),
-    onShutdown: () => database.close(),
+    schema: buildSchema(),
+    context: createContextFactory(options.database),
   });
 }

@@ -1,27 +1,10 @@
-import {
-  authenticateRequests,
-  createGraphQLService,
-  requireRouterSecret,
-  type AccessTokenVerifier,
-  type GraphQLService,
-  type Logger,
-  type ServiceMetrics,
-} from '@supergraph/server-kit';
+import { createSubgraphService, type GraphQLService, type SubgraphServiceOptions } from '@supergraph/server-kit';
 import { createContextFactory } from './context.js';
 import type { ProductsDatabase } from './db/client.js';
 import { createInventoryRoutes } from './inventory/internal-api.js';
 import { buildSchema } from './schema.js';
 
-export interface ProductsServiceOptions {
-  database: ProductsDatabase;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  /** Production mode: no introspection, no Sandbox, no stack traces. */
-  isProduction: boolean;
-  /** What the router must present in x-router-secret; anything else is refused before GraphQL runs. */
-  routerSecret: string;
-  /** Verifies the access token the router forwards; the viewer comes from it alone. */
-  verifyAccessToken: AccessTokenVerifier;
+export interface ProductsServiceOptions extends SubgraphServiceOptions<ProductsDatabase> {
   /** The internal inventory API (/internal/reservations) for the orders service. */
   inventory: {
     /** What callers must present in x-service-credential. */
@@ -34,30 +17,17 @@ export interface ProductsServiceOptions {
 }
 
 /** The products subgraph's HTTP server, ready to listen; used by index.ts and by tests. */
-export function createProductsService({
-  database,
-  routerSecret,
-  verifyAccessToken,
-  inventory,
-  onShutdown,
-  ...options
-}: ProductsServiceOptions): Promise<GraphQLService> {
-  return createGraphQLService({
+export function createProductsService({ inventory, ...options }: ProductsServiceOptions): Promise<GraphQLService> {
+  return createSubgraphService({
     name: 'products',
     ...options,
-    graphql: { schema: buildSchema() },
-    graphqlMiddleware: [requireRouterSecret(routerSecret), authenticateRequests(verifyAccessToken)],
-    context: createContextFactory(database),
+    schema: buildSchema(),
+    context: createContextFactory(options.database),
     routes: createInventoryRoutes({
-      database,
+      database: options.database,
       logger: options.logger,
       secret: inventory.secret,
       defaultTtlSeconds: inventory.defaultTtlSeconds,
     }),
-    isReady: () => database.isReachable(),
-    onShutdown: async () => {
-      await onShutdown?.();
-      await database.close();
-    },
   });
 }
