@@ -1,8 +1,7 @@
 import { createDemoOrders, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
-import { applyPermissions, type Viewer } from '@supergraph/server-kit';
-import { execute, parse } from 'graphql';
+import type { Viewer } from '@supergraph/server-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFieldsWithoutRule, type ExecuteResult } from '@supergraph/server-kit/testing';
+import { describeRuleTree, type ExecuteResult } from '@supergraph/server-kit/testing';
 import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
 import { createOrdersHarness, dataOf, testDialects, type OrdersHarness } from './harness.js';
@@ -16,8 +15,6 @@ const userA: Viewer = { id: getDemoCustomerId(seed), role: 'CUSTOMER' };
 const orderOfB = demoOrders.find((order) => order.userId !== userA.id && order.userId !== admin.id)!;
 const userB: Viewer = { id: orderOfB.userId, role: 'CUSTOMER' };
 
-/** `Type.field` for every field of every object type that has no rule of its own in the tree. */
-
 /** The distinct error codes of a result. */
 const codesOf = (result: ExecuteResult) => [...new Set(result.errors?.map((error) => error.extensions?.code))];
 
@@ -29,32 +26,7 @@ function expectNothingOfOrderB(result: ExecuteResult) {
   }
 }
 
-describe('the orders permissions', () => {
-  it('name a rule for every field of every object type, federation fields included, with no wildcards', () => {
-    expect(findFieldsWithoutRule(buildSchema(), permissionRules)).toEqual([]);
-    expect(Object.values(permissionRules).flatMap((fields) => Object.keys(fields))).not.toContain('*');
-    expect(permissionRules.Query).toHaveProperty('_entities');
-    expect(permissionRules.Query).toHaveProperty('_service');
-    expect(permissionRules._Service).toHaveProperty('sdl');
-  });
-
-  it('denies a field the tree does not name: UNAUTHENTICATED when anonymous, FORBIDDEN when signed in', async () => {
-    const { _Service: _unnamed, ...withoutServiceFields } = permissionRules;
-    const schema = applyPermissions(buildSchema(), withoutServiceFields);
-    const codesFor = async (viewer: Viewer | null) =>
-      (await execute({ schema, document: parse('{ _service { sdl } }'), contextValue: { viewer } })).errors?.map(
-        (error) => error.extensions.code,
-      );
-    expect(await codesFor(null)).toEqual(['UNAUTHENTICATED']);
-    expect(await codesFor(userA)).toEqual(['FORBIDDEN']);
-  });
-
-  it('would catch a field added to the schema without a rule', () => {
-    const { Order: orderRules, ...others } = permissionRules;
-    const { total: _total, ...withoutTotal } = orderRules!;
-    expect(findFieldsWithoutRule(buildSchema(), { ...others, Order: withoutTotal })).toEqual(['Order.total']);
-  });
-});
+describeRuleTree({ subgraph: 'orders', buildSchema, rules: permissionRules, signedIn: userA, sampleField: ['Order', 'total'] });
 
 describe.each(testDialects())('authorization in the orders subgraph on %s', (dialect) => {
   let harness: OrdersHarness;

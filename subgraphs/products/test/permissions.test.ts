@@ -1,8 +1,7 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
-import { applyPermissions, type Viewer } from '@supergraph/server-kit';
-import { findFieldsWithoutRule } from '@supergraph/server-kit/testing';
+import type { Viewer } from '@supergraph/server-kit';
+import { describeRuleTree } from '@supergraph/server-kit/testing';
 import { count } from 'drizzle-orm';
-import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
@@ -18,34 +17,12 @@ const callers = [
   ['an admin', admin],
 ] as const;
 
-/** `Type.field` for every field of every object type that has no rule of its own in the tree. */
-
-describe('the products permissions', () => {
-  it('name a rule for every field of every object type, federation fields included, with no wildcards', () => {
-    const schema = buildSchema();
-    expect(findFieldsWithoutRule(schema, permissionRules)).toEqual([]);
-    expect(Object.values(permissionRules).flatMap((fields) => Object.keys(fields))).not.toContain('*');
-    expect(permissionRules.Query).toHaveProperty('_entities');
-    expect(permissionRules.Query).toHaveProperty('_service');
-    expect(permissionRules._Service).toHaveProperty('sdl');
-  });
-
-  it('denies a field the tree does not name: UNAUTHENTICATED when anonymous, FORBIDDEN when signed in', async () => {
-    const { _Service: _unnamed, ...withoutServiceFields } = permissionRules;
-    const schema = applyPermissions(buildSchema(), withoutServiceFields);
-    const codesFor = async (viewer: Viewer | null) =>
-      (await execute({ schema, document: parse('{ _service { sdl } }'), contextValue: { viewer } })).errors?.map(
-        (error) => error.extensions.code,
-      );
-    expect(await codesFor(null)).toEqual(['UNAUTHENTICATED']);
-    expect(await codesFor(customer)).toEqual(['FORBIDDEN']);
-  });
-
-  it('would catch a field added to the schema without a rule', () => {
-    const { Product: productRules, ...others } = permissionRules;
-    const { stock: _stock, ...withoutStock } = productRules!;
-    expect(findFieldsWithoutRule(buildSchema(), { ...others, Product: withoutStock })).toEqual(['Product.stock']);
-  });
+describeRuleTree({
+  subgraph: 'products',
+  buildSchema,
+  rules: permissionRules,
+  signedIn: customer,
+  sampleField: ['Product', 'stock'],
 });
 
 describe.each(testDialects())('authorization in the products subgraph on %s', (dialect) => {

@@ -6,9 +6,8 @@ import {
   getDemoAdminId,
   getDemoCustomerId,
 } from '@supergraph/demo-data';
-import { applyPermissions, type Viewer } from '@supergraph/server-kit';
-import { findFieldsWithoutRule, type ExecuteResult } from '@supergraph/server-kit/testing';
-import { execute, parse } from 'graphql';
+import type { Viewer } from '@supergraph/server-kit';
+import { describeRuleTree, type ExecuteResult } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
@@ -23,8 +22,6 @@ const userA: Viewer = { id: getDemoCustomerId(seed), role: 'CUSTOMER' };
 const profileOfB = demoUsers[FIRST_GENERATED_CUSTOMER_INDEX]!;
 const userB: Viewer = { id: profileOfB.id, role: 'CUSTOMER' };
 
-/** `Type.field` for every field of every object type that has no rule of its own in the tree. */
-
 /** The distinct error codes of a result. */
 const codesOf = (result: ExecuteResult) => [...new Set(result.errors?.map((error) => error.extensions?.code))];
 
@@ -37,33 +34,7 @@ function expectNothingOfB(result: ExecuteResult) {
 
 const PROFILE = 'id email name role createdAt';
 
-describe('the users permissions', () => {
-  it('name a rule for every field of every object type, federation fields included, with no wildcards', () => {
-    expect(findFieldsWithoutRule(buildSchema(), permissionRules)).toEqual([]);
-    expect(Object.values(permissionRules).flatMap((fields) => Object.keys(fields))).not.toContain('*');
-    expect(permissionRules.Query).toHaveProperty('_entities');
-    expect(permissionRules.Query).toHaveProperty('_service');
-    expect(permissionRules._Service).toHaveProperty('sdl');
-    expect(permissionRules.User).toHaveProperty('email');
-  });
-
-  it('denies a field the tree does not name: UNAUTHENTICATED when anonymous, FORBIDDEN when signed in', async () => {
-    const { _Service: _unnamed, ...withoutServiceFields } = permissionRules;
-    const schema = applyPermissions(buildSchema(), withoutServiceFields);
-    const codesFor = async (viewer: Viewer | null) =>
-      (await execute({ schema, document: parse('{ _service { sdl } }'), contextValue: { viewer } })).errors?.map(
-        (error) => error.extensions.code,
-      );
-    expect(await codesFor(null)).toEqual(['UNAUTHENTICATED']);
-    expect(await codesFor(userA)).toEqual(['FORBIDDEN']);
-  });
-
-  it('would catch a field added to the schema without a rule', () => {
-    const { User: userRules, ...others } = permissionRules;
-    const { email: _email, ...withoutEmail } = userRules!;
-    expect(findFieldsWithoutRule(buildSchema(), { ...others, User: withoutEmail })).toEqual(['User.email']);
-  });
-});
+describeRuleTree({ subgraph: 'users', buildSchema, rules: permissionRules, signedIn: userA, sampleField: ['User', 'email'] });
 
 describe.each(testDialects())('authorization in the users subgraph on %s', (dialect) => {
   let harness: UsersHarness;
