@@ -249,6 +249,9 @@ function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/** What runService needs of a server: any HTTP service with listen and a graceful close. */
+export type ListeningService = Pick<GraphQLService, 'listen' | 'close'>;
+
 export interface RunOptions {
   port: number;
   host: string;
@@ -262,7 +265,7 @@ export interface RunOptions {
  * close resources, exit 0.
  */
 export async function runService(
-  service: GraphQLService,
+  service: ListeningService,
   { port, host, logger, shutdownTimeoutMs = 15_000 }: RunOptions,
 ): Promise<void> {
   const url = await service.listen(port, host);
