@@ -75,6 +75,7 @@ const config: CodegenConfig = {
     ...subgraphResolverTypes('orders', {
       Order: 'OrderRow',
       OrderItem: 'OrderItemRow',
+      OrderStatusChange: 'OrderStatusChangeRow',
       User: 'UserReference',
       Product: 'ProductReference',
       OrderConnection: 'OrderConnectionParent',

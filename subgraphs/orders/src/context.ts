@@ -1,4 +1,5 @@
 import type { ContextArgs, Logger, Viewer } from '@supergraph/server-kit';
+import type { CheckoutService } from './checkout/checkout.js';
 import type { OrdersDatabase } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -10,14 +11,17 @@ export interface Context {
   requestId: string;
   /** Who is calling, from the verified access token; null for anonymous calls. */
   viewer: Viewer | null;
+  /** createOrder and cancelOrder: the checkout saga. */
+  checkout: CheckoutService;
 }
 
-export function createContextFactory(db: OrdersDatabase) {
+export function createContextFactory(db: OrdersDatabase, checkout: CheckoutService) {
   return async ({ logger, requestId, viewer }: Pick<ContextArgs, 'logger' | 'requestId' | 'viewer'>): Promise<Context> => ({
     db,
     loaders: createLoaders(db),
     logger,
     requestId,
     viewer,
+    checkout,
   });
 }

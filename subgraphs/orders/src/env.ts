@@ -1,8 +1,105 @@
-import { loadSettingsOrExit, subgraphSettingsSchema } from '@supergraph/server-kit';
+import { z } from 'zod';
+import {
+  developmentServiceSecret,
+  httpUrlSetting,
+  loadSettingsOrExit,
+  MIN_PRODUCTION_SECRET_LENGTH,
+  nodeEnvSetting,
+  subgraphSettingsSchema,
+} from '@supergraph/server-kit';
+import { CRASH_POINTS, type CrashPoint } from './checkout/crash-points.js';
 
 export const settingsSchema = subgraphSettingsSchema({ service: 'orders', defaultPort: 4003 });
 
+/** The sandbox's development key (packages/payment-sandbox); production must set its own provider's key. */
+const DEVELOPMENT_PAYMENT_SECRET_KEY = 'sk_test_development';
+
+function milliseconds(defaultValue: number, min: number, max: number) {
+  return z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(defaultValue);
+}
+
+/** What only the orders service needs: checkout's two remote parties and the saga's timing. */
+export const checkoutSettingsSchema = z
+  .object({
+    NODE_ENV: nodeEnvSetting,
+    PRODUCTS_INTERNAL_URL: httpUrlSetting.default('http://127.0.0.1:4002'),
+    PRODUCTS_INVENTORY_SECRET: z.string().min(1).optional(),
+    INVENTORY_TIMEOUT_MS: milliseconds(3_000, 100, 60_000),
+    PAYMENT_PROVIDER_URL: httpUrlSetting.default('http://127.0.0.1:4010'),
+    PAYMENT_PROVIDER_SECRET_KEY: z.string().min(1).optional(),
+    PAYMENT_PROVIDER_TIMEOUT_MS: milliseconds(5_000, 100, 60_000),
+    CHECKOUT_DEADLINE_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(10, 'must be at least 10')
+      .max(3_600, 'must be at most 3600 (an hour)')
+      .default(300),
+    CHECKOUT_RECOVERY_INTERVAL_MS: milliseconds(5_000, 50, 600_000),
+    CHECKOUT_LEASE_MS: milliseconds(30_000, 1_000, 600_000),
+    CHECKOUT_WAIT_MS: milliseconds(8_000, 0, 60_000),
+    IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce
+      .number({ error: 'must be a number of hours' })
+      .int('must be a whole number of hours')
+      .min(24, 'must be at least 24: clients may retry for a day')
+      .max(24 * 90, 'must be at most 2160 (90 days)')
+      .default(24 * 7),
+    CHECKOUT_CRASH_POINT: z.enum(CRASH_POINTS, { error: `must be one of ${CRASH_POINTS.join(', ')}` }).optional(),
+  })
+  .superRefine((raw, ctx) => {
+    if (raw.NODE_ENV !== 'production') return;
+    for (const name of ['PRODUCTS_INVENTORY_SECRET', 'PAYMENT_PROVIDER_SECRET_KEY'] as const) {
+      const secret = raw[name];
+      if (!secret || secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `is required in production, at least ${MIN_PRODUCTION_SECRET_LENGTH} characters`,
+        });
+      }
+    }
+    if (raw.CHECKOUT_CRASH_POINT !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['CHECKOUT_CRASH_POINT'], message: 'is for crash tests and refused in production' });
+    }
+    if (raw.CHECKOUT_LEASE_MS <= Math.max(raw.INVENTORY_TIMEOUT_MS, raw.PAYMENT_PROVIDER_TIMEOUT_MS)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CHECKOUT_LEASE_MS'],
+        message: 'must be longer than INVENTORY_TIMEOUT_MS and PAYMENT_PROVIDER_TIMEOUT_MS, or two drivers would overlap',
+      });
+    }
+  })
+  .transform((raw) => ({
+    inventory: {
+      baseUrl: raw.PRODUCTS_INTERNAL_URL,
+      secret: raw.PRODUCTS_INVENTORY_SECRET ?? developmentServiceSecret('products-inventory'),
+      timeoutMs: raw.INVENTORY_TIMEOUT_MS,
+    },
+    payments: {
+      baseUrl: raw.PAYMENT_PROVIDER_URL,
+      secretKey: raw.PAYMENT_PROVIDER_SECRET_KEY ?? DEVELOPMENT_PAYMENT_SECRET_KEY,
+      timeoutMs: raw.PAYMENT_PROVIDER_TIMEOUT_MS,
+    },
+    saga: {
+      deadlineMs: raw.CHECKOUT_DEADLINE_SECONDS * 1000,
+      recoveryIntervalMs: raw.CHECKOUT_RECOVERY_INTERVAL_MS,
+      leaseMs: raw.CHECKOUT_LEASE_MS,
+      waitMs: raw.CHECKOUT_WAIT_MS,
+      idempotencyRetentionMs: raw.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000,
+      crashPoint: raw.CHECKOUT_CRASH_POINT as CrashPoint | undefined,
+    },
+  }));
+
+export type CheckoutSettings = z.output<typeof checkoutSettingsSchema>;
+
 /** This service's settings, from process.env (the only place it is read). Exits naming any bad variable. */
 export function loadSettings() {
-  return loadSettingsOrExit(settingsSchema, process.env);
+  return {
+    ...loadSettingsOrExit(settingsSchema, process.env),
+    checkout: loadSettingsOrExit(checkoutSettingsSchema, process.env),
+  };
 }

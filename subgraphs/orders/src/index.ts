@@ -1,11 +1,18 @@
 import { runSubgraph } from '@supergraph/server-kit';
+import { createSagaDependencies, startCheckout } from './checkout/index.js';
 import { openOrdersDatabase } from './db/client.js';
 import { loadSettings } from './env.js';
 import { createOrdersService } from './server.js';
 
+const settings = loadSettings();
 await runSubgraph({
   name: 'orders',
-  settings: loadSettings(),
+  settings,
   openDatabase: openOrdersDatabase,
-  createService: createOrdersService,
+  createService: (options) => {
+    const deps = createSagaDependencies(options.database, options.logger, settings.checkout);
+    // The recovery loop finishes or compensates checkouts a crash, timeout or outage left half-way.
+    const { service, recovery } = startCheckout(deps, settings.checkout);
+    return createOrdersService({ ...options, checkout: service, onShutdown: () => recovery.stop() });
+  },
 });

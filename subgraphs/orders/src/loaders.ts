@@ -6,9 +6,10 @@ import {
   findItemsByOrderIds,
   findOrderPagesByUserIds,
   findOrdersByIds,
+  findStatusChangesByOrderIds,
   type OrderCursor,
 } from './db/orders.js';
-import type { OrderItemRow, OrderRow } from './db/tables/index.js';
+import type { OrderItemRow, OrderRow, OrderStatusChangeRow } from './db/tables/index.js';
 
 /** New DataLoaders for each request, so one request's cache never serves another. */
 export function createLoaders(db: OrdersDb) {
@@ -19,6 +20,10 @@ export function createLoaders(db: OrdersDb) {
     itemsByOrderId: new DataLoader<string, OrderItemRow[]>(async (ids) => {
       const items = await findItemsByOrderIds(db, ids);
       return ids.map((id) => items.get(id) ?? []);
+    }),
+    statusChangesByOrderId: new DataLoader<string, OrderStatusChangeRow[]>(async (ids) => {
+      const changes = await findStatusChangesByOrderIds(db, ids);
+      return ids.map((id) => changes.get(id) ?? []);
     }),
     orderPageByUser: createPageLoader<OrderCursor, OrderRow>((userIds, window) =>
       findOrderPagesByUserIds(db, { userIds, ...window }),

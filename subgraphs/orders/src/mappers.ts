@@ -2,7 +2,7 @@
 import type { Connection } from '@supergraph/server-kit';
 import type { OrderRow } from './db/tables/index.js';
 
-export type { OrderItemRow, OrderRow } from './db/tables/index.js';
+export type { OrderItemRow, OrderRow, OrderStatusChangeRow } from './db/tables/index.js';
 /** A User as this subgraph knows it: its key. The users subgraph owns everything else. */
 export type UserReference = { id: string };
 /** A Product as this subgraph knows it: its key. The products subgraph resolves the rest. */

@@ -41,6 +41,12 @@ export const permissionRules: PermissionRules = {
     _entities: allow,
     _service: allow,
   },
+  // Any signed-in user may check out for themself; cancelOrder loads the order and checks its owner
+  // (or an admin) before it changes anything, since the order is an argument, not a parent.
+  Mutation: {
+    createOrder: isAuthenticated,
+    cancelOrder: isAuthenticated,
+  },
   Order: {
     id: isOrderOwnerOrAdmin,
     status: isOrderOwnerOrAdmin,
@@ -48,7 +54,10 @@ export const permissionRules: PermissionRules = {
     items: isOrderOwnerOrAdmin,
     total: isOrderOwnerOrAdmin,
     createdAt: isOrderOwnerOrAdmin,
+    cancellationReason: isOrderOwnerOrAdmin,
+    statusHistory: isOrderOwnerOrAdmin,
   },
+  OrderStatusChange: { status: partOfCheckedOrder, at: partOfCheckedOrder, reason: partOfCheckedOrder },
   OrderItem: {
     product: partOfCheckedOrder,
     quantity: partOfCheckedOrder,

@@ -1,23 +1,54 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
-import type { Dialect } from '@supergraph/server-kit';
+import { createLogger, type Dialect } from '@supergraph/server-kit';
 import { createSubgraphHarness } from '@supergraph/server-kit/testing';
+import { createCheckoutService, type CheckoutService } from '../src/checkout/checkout.js';
+import { createSagaDependencies } from '../src/checkout/index.js';
+import { createRecovery } from '../src/checkout/recovery.js';
+import type { SagaDependencies } from '../src/checkout/saga.js';
 import { createContextFactory } from '../src/context.js';
-import { openOrdersDatabase } from '../src/db/client.js';
+import { openOrdersDatabase, type OrdersDatabase } from '../src/db/client.js';
 import { seedOrders } from '../src/db/seed.js';
+import { checkoutSettingsSchema } from '../src/env.js';
 import { createOrdersService } from '../src/server.js';
 
 export { dataOf, testDialects } from '@supergraph/server-kit/testing';
 
-/** A orders subgraph on a fresh database of the given dialect, seeded with the demo orders. */
-export function createOrdersHarness(dialect: Dialect, seed: Partial<SeedOptions> = {}) {
-  return createSubgraphHarness({
+export interface OrdersHarnessOptions {
+  seed?: Partial<SeedOptions>;
+  /** Checkout settings as environment variables (PRODUCTS_INTERNAL_URL, CHECKOUT_LEASE_MS, ...). */
+  checkoutEnv?: Record<string, string>;
+  /** Replaces parts of the saga's dependencies (a clock, a scripted provider). */
+  checkoutOverrides?: Parameters<typeof createSagaDependencies>[3];
+}
+
+/**
+ * A orders subgraph on a fresh database of the given dialect, seeded with the demo orders. Its
+ * checkout talks to whatever `checkoutEnv` points at (by default the development ports, where
+ * nothing listens in tests); `recoverOnce` runs one recovery pass.
+ */
+export async function createOrdersHarness(dialect: Dialect, options: OrdersHarnessOptions = {}) {
+  const logger = createLogger({ service: 'orders', level: 'silent' });
+  const settings = checkoutSettingsSchema.parse({ NODE_ENV: 'test', ...options.checkoutEnv });
+  let checkout: { database: OrdersDatabase; deps: SagaDependencies; service: CheckoutService } | undefined;
+  const checkoutFor = (database: OrdersDatabase) => {
+    if (checkout?.database !== database) {
+      const deps = createSagaDependencies(database, logger, settings, options.checkoutOverrides);
+      checkout = { database, deps, service: createCheckoutService({ ...deps, waitMs: settings.saga.waitMs }) };
+    }
+    return checkout;
+  };
+  const harness = await createSubgraphHarness({
     service: 'orders',
     dialect,
     openDatabase: openOrdersDatabase,
-    seed: (database) => seedOrders(database, { ...DEFAULT_SEED_OPTIONS, ...seed }),
-    createService: createOrdersService,
-    createContext: createContextFactory,
+    seed: (database) => seedOrders(database, { ...DEFAULT_SEED_OPTIONS, ...options.seed }),
+    createService: (serviceOptions) =>
+      createOrdersService({ ...serviceOptions, checkout: checkoutFor(serviceOptions.database).service }),
+    createContext: (database) => createContextFactory(database, checkoutFor(database).service),
   });
+  const { deps } = checkoutFor(harness.database);
+  const recovery = createRecovery(deps, { idempotencyRetentionMs: settings.saga.idempotencyRetentionMs });
+  return { ...harness, checkoutDeps: deps, recoverOnce: () => recovery.runOnce() };
 }
 
 export type OrdersHarness = Awaited<ReturnType<typeof createOrdersHarness>>;

@@ -22,7 +22,7 @@ const formatCents = (cents: number) => (cents / 100).toFixed(2);
 describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
   let harness: OrdersHarness;
   beforeAll(async () => {
-    harness = await createOrdersHarness(dialect, seed);
+    harness = await createOrdersHarness(dialect, { seed });
   });
   afterAll(() => harness?.close());
 

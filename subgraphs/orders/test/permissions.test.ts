@@ -31,7 +31,7 @@ describeRuleTree({ subgraph: 'orders', buildSchema, rules: permissionRules, sign
 describe.each(testDialects())('authorization in the orders subgraph on %s', (dialect) => {
   let harness: OrdersHarness;
   beforeAll(async () => {
-    harness = await createOrdersHarness(dialect, seed);
+    harness = await createOrdersHarness(dialect, { seed });
   });
   afterAll(() => harness?.close());
 

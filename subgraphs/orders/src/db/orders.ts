@@ -1,6 +1,6 @@
 import { and, asc, count, eq, getTableColumns, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { OrdersDb } from './client.js';
-import type { OrderItemRow, OrderRow, OrdersTables } from './tables/index.js';
+import type { OrderItemRow, OrderRow, OrderStatusChangeRow, OrdersTables } from './tables/index.js';
 
 /** Where a page of a user's orders starts: just after this (createdAt ms, id), newest first. */
 export type OrderCursor = readonly [createdAtMs: number, id: string];
@@ -66,6 +66,21 @@ export async function findItemsByOrderIds(
   const items = new Map<string, OrderItemRow[]>(orderIds.map((id) => [id, []]));
   for (const row of rows) items.get(row.orderId)?.push(row);
   return items;
+}
+
+/** The status history of several orders, each order's oldest first. */
+export async function findStatusChangesByOrderIds(
+  { db, tables: { orderStatusChanges } }: OrdersDb,
+  orderIds: readonly string[],
+): Promise<Map<string, OrderStatusChangeRow[]>> {
+  const rows = await db
+    .select()
+    .from(orderStatusChanges)
+    .where(inArray(orderStatusChanges.orderId, [...orderIds]))
+    .orderBy(asc(orderStatusChanges.orderId), asc(orderStatusChanges.changedAt));
+  const changes = new Map<string, OrderStatusChangeRow[]>(orderIds.map((id) => [id, []]));
+  for (const row of rows) changes.get(row.orderId)?.push(row);
+  return changes;
 }
 
 function isAfter(orders: OrdersTables['orders'], [createdAtMs, id]: OrderCursor): SQL | undefined {

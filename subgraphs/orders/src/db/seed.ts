@@ -10,7 +10,9 @@ export async function isOrdersEmpty({ db, tables: { orders } }: OrdersDb): Promi
 }
 
 export async function deleteOrders(database: OrdersDatabase): Promise<void> {
-  await database.transaction(async ({ db, tables: { orderItems, orders } }) => {
+  await database.transaction(async ({ db, tables: { checkoutSagas, orderItems, orderStatusChanges, orders } }) => {
+    await db.delete(checkoutSagas);
+    await db.delete(orderStatusChanges);
     await db.delete(orderItems);
     await db.delete(orders);
   });
@@ -34,9 +36,26 @@ export async function seedOrders(database: OrdersDatabase, options: SeedOptions)
       currency: order.currency,
     })),
   );
-  await database.transaction(async ({ db, tables: { orderItems, orders } }) => {
+  // Every order starts PENDING; a confirmed one was confirmed two minutes later, a cancelled one
+  // cancelled by its customer an hour later (the demo data has no checkout sagas behind it).
+  const historyRows = demoOrders.flatMap((order) => [
+    { orderId: order.id, status: 'PENDING' as const, reason: null, changedAt: order.createdAt },
+    ...(order.status === 'PENDING'
+      ? []
+      : [
+          {
+            orderId: order.id,
+            status: order.status,
+            reason: order.status === 'CANCELLED' ? ('CANCELLED_BY_CUSTOMER' as const) : null,
+            changedAt: new Date(order.createdAt.getTime() + (order.status === 'CONFIRMED' ? 2 * 60_000 : 60 * 60_000)),
+          },
+        ]),
+  ]);
+  await database.transaction(async ({ db, tables: { orderItems, orderStatusChanges, orders } }) => {
     for (let i = 0; i < orderRows.length; i += INSERT_CHUNK) await db.insert(orders).values(orderRows.slice(i, i + INSERT_CHUNK));
     for (let i = 0; i < itemRows.length; i += INSERT_CHUNK)
       await db.insert(orderItems).values(itemRows.slice(i, i + INSERT_CHUNK));
+    for (let i = 0; i < historyRows.length; i += INSERT_CHUNK)
+      await db.insert(orderStatusChanges).values(historyRows.slice(i, i + INSERT_CHUNK));
   });
 }

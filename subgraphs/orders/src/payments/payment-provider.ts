@@ -1,3 +1,5 @@
+import type { NoAnswer } from '../remote/json-call.js';
+
 /**
  * What checkout needs from a payment provider, whoever the provider is. Every call answers with a
  * result rather than throwing for anything the provider or the network can do, so the saga must
@@ -93,18 +95,7 @@ export interface PaymentDeclined {
 }
 
 /** No definitive answer: the outcome is unknown. Retry with the same idempotency key. */
-export interface PaymentProviderUnavailable {
-  status: 'unavailable';
-  isRetryable: true;
-  /**
-   * `timeout`: no answer before the deadline (the request may still complete); `unreachable`: no
-   * connection could be made (the request never left); `provider_error`: the provider answered with
-   * an error of its own or an answer that made no sense, or the connection broke mid-request.
-   */
-  reason: 'timeout' | 'unreachable' | 'provider_error';
-  /** For the log, not for the customer. */
-  message: string;
-}
+export type PaymentProviderUnavailable = NoAnswer;
 
 export type InvalidChargeReason =
   /** The payment token is unknown, used up or malformed: the customer's to fix. */

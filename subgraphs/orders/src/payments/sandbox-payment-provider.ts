@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callJson, isNoAnswer, noAnswer, type JsonAnswer } from '../remote/json-call.js';
 import type {
   Charge,
   ChargeResult,
@@ -60,7 +61,7 @@ const errorBody = z.object({
 type ProviderError = z.output<typeof errorBody>['error'];
 
 /** The provider's answer, or why there is none. */
-type Answer = { status: number; body: unknown } | PaymentProviderUnavailable;
+type Answer = JsonAnswer | PaymentProviderUnavailable;
 
 /**
  * The PaymentProvider of the payment sandbox (packages/payment-sandbox), over HTTP with Stripe's
@@ -73,31 +74,17 @@ export function createSandboxPaymentProvider({
 }: SandboxPaymentProviderOptions): PaymentProvider {
   const origin = baseUrl.replace(/\/+$/, '');
 
-  async function send(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<Answer> {
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(`${origin}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${secretKey}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await response.text();
-    } catch (error) {
-      return describeFailure(error, `${method} ${path}`, timeoutMs);
-    }
-    try {
-      return { status: response.status, body: JSON.parse(text) as unknown };
-    } catch {
-      return unavailable('provider_error', `${method} ${path} answered ${response.status} with a body that is not JSON`);
-    }
-  }
+  const send = (method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<Answer> =>
+    callJson({
+      method,
+      url: `${origin}${path}`,
+      headers: {
+        authorization: `Bearer ${secretKey}`,
+        ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
+      },
+      body,
+      timeoutMs,
+    });
 
   return {
     async charge({ orderId, amountMinor, currency, paymentToken, idempotencyKey, description }): Promise<ChargeResult> {
@@ -113,7 +100,7 @@ export function createSandboxPaymentProvider({
         },
         idempotencyKey,
       );
-      if ('isRetryable' in answer) return answer;
+      if (isNoAnswer(answer)) return answer;
       if (answer.status === 200) {
         const charge = chargeObject.safeParse(answer.body);
         return charge.success ? { status: 'succeeded', charge: toCharge(charge.data) } : malformed('POST /v1/charges', answer);
@@ -147,7 +134,7 @@ export function createSandboxPaymentProvider({
         { charge: chargeId, ...(amountMinor === undefined ? {} : { amount: amountMinor }) },
         idempotencyKey,
       );
-      if ('isRetryable' in answer) return answer;
+      if (isNoAnswer(answer)) return answer;
       if (answer.status === 200) {
         const refund = refundObject.safeParse(answer.body);
         if (!refund.success) return malformed('POST /v1/refunds', answer);
@@ -174,7 +161,7 @@ export function createSandboxPaymentProvider({
     async findChargesForOrder(orderId): Promise<FindChargesResult> {
       const query = new URLSearchParams({ 'metadata[orderId]': orderId, limit: String(LIST_LIMIT) });
       const answer = await send('GET', `/v1/charges?${query}`);
-      if ('isRetryable' in answer) return answer;
+      if (isNoAnswer(answer)) return answer;
       if (answer.status === 200) {
         const list = chargeList.safeParse(answer.body);
         return list.success
@@ -218,7 +205,7 @@ function classifyShared(
   error: ProviderError,
 ): PaymentProviderUnavailable | PaymentRequestInvalid<'authentication_failed'> | null {
   if (status >= 500 || status === 409 || status === 429) {
-    return unavailable('provider_error', `the provider answered ${status} ${error.type}: ${error.message ?? 'no message'}`);
+    return noAnswer('provider_error', `the provider answered ${status} ${error.type}: ${error.message ?? 'no message'}`);
   }
   if (status === 401 || error.type === 'authentication_error') return invalid('authentication_failed', error);
   return null;
@@ -234,27 +221,7 @@ function invalid<TReason extends string>(reason: TReason, error: ProviderError):
   };
 }
 
-function unavailable(reason: PaymentProviderUnavailable['reason'], message: string): PaymentProviderUnavailable {
-  return { status: 'unavailable', isRetryable: true, reason, message };
-}
-
 /** An answer we cannot read: we do not know what happened, so it is retryable like an outage. */
 function malformed(call: string, answer: { status: number }): PaymentProviderUnavailable {
-  return unavailable('provider_error', `${call} answered ${answer.status} with a body of an unexpected shape`);
-}
-
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-function describeFailure(error: unknown, call: string, timeoutMs: number): PaymentProviderUnavailable {
-  if (error instanceof Error && error.name === 'TimeoutError') {
-    return unavailable('timeout', `${call} got no answer within ${timeoutMs} ms`);
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const detail = code ?? (typeof cause?.message === 'string' ? cause.message : String(error));
-  // Refused or unresolvable: the request never left. Anything else (a reset, a dropped connection)
-  // may have happened after the provider acted, so it is reported as the provider's failure.
-  return code && UNREACHABLE_CODES.has(code)
-    ? unavailable('unreachable', `${call} could not connect: ${detail}`)
-    : unavailable('provider_error', `${call} failed: ${detail}`);
+  return noAnswer('provider_error', `${call} answered ${answer.status} with a body of an unexpected shape`);
 }

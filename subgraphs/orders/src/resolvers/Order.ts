@@ -10,4 +10,12 @@ export const Order: OrderResolvers = {
   items: (order, _args, { loaders }) => loaders.itemsByOrderId.load(order.id),
 
   total: (order) => formatMoney(order.totalMinor, order.currency),
+
+  cancellationReason: async (order, _args, { loaders }) => {
+    if (order.status !== 'CANCELLED') return null;
+    const history = await loaders.statusChangesByOrderId.load(order.id);
+    return history.find((change) => change.status === 'CANCELLED')?.reason ?? null;
+  },
+
+  statusHistory: (order, _args, { loaders }) => loaders.statusChangesByOrderId.load(order.id),
 };

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { ORDER_STATUSES } from './order-status.js';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { CANCELLATION_REASONS, ORDER_STATUSES, PAYMENT_STATES, SAGA_STEPS, sqlList } from './order-status.js';
 
 export const orders = sqliteTable(
   'orders',
@@ -42,5 +42,75 @@ export const orderItems = sqliteTable(
     primaryKey({ columns: [table.orderId, table.lineNumber] }),
     check('order_items_quantity_positive', sql`${table.quantity} > 0`),
     check('order_items_price_not_negative', sql`${table.unitPriceMinor} >= 0`),
+  ],
+);
+
+/** Every status an order has had, with when: PENDING, then CONFIRMED and/or CANCELLED, each at most once. */
+export const orderStatusChanges = sqliteTable(
+  'order_status_changes',
+  {
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ORDER_STATUSES }).notNull(),
+    /** For CANCELLED: why. */
+    reason: text('reason', { enum: CANCELLATION_REASONS }),
+    changedAt: integer('changed_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    // An order enters each status once, so a replayed saga step cannot record it twice.
+    primaryKey({ name: 'order_status_changes_pk', columns: [table.orderId, table.status] }),
+    check('order_status_changes_status_known', sql`${table.status} in (${sql.raw(sqlList(ORDER_STATUSES))})`),
+  ],
+);
+
+/**
+ * The checkout saga of each order (and the cancellation of a confirmed one), persisted step by step
+ * so the recovery loop can finish or compensate it after a crash. The row is written before the
+ * order exists: its id is the order's id, which products' reservation and the provider's charge are
+ * keyed by. See src/checkout/saga.ts.
+ */
+export const checkoutSagas = sqliteTable(
+  'checkout_sagas',
+  {
+    orderId: text('order_id').primaryKey(),
+    userId: text('user_id').notNull(),
+    /**
+     * The client's key, unique per user, kept at least 24 hours. Null once retention has passed,
+     * after a retryable failure (a retry with the key starts afresh), and for cancellations of
+     * orders placed without a saga (the demo data).
+     */
+    idempotencyKey: text('idempotency_key'),
+    /** SHA-256 of the canonical request, to tell a retry from a reuse of the key. */
+    requestHash: text('request_hash'),
+    /** The requested lines as JSON ([{productId, quantity}]), to reserve them again after a crash. */
+    items: text('items').notNull(),
+    /** The provider's token, to charge again after a crash; cleared once the saga ends. */
+    paymentToken: text('payment_token'),
+    step: text('step', { enum: SAGA_STEPS }).notNull(),
+    paymentState: text('payment_state', { enum: PAYMENT_STATES }).notNull(),
+    chargeId: text('charge_id'),
+    /** Why the saga is compensating or ended without an order: a code and its details as JSON. */
+    failureCode: text('failure_code'),
+    failureDetails: text('failure_details'),
+    /** Failed attempts at the current step, for the recovery loop's backoff. */
+    attempts: integer('attempts').notNull(),
+    /** When the recovery loop may next try the current step. */
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Who is running the saga now, and until when; another driver may take over after that. */
+    leaseOwner: text('lease_owner'),
+    leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
+    /** The last retryable failure, for the operator. */
+    lastError: text('last_error'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('checkout_sagas_user_idempotency_key_idx').on(table.userId, table.idempotencyKey),
+    // The recovery loop's question: which unfinished sagas are due.
+    index('checkout_sagas_step_next_attempt_idx').on(table.step, table.nextAttemptAt),
+    check('checkout_sagas_step_known', sql`${table.step} in (${sql.raw(sqlList(SAGA_STEPS))})`),
+    check('checkout_sagas_payment_state_known', sql`${table.paymentState} in (${sql.raw(sqlList(PAYMENT_STATES))})`),
+    check('checkout_sagas_attempts_not_negative', sql`${table.attempts} >= 0`),
   ],
 );

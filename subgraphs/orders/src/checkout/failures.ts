@@ -1,0 +1,121 @@
+import { AppError, BadUserInputError } from '@supergraph/server-kit';
+import type { CancellationReason } from '../db/tables/index.js';
+
+/**
+ * Why a saga stopped going forward, as stored in checkout_sagas.failure_code (details as JSON in
+ * failure_details). The saga decides it once; every retry of the request with the same key answers
+ * with the same error (toCheckoutError), and a cancelled order shows it as its cancellation reason.
+ */
+export const FAILURE_CODES = [
+  // Before an order existed: checkout ends REJECTED, nothing reserved or charged.
+  'OUT_OF_STOCK',
+  'UNKNOWN_PRODUCT',
+  'MIXED_CURRENCIES',
+  'TOTAL_TOO_LARGE',
+  'INVENTORY_UNAVAILABLE',
+  'INVENTORY_REFUSED',
+  'CHECKOUT_TIMED_OUT',
+  // After the order existed: it ends CANCELLED.
+  'PAYMENT_DECLINED',
+  'PAYMENT_FAILED',
+  'RESERVATION_EXPIRED',
+  'CANCELLED_BY_CUSTOMER',
+  'CANCELLED_BY_ADMIN',
+] as const;
+
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+export interface FailureDetails {
+  productId?: string;
+  available?: number;
+  requested?: number;
+  declineCode?: string;
+  message?: string;
+}
+
+export function readFailureCode(value: string | null): FailureCode | null {
+  return value !== null && (FAILURE_CODES as readonly string[]).includes(value) ? (value as FailureCode) : null;
+}
+
+export function readFailureDetails(value: string | null): FailureDetails {
+  if (value === null) return {};
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as FailureDetails) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** What a cancelled order says about why; checkout failures that leave no order never get here. */
+export function toCancellationReason(code: FailureCode | null): CancellationReason {
+  switch (code) {
+    case 'PAYMENT_DECLINED':
+    case 'RESERVATION_EXPIRED':
+    case 'CANCELLED_BY_CUSTOMER':
+    case 'CANCELLED_BY_ADMIN':
+      return code;
+    default:
+      return 'PAYMENT_FAILED';
+  }
+}
+
+/** Failures that were decided after the order was confirmed: a retry of createOrder returns the order. */
+export function isCancellationOfConfirmedOrder(code: FailureCode | null): boolean {
+  return code === 'CANCELLED_BY_CUSTOMER' || code === 'CANCELLED_BY_ADMIN';
+}
+
+/** Retryable, whatever the checkout's state: the client may send the same request again. */
+export function retryableError(code: 'ORDER_IN_PROGRESS' | 'SERVICE_UNAVAILABLE', message: string, orderId?: string) {
+  return new AppError(message, code, { retryable: true, ...(orderId === undefined ? {} : { orderId }) });
+}
+
+/** The error a checkout that ended (or is compensating) for `code` answers with. */
+export function toCheckoutError(code: FailureCode, details: FailureDetails, orderId: string): AppError {
+  switch (code) {
+    case 'OUT_OF_STOCK':
+      return new AppError(
+        `Product ${details.productId} is out of stock: ${details.available ?? 0} left, ${details.requested ?? 0} requested.`,
+        'OUT_OF_STOCK',
+        { productId: details.productId, available: details.available ?? 0, requested: details.requested ?? 0 },
+      );
+    case 'UNKNOWN_PRODUCT':
+      return new AppError(`There is no product ${details.productId}.`, 'BAD_USER_INPUT', {
+        argumentName: 'input.items',
+        productId: details.productId,
+      });
+    case 'MIXED_CURRENCIES':
+      return new BadUserInputError(
+        'The products are priced in different currencies; buy them in separate orders.',
+        'input.items',
+      );
+    case 'TOTAL_TOO_LARGE':
+      return new BadUserInputError('The order total is larger than a single payment may be; split the order.', 'input.items');
+    case 'INVENTORY_UNAVAILABLE':
+      return retryableError(
+        'SERVICE_UNAVAILABLE',
+        'The inventory could not be reached, so nothing was reserved or charged. Try again (the same idempotencyKey is fine).',
+      );
+    case 'INVENTORY_REFUSED':
+    case 'CHECKOUT_TIMED_OUT':
+      return new AppError('Checkout could not be completed; nothing was charged.', 'CHECKOUT_FAILED', { orderId });
+    case 'PAYMENT_DECLINED':
+      return new AppError(details.message ?? 'The card was declined.', 'PAYMENT_DECLINED', {
+        orderId,
+        declineCode: details.declineCode ?? 'generic_decline',
+      });
+    case 'PAYMENT_FAILED':
+      return new AppError('The payment could not be processed, and the order was cancelled.', 'PAYMENT_FAILED', { orderId });
+    case 'RESERVATION_EXPIRED':
+      return new AppError(
+        'The stock held for this order was released before payment completed; the order was cancelled.',
+        'CHECKOUT_EXPIRED',
+        {
+          orderId,
+        },
+      );
+    case 'CANCELLED_BY_CUSTOMER':
+    case 'CANCELLED_BY_ADMIN':
+      return new AppError('The order was cancelled.', 'ORDER_CANCELLED', { orderId });
+  }
+}

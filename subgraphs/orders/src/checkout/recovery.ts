@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@supergraph/server-kit';
+import { driveSaga, type SagaDependencies } from './saga.js';
+import { claimSaga, findDueSagaIds, forgetIdempotencyKeys, releaseLease } from './saga-store.js';
+
+/** Sagas one pass takes at most, and how many it drives at once. */
+const BATCH_SIZE = 20;
+const CONCURRENCY = 4;
+
+export interface RecoveryOptions {
+  /** Pause between two passes (CHECKOUT_RECOVERY_INTERVAL_MS). */
+  intervalMs: number;
+  /** How long idempotency keys are kept (IDEMPOTENCY_KEY_RETENTION_HOURS). */
+  idempotencyRetentionMs: number;
+}
+
+export interface RecoveryLoop {
+  /** One pass now: frees expired keys, then drives every due saga as far as it goes. */
+  runOnce(): Promise<{ driven: number }>;
+  /** Stops the timer and waits for a pass in progress, so the database can close after it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The recovery loop: finishes or compensates every saga left half-way, by a crash (its lease ran
+ * out), a timeout or an outage (its retry is due). It runs once at start, since sagas may have been
+ * interrupted by the stop that preceded it, then `intervalMs` after each pass ends. Several
+ * processes may run it: a saga is driven only by whoever claims its lease.
+ */
+export function startRecoveryLoop(deps: SagaDependencies, options: RecoveryOptions): RecoveryLoop {
+  const { logger } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let isStopped = false;
+  const { runOnce } = createRecovery(deps, options, () => isStopped);
+
+  const schedule = (delayMs: number) => {
+    timer = setTimeout(() => {
+      running = runOnce()
+        .catch((error: unknown) => logger.error({ err: error }, 'checkout recovery pass failed'))
+        .finally(() => {
+          running = undefined;
+          if (!isStopped) schedule(options.intervalMs);
+        });
+    }, delayMs);
+    timer.unref();
+  };
+  schedule(0);
+
+  return {
+    runOnce,
+    async stop() {
+      isStopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * One recovery pass at a time, without a timer (tests drive it): `isStopped` ends a pass early
+ * between batches.
+ */
+export function createRecovery(
+  deps: SagaDependencies,
+  { idempotencyRetentionMs }: Pick<RecoveryOptions, 'idempotencyRetentionMs'>,
+  isStopped: () => boolean = () => false,
+): Pick<RecoveryLoop, 'runOnce'> {
+  const logger: Logger = deps.logger;
+
+  async function recover(orderId: string): Promise<boolean> {
+    const owner = randomUUID();
+    const claimed = await claimSaga(deps.database, {
+      orderId,
+      owner,
+      now: deps.now(),
+      leaseMs: deps.timing.leaseMs,
+      dueOnly: true,
+    });
+    if (!claimed) return false;
+    logger.info({ orderId, step: claimed.step, attempts: claimed.attempts }, 'recovering checkout saga');
+    try {
+      const saga = await driveSaga(deps, claimed, { owner, mode: 'recovery' });
+      logger.info({ orderId, step: saga.step }, 'checkout saga recovery pass done');
+    } finally {
+      await releaseLease(deps.database, { orderId, owner });
+    }
+    return true;
+  }
+
+  async function runOnce(): Promise<{ driven: number }> {
+    const now = deps.now();
+    const forgotten = await forgetIdempotencyKeys(deps.database, new Date(now.getTime() - idempotencyRetentionMs));
+    if (forgotten > 0) logger.info({ forgotten }, `freed ${forgotten} expired idempotency keys`);
+    const due = await findDueSagaIds(deps.database, { now, limit: BATCH_SIZE });
+    let driven = 0;
+    for (let i = 0; i < due.length && !isStopped(); i += CONCURRENCY) {
+      const results = await Promise.allSettled(due.slice(i, i + CONCURRENCY).map(recover));
+      results.forEach((result, index) => {
+        if (result.status === 'fulfilled') driven += result.value ? 1 : 0;
+        else
+          logger.error({ err: result.reason, orderId: due[i + index] }, 'checkout saga recovery failed; the next pass retries');
+      });
+    }
+    return { driven };
+  }
+
+  return { runOnce };
+}
