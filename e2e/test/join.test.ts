@@ -136,6 +136,10 @@ describe.each(dialects)('the supergraph through the router, every subgraph on %s
 
   it('runs every example operation in operations/ without errors', async () => {
     const order = createDemoOrders(seed).find((candidate) => candidate.userId === customerId)!;
+    const confirmed = createDemoOrders(seed).find(
+      (candidate) => candidate.userId === customerId && candidate.status === 'CONFIRMED' && candidate.id !== order.id,
+    )!;
+    const product = createDemoProducts(seed).find((candidate) => candidate.stock > 0)!;
     const credentials = { email: DEMO_CUSTOMER_EMAIL, password: 'supergraph-demo-2026' };
     const login = await stack.query(readFileSync(join(REPO_ROOT, 'operations', 'Login.graphql'), 'utf8'), credentials);
     const variables: Record<string, Record<string, unknown>> = {
@@ -146,6 +150,12 @@ describe.each(dialects)('the supergraph through the router, every subgraph on %s
       'OrderHistory.graphql': { first: 3 },
       'Login.graphql': credentials,
       'RefreshToken.graphql': { refreshToken: login.body.data.login.refreshToken },
+      'Checkout.graphql': {
+        items: [{ productId: product.id, quantity: 1 }],
+        idempotencyKey: `join-test-${stack.dialect}`,
+        paymentToken: 'tok_visa',
+      },
+      'CancelOrder.graphql': { orderId: confirmed.id },
     };
     const files = readdirSync(join(REPO_ROOT, 'operations')).filter((file) => file.endsWith('.graphql'));
     expect(files.sort()).toEqual(Object.keys(variables).sort());

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -8,18 +9,43 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** A JSON log line as the services write them. */
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
 
+/** How a process ended: its exit code, or the signal that ended it (such as 'SIGKILL'). */
+export type ExitStatus = number | NodeJS.Signals | null;
+
 /** A service running as its own Node process, with its log lines kept for assertions. */
 export interface ServiceProcess {
   name: string;
   child: ChildProcess;
   logs: LogLine[];
-  /** The GraphQL endpoint, known once the process logs that it listens. */
+  /** The GraphQL endpoint (for the payment sandbox, its base URL), known once the process logs that it listens. */
   url: string;
   /** The origin (http://host:port), for /health, /ready and /metrics. */
   origin: string;
-  /** Sends SIGTERM and resolves to the exit code. */
+  /** The port it listens on, to start it again on the same one (PORT). */
+  port: number;
+  /**
+   * Settles once the process has exited and its output is read to the end (so `logs` is complete):
+   * its exit code, or the signal that ended it. Never rejects.
+   */
+  exited: Promise<ExitStatus>;
+  /** Whether the process has exited (on its own, or stopped or killed). */
+  readonly hasExited: boolean;
+  /**
+   * Sends SIGTERM (the graceful shutdown) and resolves to the exit code: null when a signal ended it.
+   * At once when the process has exited already. SIGKILLs it if it is still running after 20 s.
+   */
   stop(): Promise<number | null>;
+  /** Sends `signal` (default SIGKILL, a real crash) and resolves to how it ended; at once if it has exited already. */
+  kill(signal?: NodeJS.Signals): Promise<ExitStatus>;
+  /** Resolves to how the process ended, or rejects when it is still running after `timeoutMs` (it is left running). */
+  waitForExit(timeoutMs: number): Promise<ExitStatus>;
 }
+
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 20_000;
+/** Starts on a fixed port that find it taken: a port just freed by a kill can be briefly taken by another socket. */
+const ADDRESS_IN_USE_RETRIES = 5;
+const ADDRESS_IN_USE_DELAY_MS = 300;
 
 function runTypeScript(entry: string, args: string[], env: Record<string, string>) {
   return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry, ...args], {
@@ -49,13 +75,52 @@ export async function runDatabaseCommand(service: string, args: string[], env: R
   if (code !== 0) throw new Error(`${service} cli ${args.join(' ')} exited with ${code}:\n${output.join('\n')}`);
 }
 
-/** Starts a service on a free port (PORT=0) and waits until it logs the URL it listens on. */
+/** A start that failed; `isAddressInUse` when the port was taken, which is worth another try. */
+class StartError extends Error {
+  constructor(
+    message: string,
+    readonly isAddressInUse: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Starts a service and waits until it logs the URL it listens on: on a free port unless `env`
+ * sets PORT. On a fixed port it tries again a few times when the port is taken (EADDRINUSE).
+ */
 export async function startService(name: string, entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const isFixedPort = env.PORT !== undefined && env.PORT !== '0';
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchService(name, entry, env);
+    } catch (error) {
+      if (!(error instanceof StartError && error.isAddressInUse && isFixedPort && attempt <= ADDRESS_IN_USE_RETRIES)) {
+        throw error;
+      }
+      await delay(ADDRESS_IN_USE_DELAY_MS * attempt);
+    }
+  }
+}
+
+async function launchService(name: string, entry: string, env: Record<string, string>): Promise<ServiceProcess> {
   const child = runTypeScript(entry, [], { HOST: '127.0.0.1', PORT: '0', ...env });
   const logs: LogLine[] = [];
   const stderr: string[] = [];
+  let exitStatus: ExitStatus | undefined;
+  // 'close', not 'exit': it comes after stdout and stderr are read to the end, so no log line is missed.
+  const exited = new Promise<ExitStatus>((resolve) => {
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      exitStatus = code ?? signal;
+      resolve(exitStatus);
+    });
+  });
+  const output = () => [...stderr, ...logs.map((line) => JSON.stringify(line))].join('\n');
   const listening = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in 30 s:\n${stderr.join('\n')}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new StartError(`${name} did not start in ${START_TIMEOUT_MS / 1000} s:\n${output()}`, false));
+    }, START_TIMEOUT_MS);
     collectLines(
       child,
       (line) => {
@@ -67,27 +132,56 @@ export async function startService(name: string, entry: string, env: Record<stri
       },
       stderr,
     );
-    child.once('exit', (code) => {
+    child.once('error', (error) => {
       clearTimeout(timer);
-      reject(
-        new Error(
-          `${name} exited with ${code} before listening:\n${stderr.join('\n')}\n${logs.map((l) => JSON.stringify(l)).join('\n')}`,
-        ),
-      );
+      reject(new StartError(`${name} could not be started: ${error.message}`, false));
+    });
+    void exited.then((status) => {
+      clearTimeout(timer);
+      const text = output();
+      reject(new StartError(`${name} exited with ${status} before listening:\n${text}`, text.includes('EADDRINUSE')));
     });
   });
   const url = await listening;
+
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (exitStatus === undefined) child.kill(signal);
+    return exited;
+  };
+  const waitForExit = async (timeoutMs: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${name} was still running after ${timeoutMs} ms; its last lines:\n${output().slice(-4000)}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([exited, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     name,
     child,
     logs,
     url,
     origin: new URL(url).origin,
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const [code] = (await once(child, 'exit')) as [number | null];
-      return code;
+    port: Number(new URL(url).port),
+    exited,
+    get hasExited() {
+      return exitStatus !== undefined;
     },
+    async stop() {
+      if (exitStatus === undefined) {
+        child.kill('SIGTERM');
+        await waitForExit(STOP_TIMEOUT_MS).catch(() => kill('SIGKILL'));
+      }
+      const status = await exited;
+      return typeof status === 'number' ? status : null;
+    },
+    kill,
+    waitForExit,
   };
 }
