@@ -6,6 +6,7 @@ import type { PaymentProvider } from '../payments/payment-provider.js';
 import { createSandboxPaymentProvider } from '../payments/sandbox-payment-provider.js';
 import { createCheckoutService, type CheckoutService } from './checkout.js';
 import { crashAt } from './crash-points.js';
+import type { CheckoutMetrics } from './metrics.js';
 import { startRecoveryLoop, type RecoveryLoop } from './recovery.js';
 import type { SagaDependencies } from './saga.js';
 
@@ -24,7 +25,7 @@ export function createSagaDependencies(
   database: OrdersDatabase,
   logger: Logger,
   settings: CheckoutSettings,
-  overrides: Partial<{ inventory: InventoryClient; payments: PaymentProvider; now: () => Date }> = {},
+  overrides: Partial<{ inventory: InventoryClient; payments: PaymentProvider; now: () => Date; metrics: CheckoutMetrics }> = {},
 ): SagaDependencies {
   const { saga } = settings;
   return {
@@ -33,6 +34,7 @@ export function createSagaDependencies(
     inventory: overrides.inventory ?? createInventoryClient(settings.inventory),
     payments: overrides.payments ?? createSandboxPaymentProvider(settings.payments),
     now: overrides.now ?? (() => new Date()),
+    ...(overrides.metrics ? { metrics: overrides.metrics } : {}),
     crash: crashAt(saga.crashPoint, (point) =>
       logger.fatal({ crashPoint: point }, `CHECKOUT_CRASH_POINT ${point}: killing the process`),
     ),

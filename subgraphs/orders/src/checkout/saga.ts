@@ -5,6 +5,7 @@ import type { CheckoutSagaRow, PaymentState, SagaStep } from '../db/tables/index
 import type { InventoryClient, Reservation } from '../inventory/inventory-client.js';
 import type { PaymentProvider } from '../payments/payment-provider.js';
 import type { CrashHook } from './crash-points.js';
+import type { CheckoutMetrics } from './metrics.js';
 import { readFailureCode, toCancellationReason, type FailureCode, type FailureDetails } from './failures.js';
 import { changeOrderStatus, changeSaga, insertPendingOrder, orderExists, scheduleRetry, type SagaChange } from './saga-store.js';
 
@@ -54,6 +55,8 @@ export interface SagaDependencies {
   timing: SagaTiming;
   crash: CrashHook;
   now: () => Date;
+  /** Counted when given (the running service); tests may leave it out. */
+  metrics?: CheckoutMetrics;
 }
 
 /**
@@ -142,7 +145,12 @@ class StepDriver {
       leaseMs: this.deps.timing.leaseMs,
       effects,
     });
-    if (changed) return { kind: 'moved', saga: changed };
+    if (changed) {
+      if (FINAL_STEPS.includes(changed.step)) {
+        this.deps.metrics?.finished.inc({ outcome: changed.step, reason: changed.failureCode ?? 'none' });
+      }
+      return { kind: 'moved', saga: changed };
+    }
     this.log.warn({ orderId: this.saga.orderId, step: this.saga.step }, 'checkout saga changed hands; this driver stops');
     return { kind: 'lost', saga: this.saga };
   }
@@ -180,7 +188,9 @@ class StepDriver {
       nextAttemptAt: new Date(this.deps.now().getTime() + delay),
       lastError: reason.slice(0, 1000),
     });
-    return scheduled ? { kind: 'wait', saga: scheduled } : { kind: 'lost', saga: this.saga };
+    if (!scheduled) return { kind: 'lost', saga: this.saga };
+    this.deps.metrics?.retries.inc({ step: this.saga.step });
+    return { kind: 'wait', saga: scheduled };
   }
 
   async reserve(mode: DriverMode): Promise<StepOutcome> {
