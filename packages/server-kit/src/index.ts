@@ -17,3 +17,4 @@ export * from './auth.js';
 export * from './access-keys.js';
 export * from './authorization.js';
 export * from './subgraph-service.js';
+export * from './background-task.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@supergraph/server-kit';
+import { startBackgroundTask, type Logger } from '@supergraph/server-kit';
 import { driveSaga, type SagaDependencies } from './saga.js';
 import { claimSaga, findDueSagaIds, forgetIdempotencyKeys, releaseLease } from './saga-store.js';
 
@@ -28,31 +28,18 @@ export interface RecoveryLoop {
  * processes may run it: a saga is driven only by whoever claims its lease.
  */
 export function startRecoveryLoop(deps: SagaDependencies, options: RecoveryOptions): RecoveryLoop {
-  const { logger } = deps;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
   let isStopped = false;
   const { runOnce } = createRecovery(deps, options, () => isStopped);
-
-  const schedule = (delayMs: number) => {
-    timer = setTimeout(() => {
-      running = runOnce()
-        .catch((error: unknown) => logger.error({ err: error }, 'checkout recovery pass failed'))
-        .finally(() => {
-          running = undefined;
-          if (!isStopped) schedule(options.intervalMs);
-        });
-    }, delayMs);
-    timer.unref();
-  };
-  schedule(0);
-
+  const task = startBackgroundTask(runOnce, {
+    intervalMs: options.intervalMs,
+    logger: deps.logger,
+    failureMessage: 'checkout recovery pass failed',
+  });
   return {
     runOnce,
     async stop() {
       isStopped = true;
-      clearTimeout(timer);
-      await running;
+      await task.stop();
     },
   };
 }

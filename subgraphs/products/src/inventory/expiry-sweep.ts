@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/server-kit';
+import { startBackgroundTask, type Logger } from '@supergraph/server-kit';
 import type { ProductsDatabase } from '../db/client.js';
 import { findExpiredReservationOrderIds, findReservationLines } from './reservation-store.js';
 import { releaseLines } from './reservations.js';
@@ -73,13 +73,9 @@ export function startReservationSweep(
   database: ProductsDatabase,
   { intervalMs, logger, now = () => new Date() }: ReservationSweepOptions,
 ): ReservationSweep {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let isStopped = false;
-
-  const sweep = async () => {
+  const sweep = async (isStopped: () => boolean) => {
     let released = 0;
-    for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP && !isStopped; batch++) {
+    for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP && !isStopped(); batch++) {
       const result = await releaseExpiredReservations(database, { now: now(), limit: SWEEP_BATCH_SIZE });
       released += result.releasedOrderIds.length;
       for (const { orderId, error } of result.failures) {
@@ -89,24 +85,5 @@ export function startReservationSweep(
     }
     if (released > 0) logger.info({ released }, `released ${released} expired stock reservations`);
   };
-  const schedule = (delayMs: number) => {
-    timer = setTimeout(() => {
-      running = sweep()
-        .catch((error: unknown) => logger.error({ err: error }, 'stock reservation expiry sweep failed'))
-        .finally(() => {
-          running = undefined;
-          if (!isStopped) schedule(intervalMs);
-        });
-    }, delayMs);
-    timer.unref();
-  };
-  schedule(0);
-
-  return {
-    async stop() {
-      isStopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startBackgroundTask(sweep, { intervalMs, logger, failureMessage: 'stock reservation expiry sweep failed' });
 }
