@@ -51,6 +51,13 @@ export const checkoutSettingsSchema = z
     CHECKOUT_CRASH_POINT: z.enum(CRASH_POINTS, { error: `must be one of ${CRASH_POINTS.join(', ')}` }).optional(),
   })
   .superRefine((raw, ctx) => {
+    if (raw.CHECKOUT_LEASE_MS <= Math.max(raw.INVENTORY_TIMEOUT_MS, raw.PAYMENT_PROVIDER_TIMEOUT_MS)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CHECKOUT_LEASE_MS'],
+        message: 'must be longer than INVENTORY_TIMEOUT_MS and PAYMENT_PROVIDER_TIMEOUT_MS, or two drivers would overlap',
+      });
+    }
     if (raw.NODE_ENV !== 'production') return;
     for (const name of ['PRODUCTS_INVENTORY_SECRET', 'PAYMENT_PROVIDER_SECRET_KEY'] as const) {
       const secret = raw[name];
@@ -64,13 +71,6 @@ export const checkoutSettingsSchema = z
     }
     if (raw.CHECKOUT_CRASH_POINT !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['CHECKOUT_CRASH_POINT'], message: 'is for crash tests and refused in production' });
-    }
-    if (raw.CHECKOUT_LEASE_MS <= Math.max(raw.INVENTORY_TIMEOUT_MS, raw.PAYMENT_PROVIDER_TIMEOUT_MS)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['CHECKOUT_LEASE_MS'],
-        message: 'must be longer than INVENTORY_TIMEOUT_MS and PAYMENT_PROVIDER_TIMEOUT_MS, or two drivers would overlap',
-      });
     }
   })
   .transform((raw) => ({

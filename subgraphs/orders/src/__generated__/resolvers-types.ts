@@ -59,13 +59,15 @@ export type Mutation = {
    *
    * Errors (extensions.code):
    * - BAD_USER_INPUT: an empty cart, a quantity below 1 or above 100, more than 50 lines, a product on
-   *   two lines, an unknown product (extensions.productId), a malformed key or token.
-   *   extensions.argumentName names the field.
+   *   two lines, an unknown product (extensions.productId), products in two currencies, a malformed key
+   *   or token. extensions.argumentName names the field. Nothing is kept: the key stays free for the
+   *   corrected request.
    * - OUT_OF_STOCK: extensions.productId, available and requested. Nothing was reserved or charged.
    * - PAYMENT_DECLINED: the card said no (extensions.declineCode). The order (extensions.orderId) is
-   *   CANCELLED and its stock released.
-   * - PAYMENT_FAILED, CHECKOUT_EXPIRED, CHECKOUT_FAILED: the order could not be completed and nothing
-   *   is charged; extensions.orderId names the cancelled order when there is one.
+   *   cancelled and its stock released (at once, or by the recovery loop if the inventory is down).
+   * - PAYMENT_FAILED, CHECKOUT_EXPIRED: the order (extensions.orderId) could not be completed and is
+   *   cancelled; any charge is refunded. CHECKOUT_FAILED: checkout ended before an order existed;
+   *   nothing was reserved or charged.
    * - IDEMPOTENCY_KEY_REUSED: the key was used for a different request.
    * - ORDER_IN_PROGRESS (extensions.retryable): the payment provider or the inventory has not answered
    *   yet; the order (extensions.orderId) will be confirmed or cancelled on its own. Retry with the

@@ -71,6 +71,9 @@ export function retryableError(code: 'ORDER_IN_PROGRESS' | 'SERVICE_UNAVAILABLE'
 }
 
 /** The error a checkout that ended (or is compensating) for `code` answers with. */
+/** The failures that are the client's input, found by the inventory: they free the key, like any bad input. */
+export const INPUT_FAILURES: readonly FailureCode[] = ['UNKNOWN_PRODUCT', 'MIXED_CURRENCIES', 'TOTAL_TOO_LARGE'];
+
 export function toCheckoutError(code: FailureCode, details: FailureDetails, orderId: string): AppError {
   switch (code) {
     case 'OUT_OF_STOCK':
@@ -98,7 +101,8 @@ export function toCheckoutError(code: FailureCode, details: FailureDetails, orde
       );
     case 'INVENTORY_REFUSED':
     case 'CHECKOUT_TIMED_OUT':
-      return new AppError('Checkout could not be completed; nothing was charged.', 'CHECKOUT_FAILED', { orderId });
+      // Both end before an order exists, so there is no order to name.
+      return new AppError('Checkout could not be completed; nothing was reserved or charged.', 'CHECKOUT_FAILED');
     case 'PAYMENT_DECLINED':
       return new AppError(details.message ?? 'The card was declined.', 'PAYMENT_DECLINED', {
         orderId,

@@ -27,18 +27,21 @@ export async function insertSagaOrFindByKey(
   database: OrdersDatabase,
   saga: NewSaga,
 ): Promise<{ saga: CheckoutSagaRow; isNew: boolean }> {
-  const inserted = await database.transaction(async ({ db, tables: { checkoutSagas } }) =>
-    db
-      .insert(checkoutSagas)
-      .values({ chargeId: null, failureDetails: null, lastError: null, ...saga })
-      .onConflictDoNothing()
-      .returning(),
-  );
-  if (inserted[0]) return { saga: inserted[0], isNew: true };
-  const existing = saga.idempotencyKey === null ? null : await findSagaByKey(database, saga.userId, saga.idempotencyKey);
-  // Inserted and gone again before we looked: retention cannot be that short, so this is a bug.
-  if (!existing) throw new Error(`checkout ${saga.orderId} conflicted with a saga that cannot be found`);
-  return { saga: existing, isNew: false };
+  // The saga holding the key may free it between our insert and our look (a checkout that failed
+  // retryably does, at once): then the key is ours to take, so try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [inserted] = await database.transaction(async ({ db, tables: { checkoutSagas } }) =>
+      db
+        .insert(checkoutSagas)
+        .values({ chargeId: null, failureDetails: null, lastError: null, ...saga })
+        .onConflictDoNothing()
+        .returning(),
+    );
+    if (inserted) return { saga: inserted, isNew: true };
+    const existing = saga.idempotencyKey === null ? null : await findSagaByKey(database, saga.userId, saga.idempotencyKey);
+    if (existing) return { saga: existing, isNew: false };
+  }
+  throw new Error(`checkout ${saga.orderId} kept conflicting with a saga that cannot be found`);
 }
 
 export async function findSaga({ db, tables: { checkoutSagas } }: OrdersDb, orderId: string): Promise<CheckoutSagaRow | null> {

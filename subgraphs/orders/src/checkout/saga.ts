@@ -166,9 +166,15 @@ class StepDriver {
   }
 
   /** Ends a checkout that never created an order: nothing was reserved, nothing charged. */
-  private reject(code: FailureCode, details: FailureDetails) {
+  private reject(code: FailureCode, details: FailureDetails, change: SagaChange = {}) {
     this.log.info({ orderId: this.saga.orderId, failure: code }, 'checkout rejected');
-    return this.move({ step: 'REJECTED', failureCode: code, failureDetails: JSON.stringify(details), paymentToken: null });
+    return this.move({
+      step: 'REJECTED',
+      failureCode: code,
+      failureDetails: JSON.stringify(details),
+      paymentToken: null,
+      ...change,
+    });
   }
 
   /** The step failed without a definitive answer: try again after a backoff. */
@@ -210,7 +216,8 @@ class StepDriver {
         return this.reject('OUT_OF_STOCK', { productId, available, requested });
       }
       case 'unknown_product':
-        return this.reject('UNKNOWN_PRODUCT', { productId: result.productId });
+        // Bad input changes nothing: the key stays free for the corrected cart.
+        return this.reject('UNKNOWN_PRODUCT', { productId: result.productId }, { idempotencyKey: null, requestHash: null });
       case 'invalid':
         this.log.error({ orderId, code: result.code, message: result.message }, 'the inventory refused a reservation');
         return this.reject('INVENTORY_REFUSED', {});
@@ -238,9 +245,10 @@ class StepDriver {
       return this.compensateFor('INVENTORY_REFUSED', {});
     }
     const currency = lines[0]!.currency;
-    if (lines.some((line) => line.currency !== currency)) return this.compensateFor('MIXED_CURRENCIES', {});
+    const freeKey = { idempotencyKey: null, requestHash: null };
+    if (lines.some((line) => line.currency !== currency)) return this.compensateFor('MIXED_CURRENCIES', {}, freeKey);
     const totalMinor = lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
-    if (totalMinor > MAX_ORDER_TOTAL_MINOR) return this.compensateFor('TOTAL_TOO_LARGE', {});
+    if (totalMinor > MAX_ORDER_TOTAL_MINOR) return this.compensateFor('TOTAL_TOO_LARGE', {}, freeKey);
     const now = this.deps.now();
     // From here a charge may be sent at any moment, so the payment is UNKNOWN until an answer says otherwise.
     const moved = await this.move(

@@ -77,7 +77,12 @@ export async function findStatusChangesByOrderIds(
     .select()
     .from(orderStatusChanges)
     .where(inArray(orderStatusChanges.orderId, [...orderIds]))
-    .orderBy(asc(orderStatusChanges.orderId), asc(orderStatusChanges.changedAt));
+    // In the order an order goes through its statuses, whatever the clocks that stamped them said.
+    .orderBy(
+      asc(orderStatusChanges.orderId),
+      sql`case ${orderStatusChanges.status} when 'PENDING' then 0 when 'CONFIRMED' then 1 else 2 end`,
+      asc(orderStatusChanges.changedAt),
+    );
   const changes = new Map<string, OrderStatusChangeRow[]>(orderIds.map((id) => [id, []]));
   for (const row of rows) changes.get(row.orderId)?.push(row);
   return changes;
