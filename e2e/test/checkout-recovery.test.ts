@@ -31,6 +31,8 @@ const ordersEnv = {
   CHECKOUT_LEASE_MS: '2000',
   INVENTORY_TIMEOUT_MS: '1500',
   PAYMENT_PROVIDER_TIMEOUT_MS: '1500',
+  // Past the sandbox's slowest charge, so compensation looks for charges once they have landed.
+  CHECKOUT_PAYMENT_SETTLE_SECONDS: '3',
 };
 /** tok_chargeSucceedsSlowly takes this long, within the provider timeout: a window to stop products in mid-checkout. */
 const SLOW_CHARGE_MS = 1_200;

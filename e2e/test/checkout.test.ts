@@ -32,6 +32,8 @@ const ordersEnv = {
   CHECKOUT_LEASE_MS: '2000',
   INVENTORY_TIMEOUT_MS: '1500',
   PAYMENT_PROVIDER_TIMEOUT_MS: '1500',
+  // Past the sandbox's slowest charge, so compensation looks for charges once they have landed.
+  CHECKOUT_PAYMENT_SETTLE_SECONDS: '3',
   // The shortest deadline allowed, so a charge that never gets an answer is given up within the test.
   CHECKOUT_DEADLINE_SECONDS: '10',
 };

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createDemoOrders,
+  createDemoProducts,
   DEMO_ADMIN_EMAIL,
   DEMO_CUSTOMER_EMAIL,
   getDemoCustomerId,
@@ -115,6 +116,10 @@ describe('request bounds at the router', () => {
 
   it('runs every operation in operations/, with its usual variables and with full pages, within the limits', async () => {
     const order = createDemoOrders(seed).find((candidate) => candidate.userId === customer.id)!;
+    const confirmed = createDemoOrders(seed).find(
+      (candidate) => candidate.userId === customer.id && candidate.status === 'CONFIRMED' && candidate.id !== order.id,
+    )!;
+    const product = createDemoProducts(seed).find((candidate) => candidate.stock > 0)!;
     // SEED_PASSWORD's default, the demo accounts' password.
     const credentials = { email: DEMO_CUSTOMER_EMAIL, password: 'supergraph-demo-2026' };
     const signedIn = await stack.query(readFileSync(join(REPO_ROOT, 'operations', 'Login.graphql'), 'utf8'), credentials);
@@ -126,6 +131,10 @@ describe('request bounds at the router', () => {
       'OrderHistory.graphql': [{}, { first: 100 }],
       'Login.graphql': [credentials],
       'RefreshToken.graphql': [{ refreshToken: signedIn.body.data.login.refreshToken }],
+      'Checkout.graphql': [
+        { items: [{ productId: product.id, quantity: 1 }], idempotencyKey: randomUUID(), paymentToken: 'tok_visa' },
+      ],
+      'CancelOrder.graphql': [{ orderId: confirmed.id }],
     };
     const authorization = `Bearer ${(await stack.keys.issue(customer)).token}`;
     const files = readdirSync(join(REPO_ROOT, 'operations')).filter((file) => file.endsWith('.graphql'));

@@ -3,7 +3,7 @@ import { createDemoCategories } from '@supergraph/demo-data';
 import type { DatabaseLocation } from '@supergraph/server-kit';
 import { expect } from 'vitest';
 import { openOrdersDatabase, type OrdersDatabase } from '../../../subgraphs/orders/src/db/client.js';
-import { FINAL_STEPS } from '../../../subgraphs/orders/src/checkout/saga.js';
+import { FINAL_SAGA_STEPS as FINAL_STEPS } from '../../../subgraphs/orders/src/db/tables/index.js';
 import type { CheckoutSagaRow, OrderRow } from '../../../subgraphs/orders/src/db/tables/index.js';
 import { openProductsDatabase, type ProductsDatabase } from '../../../subgraphs/products/src/db/client.js';
 import { insertProduct } from '../../../subgraphs/products/src/db/products.js';

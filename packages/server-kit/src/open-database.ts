@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { DatabaseLocation, ServiceDatabase } from './database.js';
 import { openPostgresDatabase } from './postgres.js';
-import { openSqliteDatabase } from './sqlite.js';
+import { openSqliteDatabase, type SqliteOptions } from './sqlite.js';
 
 /** One dialect's half of a service's data layer: its tables and its drizzle-kit migrations. */
 export interface DialectSchema<TTables extends Record<string, unknown>> {
@@ -14,7 +14,7 @@ export interface OpenServiceDatabaseOptions<TTables extends Record<string, unkno
   /** The service name: the advisory-lock key of its Postgres migrations. */
   service: string;
   location: DatabaseLocation;
-  sqlite: DialectSchema<TTables>;
+  sqlite: DialectSchema<TTables> & Pick<SqliteOptions<TTables>, 'synchronous'>;
   /** The Postgres tables must have the same names and row types as the SQLite ones. */
   postgres: DialectSchema<Record<string, unknown>>;
   onStatement?: () => void;
@@ -52,6 +52,8 @@ export function defineServiceDatabase<TTables extends Record<string, unknown>>(d
   postgresTables: Record<string, unknown>;
   /** The folder holding `sqlite/` and `postgres/` migrations. */
   migrationsDir: URL;
+  /** SQLite's durability; see SqliteOptions. Default NORMAL. */
+  sqliteSynchronous?: SqliteOptions<TTables>['synchronous'];
 }) {
   const folder = (dialect: string) => fileURLToPath(new URL(`${dialect}/`, definition.migrationsDir));
   return (
@@ -61,7 +63,11 @@ export function defineServiceDatabase<TTables extends Record<string, unknown>>(d
     openServiceDatabase({
       service: definition.service,
       location,
-      sqlite: { tables: definition.sqliteTables, migrationsFolder: folder('sqlite') },
+      sqlite: {
+        tables: definition.sqliteTables,
+        migrationsFolder: folder('sqlite'),
+        ...(definition.sqliteSynchronous ? { synchronous: definition.sqliteSynchronous } : {}),
+      },
       postgres: { tables: definition.postgresTables, migrationsFolder: folder('postgres') },
       ...options,
     });

@@ -17,6 +17,12 @@ export interface SqliteOptions<TTables extends Record<string, unknown>> {
   onStatement?: () => void;
   /** Prepared statements kept for reuse per connection. Default 500. */
   statementCacheSize?: number;
+  /**
+   * NORMAL (the default): a commit survives a process crash but may be lost in a power cut or an OS
+   * crash. FULL: it survives those too, for a little write latency; for data written before an
+   * effect outside the database (the orders saga records a step before it calls a remote party).
+   */
+  synchronous?: 'NORMAL' | 'FULL';
 }
 
 /**
@@ -39,7 +45,7 @@ export function openSqliteDatabase<TTables extends Record<string, unknown>>(
     const client = new Database(options.file, { readonly: role === 'reader' });
     if (role === 'writer') {
       client.pragma('journal_mode = WAL');
-      client.pragma('synchronous = NORMAL');
+      client.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       client.pragma('foreign_keys = ON');
     }
     client.pragma('busy_timeout = 5000');

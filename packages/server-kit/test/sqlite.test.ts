@@ -13,7 +13,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function openScratchDatabase(onStatement?: () => void) {
+async function openScratchDatabase(onStatement?: () => void, synchronous?: 'NORMAL' | 'FULL') {
   const dir = mkdtempSync(join(tmpdir(), 'server-kit-sqlite-'));
   dirs.push(dir);
   const database = openSqliteDatabase({
@@ -21,6 +21,7 @@ async function openScratchDatabase(onStatement?: () => void) {
     tables: { notes },
     migrationsFolder: join(dir, 'no-migrations'),
     ...(onStatement ? { onStatement } : {}),
+    ...(synchronous ? { synchronous } : {}),
   });
   await database.transaction((tx) => executeStatement(tx, sql`create table notes (id integer primary key, body text not null)`));
   return database;
@@ -33,6 +34,16 @@ it('opens the file in WAL mode with foreign keys enforced on the writer, creatin
   expect(await database.isReachable()).toBe(true);
   await database.close();
   expect(await database.isReachable()).toBe(false);
+});
+
+it('syncs commits as asked: NORMAL by default, FULL for data that must outlive a power cut', async () => {
+  const normal = await openScratchDatabase();
+  const full = await openScratchDatabase(undefined, 'FULL');
+  // 1 is NORMAL, 2 is FULL.
+  expect(await normal.transaction((tx) => queryRows(tx, sql`pragma synchronous`))).toEqual([{ synchronous: 1 }]);
+  expect(await full.transaction((tx) => queryRows(tx, sql`pragma synchronous`))).toEqual([{ synchronous: 2 }]);
+  await normal.close();
+  await full.close();
 });
 
 it('refuses a write outside a transaction at once, so no write can wait on a lock mid-request', async () => {

@@ -13,6 +13,9 @@ export const settingsSchema = subgraphSettingsSchema({ service: 'orders', defaul
 
 /** The sandbox's development key (packages/payment-sandbox); production must set its own provider's key. */
 const DEVELOPMENT_PAYMENT_SECRET_KEY = 'sk_test_development';
+/** Where `npm start` runs products and the payment sandbox. */
+const DEVELOPMENT_PRODUCTS_URL = 'http://127.0.0.1:4002';
+const DEVELOPMENT_PAYMENT_PROVIDER_URL = 'http://127.0.0.1:4010';
 
 function milliseconds(defaultValue: number, min: number, max: number) {
   return z.coerce
@@ -27,10 +30,10 @@ function milliseconds(defaultValue: number, min: number, max: number) {
 export const checkoutSettingsSchema = z
   .object({
     NODE_ENV: nodeEnvSetting,
-    PRODUCTS_INTERNAL_URL: httpUrlSetting.default('http://127.0.0.1:4002'),
+    PRODUCTS_INTERNAL_URL: httpUrlSetting.optional(),
     PRODUCTS_INVENTORY_SECRET: z.string().min(1).optional(),
-    INVENTORY_TIMEOUT_MS: milliseconds(3_000, 100, 60_000),
-    PAYMENT_PROVIDER_URL: httpUrlSetting.default('http://127.0.0.1:4010'),
+    INVENTORY_TIMEOUT_MS: milliseconds(2_000, 100, 60_000),
+    PAYMENT_PROVIDER_URL: httpUrlSetting.optional(),
     PAYMENT_PROVIDER_SECRET_KEY: z.string().min(1).optional(),
     PAYMENT_PROVIDER_TIMEOUT_MS: milliseconds(5_000, 100, 60_000),
     CHECKOUT_DEADLINE_SECONDS: z.coerce
@@ -39,6 +42,12 @@ export const checkoutSettingsSchema = z
       .min(10, 'must be at least 10')
       .max(3_600, 'must be at most 3600 (an hour)')
       .default(300),
+    CHECKOUT_PAYMENT_SETTLE_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(1, 'must be at least 1')
+      .max(3_600, 'must be at most 3600 (an hour)')
+      .default(60),
     CHECKOUT_RECOVERY_INTERVAL_MS: milliseconds(5_000, 50, 600_000),
     CHECKOUT_LEASE_MS: milliseconds(30_000, 1_000, 600_000),
     CHECKOUT_WAIT_MS: milliseconds(8_000, 0, 60_000),
@@ -59,6 +68,13 @@ export const checkoutSettingsSchema = z
       });
     }
     if (raw.NODE_ENV !== 'production') return;
+    // Production names its parties explicitly; the provider's key never travels in clear.
+    for (const name of ['PRODUCTS_INTERNAL_URL', 'PAYMENT_PROVIDER_URL'] as const) {
+      if (raw[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
+    }
+    if (raw.PAYMENT_PROVIDER_URL !== undefined && !raw.PAYMENT_PROVIDER_URL.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: ['PAYMENT_PROVIDER_URL'], message: 'must be an https:// URL in production' });
+    }
     for (const name of ['PRODUCTS_INVENTORY_SECRET', 'PAYMENT_PROVIDER_SECRET_KEY'] as const) {
       const secret = raw[name];
       if (!secret || secret.length < MIN_PRODUCTION_SECRET_LENGTH) {
@@ -75,17 +91,18 @@ export const checkoutSettingsSchema = z
   })
   .transform((raw) => ({
     inventory: {
-      baseUrl: raw.PRODUCTS_INTERNAL_URL,
+      baseUrl: raw.PRODUCTS_INTERNAL_URL ?? DEVELOPMENT_PRODUCTS_URL,
       secret: raw.PRODUCTS_INVENTORY_SECRET ?? developmentServiceSecret('products-inventory'),
       timeoutMs: raw.INVENTORY_TIMEOUT_MS,
     },
     payments: {
-      baseUrl: raw.PAYMENT_PROVIDER_URL,
+      baseUrl: raw.PAYMENT_PROVIDER_URL ?? DEVELOPMENT_PAYMENT_PROVIDER_URL,
       secretKey: raw.PAYMENT_PROVIDER_SECRET_KEY ?? DEVELOPMENT_PAYMENT_SECRET_KEY,
       timeoutMs: raw.PAYMENT_PROVIDER_TIMEOUT_MS,
     },
     saga: {
       deadlineMs: raw.CHECKOUT_DEADLINE_SECONDS * 1000,
+      paymentSettleMs: raw.CHECKOUT_PAYMENT_SETTLE_SECONDS * 1000,
       recoveryIntervalMs: raw.CHECKOUT_RECOVERY_INTERVAL_MS,
       leaseMs: raw.CHECKOUT_LEASE_MS,
       waitMs: raw.CHECKOUT_WAIT_MS,

@@ -41,8 +41,8 @@ const SLOW_CHARGE_MS = 500;
 export const TIMING = {
   leaseMs: 3_000,
   deadlineMs: 120_000,
-  /** 2 × the payment provider deadline. */
-  paymentSettleMs: 2 * PAYMENT_TIMEOUT_MS,
+  /** CHECKOUT_PAYMENT_SETTLE_SECONDS: longer than SLOW_CHARGE_MS, so a slow charge has landed by then. */
+  paymentSettleMs: 1_000,
   retentionMs: 24 * 3_600_000,
   /** Longer than the longest retry backoff (maxRetryDelayMs), shorter than the deadline. */
   pastAnyBackoffMs: 60_001,
@@ -212,6 +212,7 @@ export async function createCheckoutHarness(
       PAYMENT_PROVIDER_TIMEOUT_MS: String(PAYMENT_TIMEOUT_MS),
       INVENTORY_TIMEOUT_MS: '1000',
       CHECKOUT_LEASE_MS: String(TIMING.leaseMs),
+      CHECKOUT_PAYMENT_SETTLE_SECONDS: String(TIMING.paymentSettleMs / 1000),
       CHECKOUT_DEADLINE_SECONDS: String(TIMING.deadlineMs / 1000),
       CHECKOUT_WAIT_MS: '3000',
       IDEMPOTENCY_KEY_RETENTION_HOURS: String(TIMING.retentionMs / 3_600_000),
@@ -304,7 +305,12 @@ export async function createCheckoutHarness(
      * done. Returns the order id.
      */
     async interruptCheckout(viewer: Viewer, input: CreateOrderInput, point: CrashPoint): Promise<string> {
-      const service = createCheckoutService({ ...harness.checkoutDeps, crash: crashAt('checkout-recorded'), waitMs: 0 });
+      const service = createCheckoutService({
+        ...harness.checkoutDeps,
+        crash: crashAt('checkout-recorded'),
+        waitMs: 0,
+        stepBudgetMs: 1_000,
+      });
       await expect(service.createOrder(viewer, input)).rejects.toBeInstanceOf(SimulatedCrash);
       const saga = await findSagaByKey(database, viewer.id, input.idempotencyKey);
       if (!saga) throw new Error('createOrder recorded no saga before the crash point');
@@ -313,7 +319,12 @@ export async function createCheckoutHarness(
     },
     /** Like interruptCheckout, for cancelOrder: its driver dies at `point` (compensation-recorded or later). */
     async interruptCancellation(viewer: Viewer, orderId: string, point: CrashPoint): Promise<void> {
-      const service = createCheckoutService({ ...harness.checkoutDeps, crash: crashAt('compensation-recorded'), waitMs: 0 });
+      const service = createCheckoutService({
+        ...harness.checkoutDeps,
+        crash: crashAt('compensation-recorded'),
+        waitMs: 0,
+        stepBudgetMs: 1_000,
+      });
       await expect(service.cancelOrder(viewer, orderId)).rejects.toBeInstanceOf(SimulatedCrash);
       const saga = await findSaga(database, orderId);
       if (point !== 'compensation-recorded') await driveUntilCrash(saga!, point);

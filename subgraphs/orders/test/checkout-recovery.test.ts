@@ -136,6 +136,29 @@ describe.each(testDialects())('checkout recovery on %s', (dialect) => {
     });
   });
 
+  describe('when a reservation whose answer was lost lands late', () => {
+    it('releases it once it has landed: the first release found nothing, recovery looks again and gives the stock back', async () => {
+      h.inventory.failNext('reserve', 'unavailable');
+      const input = checkoutInput({ items: [{ productId: 'desk', quantity: 2 }] });
+
+      expect(errorOf(await h.createOrder(CUSTOMER, input))).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+      const orderId = h.inventory.calls[0]!.orderId;
+      expect(await h.sagaOf(orderId)).toMatchObject({ step: 'COMPENSATING', failureCode: 'INVENTORY_UNAVAILABLE' });
+
+      // Products finishes the request the orders service gave up on (it was waiting for a row lock, say).
+      const late = await h.inventory.client.reserve({ orderId, items: [{ productId: 'desk', quantity: 2 }], ttlSeconds: 600 });
+      expect(late.status).toBe('reserved');
+      expect(h.inventory.stockOf('desk')).toBe(initialStockOf('desk') - 2);
+
+      expect(await h.recoverAfter(TIMING.pastAnyBackoffMs)).toEqual({ driven: 1 });
+
+      expect(h.inventory.reservationOf(orderId)?.status).toBe('RELEASED');
+      expect(h.inventory.stockOf('desk')).toBe(initialStockOf('desk'));
+      expect(await h.sagaOf(orderId)).toMatchObject({ step: 'REJECTED', idempotencyKey: null });
+      expect(await h.orderRowOf(orderId)).toBeNull();
+    });
+  });
+
   describe('when the inventory does not answer the commit', () => {
     it.each([
       ['unavailable', 'nothing was committed'],

@@ -2,7 +2,7 @@ import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
 import { createLogger, type Dialect } from '@supergraph/server-kit';
 import { createSubgraphHarness } from '@supergraph/server-kit/testing';
 import { createCheckoutService, type CheckoutService } from '../src/checkout/checkout.js';
-import { createSagaDependencies } from '../src/checkout/index.js';
+import { createSagaDependencies, stepBudgetMs } from '../src/checkout/index.js';
 import { createRecovery } from '../src/checkout/recovery.js';
 import type { SagaDependencies } from '../src/checkout/saga.js';
 import { createContextFactory } from '../src/context.js';
@@ -33,7 +33,11 @@ export async function createOrdersHarness(dialect: Dialect, options: OrdersHarne
   const checkoutFor = (database: OrdersDatabase) => {
     if (checkout?.database !== database) {
       const deps = createSagaDependencies(database, logger, settings, options.checkoutOverrides);
-      checkout = { database, deps, service: createCheckoutService({ ...deps, waitMs: settings.saga.waitMs }) };
+      checkout = {
+        database,
+        deps,
+        service: createCheckoutService({ ...deps, waitMs: settings.saga.waitMs, stepBudgetMs: stepBudgetMs(settings) }),
+      };
     }
     return checkout;
   };

@@ -54,13 +54,13 @@ export type Mutation = {
   /**
    * Places an order for the signed-in user: reserves the stock, charges the payment token and
    * confirms. Prices come from the catalog at this moment; the client never sends one. Returns the
-   * CONFIRMED order. Send the same request again with the same idempotencyKey (after a timeout, say)
+   * order, CONFIRMED (a retry after it was cancelled returns it as it is now). Send the same request again with the same idempotencyKey (after a timeout, say)
    * and you get the first request's answer, never a second order or charge.
    *
    * Errors (extensions.code):
    * - BAD_USER_INPUT: an empty cart, a quantity below 1 or above 100, more than 50 lines, a product on
-   *   two lines, an unknown product (extensions.productId), products in two currencies, a malformed key
-   *   or token. extensions.argumentName names the field. Nothing is kept: the key stays free for the
+   *   two lines, an unknown product (extensions.productId), products in two currencies, a total above
+   *   the largest single payment, a malformed key or token. extensions.argumentName names the field. Nothing is kept: the key stays free for the
    *   corrected request.
    * - OUT_OF_STOCK: extensions.productId, available and requested. Nothing was reserved or charged.
    * - PAYMENT_DECLINED: the card said no (extensions.declineCode). The order (extensions.orderId) is
@@ -70,10 +70,10 @@ export type Mutation = {
    *   nothing was reserved or charged.
    * - IDEMPOTENCY_KEY_REUSED: the key was used for a different request.
    * - ORDER_IN_PROGRESS (extensions.retryable): the payment provider or the inventory has not answered
-   *   yet; the order (extensions.orderId) will be confirmed or cancelled on its own. Retry with the
-   *   same key to learn the outcome.
-   * - SERVICE_UNAVAILABLE (extensions.retryable): the inventory could not be reached; nothing was
-   *   reserved or charged. Retry, with the same key or a new one.
+   *   yet; checkout finishes on its own (the order, extensions.orderId when it exists, is confirmed or
+   *   cancelled). Retry with the same key to learn the outcome.
+   * - SERVICE_UNAVAILABLE (extensions.retryable): the inventory could not be reached. Nothing was
+   *   charged, and any stock held for the attempt is released. Retry, with the same key or a new one.
    */
   createOrder: Order;
 };
@@ -91,7 +91,10 @@ export type MutationCreateOrderArgs = {
 /** A purchase by one user. */
 export type Order = {
   __typename?: 'Order';
-  /** Why the order was cancelled; null unless its status is CANCELLED. */
+  /**
+   * Why the order was cancelled; null unless its status is CANCELLED (and for orders cancelled before
+   * reasons were recorded).
+   */
   cancellationReason?: Maybe<OrderCancellationReason>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ForbiddenError, NotFoundError, type Viewer } from '@supergraph/server-kit';
 import { findItemsByOrderIds, findOrdersByIds } from '../db/orders.js';
-import type { CheckoutSagaRow, OrderRow } from '../db/tables/index.js';
+import { FINAL_SAGA_STEPS, type CheckoutSagaRow, type OrderRow } from '../db/tables/index.js';
 import { hashCheckoutRequest, readCheckoutInput, type CheckoutRequest } from './checkout-input.js';
 import {
   isCancellationOfConfirmedOrder,
@@ -24,6 +24,8 @@ export interface CheckoutServiceOptions extends SagaDependencies {
    * before answering ORDER_IN_PROGRESS (CHECKOUT_WAIT_MS). Below the router's subgraph timeout.
    */
   waitMs: number;
+  /** The longest a saga step may take (the slowest remote call's deadline): a waiting request takes over only with this much time left. */
+  stepBudgetMs: number;
 }
 
 /** What the Mutation resolvers call. Errors are the typed ones the schema documents. */
@@ -35,7 +37,7 @@ export interface CheckoutService {
 }
 
 export function createCheckoutService(options: CheckoutServiceOptions): CheckoutService {
-  const { database, timing, logger, waitMs } = options;
+  const { database, timing, logger, waitMs, stepBudgetMs } = options;
 
   /** Drives a saga this request holds, then gives the lease back whatever happened. */
   async function drive(saga: CheckoutSagaRow, owner: string, mode: DriverMode): Promise<CheckoutSagaRow> {
@@ -85,19 +87,25 @@ export function createCheckoutService(options: CheckoutServiceOptions): Checkout
         );
       }
       await sleep(POLL_INTERVAL_MS);
-      const candidate = randomUUID();
-      const claimed = await claimSaga(database, {
-        orderId: saga.orderId,
-        owner: candidate,
-        now: options.now(),
-        leaseMs: timing.leaseMs,
-        dueOnly: false,
-      });
-      if (claimed) {
-        saga = claimed;
-        owner = candidate;
-      } else {
-        saga = (await findSaga(database, saga.orderId)) ?? saga;
+      saga = (await findSaga(database, saga.orderId)) ?? saga;
+      // Take the saga over only when nobody holds it and there is time for a step before the
+      // router gives up on this request; otherwise keep reading (a read, not a write, per poll).
+      const now = options.now();
+      const isFree = saga.leaseUntil === null || saga.leaseUntil < now;
+      const hasTimeForAStep = waitUntil - Date.now() >= stepBudgetMs;
+      if (isFree && hasTimeForAStep && !FINAL_SAGA_STEPS.includes(saga.step)) {
+        const candidate = randomUUID();
+        const claimed = await claimSaga(database, {
+          orderId: saga.orderId,
+          owner: candidate,
+          now,
+          leaseMs: timing.leaseMs,
+          dueOnly: false,
+        });
+        if (claimed) {
+          saga = claimed;
+          owner = candidate;
+        }
       }
     }
   }

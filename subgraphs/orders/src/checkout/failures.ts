@@ -71,9 +71,6 @@ export function retryableError(code: 'ORDER_IN_PROGRESS' | 'SERVICE_UNAVAILABLE'
 }
 
 /** The error a checkout that ended (or is compensating) for `code` answers with. */
-/** The failures that are the client's input, found by the inventory: they free the key, like any bad input. */
-export const INPUT_FAILURES: readonly FailureCode[] = ['UNKNOWN_PRODUCT', 'MIXED_CURRENCIES', 'TOTAL_TOO_LARGE'];
-
 export function toCheckoutError(code: FailureCode, details: FailureDetails, orderId: string): AppError {
   switch (code) {
     case 'OUT_OF_STOCK':
@@ -97,7 +94,7 @@ export function toCheckoutError(code: FailureCode, details: FailureDetails, orde
     case 'INVENTORY_UNAVAILABLE':
       return retryableError(
         'SERVICE_UNAVAILABLE',
-        'The inventory could not be reached, so nothing was reserved or charged. Try again (the same idempotencyKey is fine).',
+        'The inventory could not be reached: nothing was charged, and any stock held for this attempt is released. Try again (the same idempotencyKey is fine).',
       );
     case 'INVENTORY_REFUSED':
     case 'CHECKOUT_TIMED_OUT':
@@ -120,6 +117,7 @@ export function toCheckoutError(code: FailureCode, details: FailureDetails, orde
       );
     case 'CANCELLED_BY_CUSTOMER':
     case 'CANCELLED_BY_ADMIN':
+      // createOrder answers these with the order (it was confirmed first); never reached from there.
       return new AppError('The order was cancelled.', 'ORDER_CANCELLED', { orderId });
   }
 }

@@ -42,11 +42,17 @@ export function createSagaDependencies(
       leaseMs: saga.leaseMs,
       deadlineMs: saga.deadlineMs,
       reservationTtlSeconds: Math.ceil(saga.deadlineMs / 1000) + RESERVATION_MARGIN_SECONDS,
-      paymentSettleMs: 2 * settings.payments.timeoutMs,
+      paymentSettleMs: saga.paymentSettleMs,
+      inventorySettleMs: 2 * settings.inventory.timeoutMs,
       baseRetryDelayMs: Math.min(1_000, saga.recoveryIntervalMs),
       maxRetryDelayMs: 60_000,
     },
   };
+}
+
+/** The longest one saga step's remote call may take: a request does not start one with less time left. */
+export function stepBudgetMs(settings: CheckoutSettings): number {
+  return Math.max(settings.inventory.timeoutMs, settings.payments.timeoutMs);
 }
 
 /** Checkout as a running service has it: the mutations' service and the recovery loop behind them. */
@@ -55,7 +61,7 @@ export function startCheckout(
   settings: CheckoutSettings,
 ): { service: CheckoutService; recovery: RecoveryLoop } {
   return {
-    service: createCheckoutService({ ...deps, waitMs: settings.saga.waitMs }),
+    service: createCheckoutService({ ...deps, waitMs: settings.saga.waitMs, stepBudgetMs: stepBudgetMs(settings) }),
     recovery: startRecoveryLoop(deps, {
       intervalMs: settings.saga.recoveryIntervalMs,
       idempotencyRetentionMs: settings.saga.idempotencyRetentionMs,

@@ -6,6 +6,9 @@ import { claimSaga, findDueSagaIds, forgetIdempotencyKeys, releaseLease } from '
 /** Sagas one pass takes at most, and how many it drives at once. */
 const BATCH_SIZE = 20;
 const CONCURRENCY = 4;
+/** How often a pass also frees expired idempotency keys, and how many at most each time. */
+const KEY_PURGE_INTERVAL_MS = 60_000;
+const KEY_PURGE_BATCH = 500;
 
 export interface RecoveryOptions {
   /** Pause between two passes (CHECKOUT_RECOVERY_INTERVAL_MS). */
@@ -54,6 +57,7 @@ export function createRecovery(
   isStopped: () => boolean = () => false,
 ): Pick<RecoveryLoop, 'runOnce'> {
   const logger: Logger = deps.logger;
+  let lastKeyPurge: Date | undefined;
 
   async function recover(orderId: string): Promise<boolean> {
     const owner = randomUUID();
@@ -77,8 +81,17 @@ export function createRecovery(
 
   async function runOnce(): Promise<{ driven: number }> {
     const now = deps.now();
-    const forgotten = await forgetIdempotencyKeys(deps.database, new Date(now.getTime() - idempotencyRetentionMs));
-    if (forgotten > 0) logger.info({ forgotten }, `freed ${forgotten} expired idempotency keys`);
+    if (lastKeyPurge === undefined || now.getTime() - lastKeyPurge.getTime() >= KEY_PURGE_INTERVAL_MS) {
+      lastKeyPurge = now;
+      // Housekeeping must not hold recovery back: a failure is logged and tried at the next purge.
+      try {
+        const endedBefore = new Date(now.getTime() - idempotencyRetentionMs);
+        const forgotten = await forgetIdempotencyKeys(deps.database, { endedBefore, limit: KEY_PURGE_BATCH });
+        if (forgotten > 0) logger.info({ forgotten }, `freed ${forgotten} expired idempotency keys`);
+      } catch (error) {
+        logger.error({ err: error }, 'could not free expired idempotency keys; the next purge retries');
+      }
+    }
     const due = await findDueSagaIds(deps.database, { now, limit: BATCH_SIZE });
     let driven = 0;
     for (let i = 0; i < due.length && !isStopped(); i += CONCURRENCY) {

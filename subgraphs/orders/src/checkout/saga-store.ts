@@ -3,6 +3,7 @@ import type { OrdersDatabase, OrdersDb } from '../db/client.js';
 import type { OrderRow } from '../db/tables/index.js';
 import {
   ACTIVE_SAGA_STEPS,
+  FINAL_SAGA_STEPS,
   type CancellationReason,
   type CheckoutSagaRow,
   type OrderStatus,
@@ -10,8 +11,9 @@ import {
 } from '../db/tables/index.js';
 
 // The checkout saga's rows (checkout_sagas) and the order rows its steps write. Every change to a
-// saga is conditional on the step it leaves and on the lease of the driver making it, so two drivers
-// (a request and the recovery loop, or two processes) can never both take the same step.
+// saga is conditional on the step it leaves and on the lease of the driver making it, so only one
+// driver (a request, the recovery loop, another process) records each step. A driver whose lease ran
+// out mid-step may repeat that step's remote call, which is idempotent; its record is refused.
 
 export type NewSaga = Omit<
   CheckoutSagaRow,
@@ -206,19 +208,37 @@ export async function findDueSagaIds(
 }
 
 /**
- * Frees the idempotency keys of finished sagas created before `createdBefore`: a retry with such a
- * key is a new checkout. The sagas themselves stay, as the record of what happened.
+ * Frees the idempotency keys of up to `limit` finished sagas that ended before `endedBefore`: a
+ * retry with such a key is a new checkout. The sagas themselves stay, as the record of what happened.
+ * Returns how many keys it freed (a full batch means there may be more).
  */
-export async function forgetIdempotencyKeys(database: OrdersDatabase, createdBefore: Date): Promise<number> {
+export async function forgetIdempotencyKeys(
+  database: OrdersDatabase,
+  { endedBefore, limit }: { endedBefore: Date; limit: number },
+): Promise<number> {
+  const expired = await database.db
+    .select({ orderId: database.tables.checkoutSagas.orderId })
+    .from(database.tables.checkoutSagas)
+    .where(
+      and(
+        isNotNull(database.tables.checkoutSagas.idempotencyKey),
+        lt(database.tables.checkoutSagas.updatedAt, endedBefore),
+        inArray(database.tables.checkoutSagas.step, [...FINAL_SAGA_STEPS]),
+      ),
+    )
+    .limit(limit);
+  if (expired.length === 0) return 0;
   return database.transaction(async ({ db, tables: { checkoutSagas } }) => {
     const rows = await db
       .update(checkoutSagas)
       .set({ idempotencyKey: null, requestHash: null })
       .where(
         and(
-          isNotNull(checkoutSagas.idempotencyKey),
-          lt(checkoutSagas.createdAt, createdBefore),
-          inArray(checkoutSagas.step, ['CONFIRMED', 'CANCELLED', 'REJECTED']),
+          inArray(
+            checkoutSagas.orderId,
+            expired.map((row) => row.orderId),
+          ),
+          inArray(checkoutSagas.step, [...FINAL_SAGA_STEPS]),
         ),
       )
       .returning({ orderId: checkoutSagas.orderId });

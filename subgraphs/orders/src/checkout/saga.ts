@@ -1,7 +1,7 @@
 import type { Logger } from '@supergraph/server-kit';
 import type { OrdersDatabase } from '../db/client.js';
 import { findOrdersByIds } from '../db/orders.js';
-import type { CheckoutSagaRow, PaymentState, SagaStep } from '../db/tables/index.js';
+import { FINAL_SAGA_STEPS, type CheckoutSagaRow, type PaymentState, type SagaStep } from '../db/tables/index.js';
 import type { InventoryClient, Reservation } from '../inventory/inventory-client.js';
 import type { PaymentProvider } from '../payments/payment-provider.js';
 import type { CrashHook } from './crash-points.js';
@@ -39,9 +39,15 @@ export interface SagaTiming {
   reservationTtlSeconds: number;
   /**
    * How long after a charge with no answer the provider may still act on it: a compensation that
-   * must find out whether money moved waits this long after the last attempt before looking.
+   * must find out whether money moved waits this long after the last attempt before looking
+   * (CHECKOUT_PAYMENT_SETTLE_SECONDS).
    */
   paymentSettleMs: number;
+  /**
+   * Likewise for a reservation with no answer: products may still be working on it (waiting for a
+   * row lock, say), so a release that finds nothing is believed only after this long.
+   */
+  inventorySettleMs: number;
   /** The first retry's delay; each further one doubles it, up to maxRetryDelayMs. */
   baseRetryDelayMs: number;
   maxRetryDelayMs: number;
@@ -69,7 +75,7 @@ export type DriverMode = 'request' | 'recovery';
 export const chargeKey = (orderId: string) => `order:${orderId}:charge`;
 export const refundKey = (orderId: string, chargeId: string) => `order:${orderId}:refund:${chargeId}`;
 
-export const FINAL_STEPS: readonly SagaStep[] = ['CONFIRMED', 'CANCELLED', 'REJECTED'];
+const FINAL_STEPS: readonly SagaStep[] = FINAL_SAGA_STEPS;
 
 /**
  * Drives a saga the caller holds the lease of (`owner`) as far as it can go now: to a final step, to
@@ -219,8 +225,9 @@ class StepDriver {
         // Bad input changes nothing: the key stays free for the corrected cart.
         return this.reject('UNKNOWN_PRODUCT', { productId: result.productId }, { idempotencyKey: null, requestHash: null });
       case 'invalid':
+        // Ours to fix (a bug); the customer may retry. Release anyway: an earlier attempt may have reserved.
         this.log.error({ orderId, code: result.code, message: result.message }, 'the inventory refused a reservation');
-        return this.reject('INVENTORY_REFUSED', {});
+        return this.compensateFor('INVENTORY_REFUSED', {}, { idempotencyKey: null, requestHash: null });
       case 'unavailable':
         if (mode === 'recovery') return this.retryLater(result.message);
         // The customer is waiting: end now, and free the key so the same request can be sent again.
@@ -318,9 +325,16 @@ class StepDriver {
             { paymentState: 'DECLINED' },
           );
         }
-        // Ours to fix (a key, a bug). The payment stays UNKNOWN, so compensation reconciles with the provider.
+        // Ours to fix (a key, a bug). The payment stays UNKNOWN: compensation waits for any earlier
+        // attempt still in flight, then reconciles with the provider.
         this.log.error({ orderId, reason: result.reason, message: result.message }, 'the payment provider refused a charge');
-        return this.compensateFor('PAYMENT_FAILED', {});
+        return this.compensateFor(
+          'PAYMENT_FAILED',
+          {},
+          {
+            nextAttemptAt: new Date(this.deps.now().getTime() + this.deps.timing.paymentSettleMs),
+          },
+        );
       case 'unavailable':
         return this.retryLater(result.message);
     }
@@ -332,6 +346,10 @@ class StepDriver {
     this.deps.crash('stock-committed-answered');
     switch (result.status) {
       case 'committed': {
+        if (result.reservation.status !== 'COMMITTED') {
+          // Never CONFIRMED without a commit, whatever the answer said.
+          return this.retryLater(`the inventory answered a commit with a ${result.reservation.status} reservation`);
+        }
         const now = this.deps.now();
         const moved = await this.move(
           { step: 'CONFIRMED', paymentToken: null },
@@ -371,9 +389,14 @@ class StepDriver {
       this.log.error({ orderId, code: released.code, message: released.message }, 'the inventory refused to release stock');
       return this.retryLater(`${released.code}: ${released.message}`);
     }
-    this.deps.crash('stock-released-answered');
     const now = this.deps.now();
     const code = readFailureCode(this.saga.failureCode);
+    if (released.status === 'not_found' && (code === 'INVENTORY_UNAVAILABLE' || code === 'INVENTORY_REFUSED')) {
+      // A reservation whose answer was lost may still be landing: look again once it would have.
+      const landsBy = this.saga.updatedAt.getTime() + this.deps.timing.inventorySettleMs;
+      if (now.getTime() < landsBy) return this.retryLater('no reservation yet; one may still land', landsBy - now.getTime());
+    }
+    this.deps.crash('stock-released-answered');
     if (!(await orderExists(this.deps.database, orderId)))
       return this.move({ step: 'REJECTED', paymentToken: null }, undefined, now);
     const reason = toCancellationReason(code);

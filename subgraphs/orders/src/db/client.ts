@@ -12,4 +12,7 @@ export const openOrdersDatabase = defineServiceDatabase({
   sqliteTables,
   postgresTables,
   migrationsDir: new URL('../../migrations/', import.meta.url),
+  // The saga records each step before it calls products or the payment provider: that record must
+  // survive a power cut too, or a charge could be made that no saga knows of.
+  sqliteSynchronous: 'FULL',
 });

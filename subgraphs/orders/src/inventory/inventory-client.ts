@@ -178,9 +178,13 @@ function readError(answer: JsonAnswer): InventoryError | null {
   return parsed.success ? parsed.data.error : null;
 }
 
-/** 5xx, 429 and an unknown 409 are the other side's trouble: retry. Any other 4xx is final. */
+/**
+ * 5xx and 429 are the other side's trouble, and 401/403 a credential being rotated or misconfigured
+ * (fixed by an operator, not by the customer): retry all of them. Any other 4xx (a conflicting
+ * reservation, a request products cannot read) is final.
+ */
 function classify(answer: JsonAnswer, error: InventoryError): InventoryUnavailable | InventoryRequestInvalid {
-  if (answer.status >= 500 || answer.status === 429) {
+  if (answer.status >= 500 || answer.status === 429 || answer.status === 401 || answer.status === 403) {
     return noAnswer('provider_error', `the inventory answered ${answer.status} ${error.code}: ${error.message ?? 'no message'}`);
   }
   return { status: 'invalid', isRetryable: false, code: error.code, message: error.message ?? error.code };

@@ -21,7 +21,7 @@ export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 export const SAGA_STEPS = ['RESERVING', 'CHARGING', 'COMMITTING', 'COMPENSATING', 'CONFIRMED', 'CANCELLED', 'REJECTED'] as const;
 export type SagaStep = (typeof SAGA_STEPS)[number];
 export const ACTIVE_SAGA_STEPS = ['RESERVING', 'CHARGING', 'COMMITTING', 'COMPENSATING'] as const satisfies readonly SagaStep[];
-export type ActiveSagaStep = (typeof ACTIVE_SAGA_STEPS)[number];
+export const FINAL_SAGA_STEPS: readonly SagaStep[] = ['CONFIRMED', 'CANCELLED', 'REJECTED'];
 
 /**
  * What the saga knows about the money. NONE: no charge was sent. UNKNOWN: a charge was sent and no

@@ -84,6 +84,9 @@ export const checkoutSagas = pgTable(
   (table) => [
     uniqueIndex('checkout_sagas_user_idempotency_key_idx').on(table.userId, table.idempotencyKey),
     index('checkout_sagas_step_next_attempt_idx').on(table.step, table.nextAttemptAt),
+    index('checkout_sagas_keyed_updated_at_idx')
+      .on(table.updatedAt)
+      .where(sql`${table.idempotencyKey} is not null`),
     check('checkout_sagas_step_known', sql`${table.step} in (${sql.raw(sqlList(SAGA_STEPS))})`),
     check('checkout_sagas_payment_state_known', sql`${table.paymentState} in (${sql.raw(sqlList(PAYMENT_STATES))})`),
     check('checkout_sagas_attempts_not_negative', sql`${table.attempts} >= 0`),

@@ -1,0 +1,1 @@
+CREATE INDEX `checkout_sagas_keyed_updated_at_idx` ON `checkout_sagas` (`updated_at`) WHERE "checkout_sagas"."idempotency_key" is not null;
