@@ -6,6 +6,7 @@ import { hashCheckoutRequest } from '../../subgraphs/orders/src/checkout/checkou
 import { CRASH_POINTS, type CrashPoint } from '../../subgraphs/orders/src/checkout/crash-points.js';
 import {
   addProducts,
+  FAST_CHECKOUT_ENV,
   CANCEL_ORDER,
   CREATE_ORDER,
   customerHeaders,
@@ -26,14 +27,7 @@ const [crashCustomer, productsOutageCustomer, commitOutageCustomer, sandboxOutag
 
 const STOCKED = { id: 'e2e-recovery-stocked', stock: 500, priceMinor: 1_250 };
 
-const ordersEnv = {
-  CHECKOUT_RECOVERY_INTERVAL_MS: '200',
-  CHECKOUT_LEASE_MS: '2000',
-  INVENTORY_TIMEOUT_MS: '1500',
-  PAYMENT_PROVIDER_TIMEOUT_MS: '1500',
-  // Past the sandbox's slowest charge, so compensation looks for charges once they have landed.
-  CHECKOUT_PAYMENT_SETTLE_SECONDS: '3',
-};
+const ordersEnv = FAST_CHECKOUT_ENV;
 /** tok_chargeSucceedsSlowly takes this long, within the provider timeout: a window to stop products in mid-checkout. */
 const SLOW_CHARGE_MS = 1_200;
 

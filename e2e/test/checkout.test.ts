@@ -4,6 +4,7 @@ import { testDialects } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addProducts,
+  FAST_CHECKOUT_ENV,
   CANCEL_ORDER,
   CREATE_ORDER,
   customerHeaders,
@@ -28,12 +29,7 @@ const LAST_FIVE = { id: 'e2e-last-five', stock: 5, priceMinor: 2_500 };
 const PLENTY = { id: 'e2e-plenty', stock: 1_000, priceMinor: 1_999 };
 
 const ordersEnv = {
-  CHECKOUT_RECOVERY_INTERVAL_MS: '200',
-  CHECKOUT_LEASE_MS: '2000',
-  INVENTORY_TIMEOUT_MS: '1500',
-  PAYMENT_PROVIDER_TIMEOUT_MS: '1500',
-  // Past the sandbox's slowest charge, so compensation looks for charges once they have landed.
-  CHECKOUT_PAYMENT_SETTLE_SECONDS: '3',
+  ...FAST_CHECKOUT_ENV,
   // The shortest deadline allowed, so a charge that never gets an answer is given up within the test.
   CHECKOUT_DEADLINE_SECONDS: '10',
 };

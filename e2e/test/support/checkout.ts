@@ -10,6 +10,19 @@ import { insertProduct } from '../../../subgraphs/products/src/db/products.js';
 import type { StockReservationRow } from '../../../subgraphs/products/src/db/tables/index.js';
 import type { SandboxCharge, Stack } from './stack.js';
 
+/**
+ * Orders settings that keep the checkout tests quick: recovery every 200 ms, a 2 s lease (longer than
+ * the 1.5 s deadlines of both remote calls), and a settle time past the sandbox's slowest charge, so
+ * compensation looks for charges once they have landed.
+ */
+export const FAST_CHECKOUT_ENV = {
+  CHECKOUT_RECOVERY_INTERVAL_MS: '200',
+  CHECKOUT_LEASE_MS: '2000',
+  INVENTORY_TIMEOUT_MS: '1500',
+  PAYMENT_PROVIDER_TIMEOUT_MS: '1500',
+  CHECKOUT_PAYMENT_SETTLE_SECONDS: '3',
+} as const;
+
 // Checkout as the e2e tests see it: the operations a client sends, the rows the orders and products
 // services leave behind (read straight from their databases), the sandbox's charges, and the
 // invariants that must hold between the three once every saga has ended.

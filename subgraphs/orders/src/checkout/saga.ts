@@ -378,11 +378,8 @@ class StepDriver {
     const { orderId } = this.saga;
     const money = await this.settlePayment();
     if (money.kind !== 'settled') return money.outcome;
-    if (money.paymentState !== this.saga.paymentState) {
-      const moved = await this.move({ paymentState: money.paymentState, step: 'COMPENSATING' });
-      if (moved.kind !== 'moved') return moved;
-      return { kind: 'moved', saga: moved.saga };
-    }
+    // Record what the money step found before touching stock; the next pass goes on from there.
+    if (money.paymentState !== this.saga.paymentState) return this.move({ paymentState: money.paymentState });
     const released = await this.deps.inventory.release(orderId);
     if (released.status === 'unavailable') return this.retryLater(released.message);
     if (released.status === 'invalid') {
