@@ -48,6 +48,12 @@ export const checkoutSettingsSchema = z
       .min(1, 'must be at least 1')
       .max(3_600, 'must be at most 3600 (an hour)')
       .default(60),
+    CHECKOUT_LATE_CHARGE_CHECK_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .min(1, 'must be at least 1')
+      .max(86_400, 'must be at most 86400 (a day)')
+      .default(3_600),
     CHECKOUT_RECOVERY_INTERVAL_MS: milliseconds(5_000, 50, 600_000),
     CHECKOUT_LEASE_MS: milliseconds(30_000, 1_000, 600_000),
     CHECKOUT_WAIT_MS: milliseconds(8_000, 0, 60_000),
@@ -103,6 +109,7 @@ export const checkoutSettingsSchema = z
     saga: {
       deadlineMs: raw.CHECKOUT_DEADLINE_SECONDS * 1000,
       paymentSettleMs: raw.CHECKOUT_PAYMENT_SETTLE_SECONDS * 1000,
+      lateChargeCheckMs: raw.CHECKOUT_LATE_CHARGE_CHECK_SECONDS * 1000,
       recoveryIntervalMs: raw.CHECKOUT_RECOVERY_INTERVAL_MS,
       leaseMs: raw.CHECKOUT_LEASE_MS,
       waitMs: raw.CHECKOUT_WAIT_MS,

@@ -12,7 +12,7 @@ import { driveSaga } from '../src/checkout/saga.js';
 import { findSaga, findSagaByKey } from '../src/checkout/saga-store.js';
 import type { CheckoutSagaRow } from '../src/db/tables/index.js';
 import type { InventoryClient } from '../src/inventory/inventory-client.js';
-import type { Charge, PaymentProvider } from '../src/payments/payment-provider.js';
+import type { Charge, ChargeRequest, PaymentProvider } from '../src/payments/payment-provider.js';
 import { createSandboxPaymentProvider } from '../src/payments/sandbox-payment-provider.js';
 import { noAnswer } from '../src/remote/json-call.js';
 import { createFakeInventory } from './fake-inventory.js';
@@ -44,6 +44,8 @@ export const TIMING = {
   /** CHECKOUT_PAYMENT_SETTLE_SECONDS: longer than SLOW_CHARGE_MS, so a slow charge has landed by then. */
   paymentSettleMs: 1_000,
   retentionMs: 24 * 3_600_000,
+  /** CHECKOUT_LATE_CHARGE_CHECK_SECONDS. */
+  lateChargeCheckMs: 600_000,
   /** Longer than the longest retry backoff (maxRetryDelayMs), shorter than the deadline. */
   pastAnyBackoffMs: 60_001,
 } as const;
@@ -213,6 +215,7 @@ export async function createCheckoutHarness(
       INVENTORY_TIMEOUT_MS: '1000',
       CHECKOUT_LEASE_MS: String(TIMING.leaseMs),
       CHECKOUT_PAYMENT_SETTLE_SECONDS: String(TIMING.paymentSettleMs / 1000),
+      CHECKOUT_LATE_CHARGE_CHECK_SECONDS: String(TIMING.lateChargeCheckMs / 1000),
       CHECKOUT_DEADLINE_SECONDS: String(TIMING.deadlineMs / 1000),
       CHECKOUT_WAIT_MS: '3000',
       IDEMPOTENCY_KEY_RETENTION_HOURS: String(TIMING.retentionMs / 3_600_000),
@@ -289,6 +292,8 @@ export async function createCheckoutHarness(
       return { orders: Number(orderCount?.total), checkoutSagas: Number(sagaCount?.total) };
     },
     /** The charges the sandbox holds for an order, newest first. */
+    /** A charge made at the sandbox behind the saga's back: one that reached the provider late. */
+    chargeAtTheSandbox: (request: ChargeRequest) => sandbox.charge(request),
     async chargesOf(orderId: string): Promise<Charge[]> {
       const found = await sandbox.findChargesForOrder(orderId);
       if (found.status !== 'succeeded') throw new Error(`the sandbox did not list charges: ${JSON.stringify(found)}`);

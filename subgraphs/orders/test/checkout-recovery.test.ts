@@ -117,6 +117,44 @@ describe.each(testDialects())('checkout recovery on %s', (dialect) => {
     });
   });
 
+  describe('when a charge reaches the provider after compensation looked for it', () => {
+    it('refunds it at the late-charge check, and only then: the order stays cancelled, the customer keeps nothing', async () => {
+      const input = checkoutInput({ items: [{ productId: 'chair', quantity: 1 }], paymentToken: 'tok_timeout' });
+      const orderId = await startCheckoutInProgress(input);
+      await h.recoverAfter(TIMING.deadlineMs + 1);
+      await h.recoverAfter(TIMING.paymentSettleMs + 1);
+      expect(await h.sagaOf(orderId)).toMatchObject({
+        step: 'CANCELLED',
+        paymentState: 'NONE',
+        lateChargeCheckAt: expect.any(Date),
+      });
+
+      // The provider finally acts on a request the saga gave up on long ago.
+      const late = await h.chargeAtTheSandbox({
+        orderId,
+        amountMinor: 8_950,
+        currency: 'USD',
+        paymentToken: 'tok_visa',
+        idempotencyKey: `late-${orderId}`,
+      });
+      expect(late.status).toBe('succeeded');
+
+      // Not yet due: the charge stays.
+      await h.recoverAfter(TIMING.lateChargeCheckMs / 2);
+      expect(await h.chargesOf(orderId)).toEqual([expect.objectContaining({ status: 'succeeded', isRefunded: false })]);
+
+      await h.recoverAfter(TIMING.lateChargeCheckMs / 2 + 1);
+      expect(await h.chargesOf(orderId)).toEqual([expect.objectContaining({ status: 'succeeded', isRefunded: true })]);
+      expect(await h.sagaOf(orderId)).toMatchObject({ step: 'CANCELLED', lateChargeCheckAt: null });
+      expect(await h.readOrder(orderId)).toMatchObject({ status: 'CANCELLED', cancellationReason: 'PAYMENT_FAILED' });
+
+      // Checked once: a later pass asks the provider nothing more about this order.
+      const listings = h.payments.calls.filter((call) => call.call === 'findChargesForOrder').length;
+      await h.recoverAfter(TIMING.lateChargeCheckMs + 1);
+      expect(h.payments.calls.filter((call) => call.call === 'findChargesForOrder')).toHaveLength(listings);
+    });
+  });
+
   describe('when the inventory does not answer a release', () => {
     it('answers PAYMENT_DECLINED for a declined card; recovery then gives the stock back and cancels the order', async () => {
       h.inventory.failNext('release', 'unavailable');

@@ -23,6 +23,7 @@ describe('the checkout settings', () => {
       saga: {
         deadlineMs: 300_000,
         paymentSettleMs: 60_000,
+        lateChargeCheckMs: 3_600_000,
         recoveryIntervalMs: 5_000,
         leaseMs: 30_000,
         waitMs: 8_000,

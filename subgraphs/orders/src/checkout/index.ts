@@ -43,6 +43,7 @@ export function createSagaDependencies(
       deadlineMs: saga.deadlineMs,
       reservationTtlSeconds: Math.ceil(saga.deadlineMs / 1000) + RESERVATION_MARGIN_SECONDS,
       paymentSettleMs: saga.paymentSettleMs,
+      lateChargeCheckMs: saga.lateChargeCheckMs,
       inventorySettleMs: 2 * settings.inventory.timeoutMs,
       baseRetryDelayMs: Math.min(1_000, saga.recoveryIntervalMs),
       maxRetryDelayMs: 60_000,

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { startBackgroundTask, type Logger } from '@supergraph/server-kit';
-import { driveSaga, type SagaDependencies } from './saga.js';
-import { claimSaga, findDueSagaIds, forgetIdempotencyKeys, releaseLease } from './saga-store.js';
+import { driveSaga, refundLateCharges, type SagaDependencies } from './saga.js';
+import {
+  claimSaga,
+  findDueSagaIds,
+  findLateChargeChecksDue,
+  forgetIdempotencyKeys,
+  releaseLease,
+  rescheduleLateChargeCheck,
+} from './saga-store.js';
 
 /** Sagas one pass takes at most, and how many it drives at once. */
 const BATCH_SIZE = 20;
@@ -9,6 +16,8 @@ const CONCURRENCY = 4;
 /** How often a pass also frees expired idempotency keys, and how many at most each time. */
 const KEY_PURGE_INTERVAL_MS = 60_000;
 const KEY_PURGE_BATCH = 500;
+/** When the provider cannot answer a late-charge check, it is tried again this much later. */
+const LATE_CHARGE_RETRY_MS = 60_000;
 
 export interface RecoveryOptions {
   /** Pause between two passes (CHECKOUT_RECOVERY_INTERVAL_MS). */
@@ -102,7 +111,22 @@ export function createRecovery(
           logger.error({ err: result.reason, orderId: due[i + index] }, 'checkout saga recovery failed; the next pass retries');
       });
     }
+    if (!isStopped()) await checkLateCharges(deps.now());
     return { driven };
+  }
+
+  /** The late-charge checks that are due; one the provider cannot answer is tried again a minute later. */
+  async function checkLateCharges(now: Date): Promise<void> {
+    const due = await findLateChargeChecksDue(deps.database, { now, limit: BATCH_SIZE });
+    for (const { orderId, lateChargeCheckAt } of due) {
+      try {
+        const isDone = await refundLateCharges(deps, orderId);
+        const to = isDone ? null : new Date(now.getTime() + LATE_CHARGE_RETRY_MS);
+        await rescheduleLateChargeCheck(deps.database, { orderId, from: lateChargeCheckAt, to });
+      } catch (error) {
+        logger.error({ err: error, orderId }, 'late-charge check failed; the next pass retries');
+      }
+    }
   }
 
   return { runOnce };

@@ -17,7 +17,7 @@ import {
 
 export type NewSaga = Omit<
   CheckoutSagaRow,
-  'leaseOwner' | 'leaseUntil' | 'lastError' | 'failureCode' | 'failureDetails' | 'chargeId'
+  'leaseOwner' | 'leaseUntil' | 'lastError' | 'failureCode' | 'failureDetails' | 'chargeId' | 'lateChargeCheckAt'
 > &
   Partial<Pick<CheckoutSagaRow, 'leaseOwner' | 'leaseUntil' | 'failureCode'>>;
 
@@ -103,6 +103,7 @@ export type SagaChange = Partial<
     | 'attempts'
     | 'nextAttemptAt'
     | 'lastError'
+    | 'lateChargeCheckAt'
   >
 >;
 
@@ -243,6 +244,38 @@ export async function forgetIdempotencyKeys(
       )
       .returning({ orderId: checkoutSagas.orderId });
     return rows.length;
+  });
+}
+
+/** Ended sagas whose late-charge check is due, oldest first. */
+export async function findLateChargeChecksDue(
+  { db, tables: { checkoutSagas } }: OrdersDb,
+  { now, limit }: { now: Date; limit: number },
+): Promise<{ orderId: string; lateChargeCheckAt: Date }[]> {
+  const rows = await db
+    .select({ orderId: checkoutSagas.orderId, lateChargeCheckAt: checkoutSagas.lateChargeCheckAt })
+    .from(checkoutSagas)
+    .where(and(lte(checkoutSagas.lateChargeCheckAt, now), inArray(checkoutSagas.step, [...FINAL_SAGA_STEPS])))
+    .orderBy(asc(checkoutSagas.lateChargeCheckAt))
+    .limit(limit);
+  return rows.flatMap((row) =>
+    row.lateChargeCheckAt ? [{ orderId: row.orderId, lateChargeCheckAt: row.lateChargeCheckAt }] : [],
+  );
+}
+
+/**
+ * Moves (or, with `to` null, clears) a saga's late-charge check, if it is still the one `from`
+ * says: a check another process finished or moved meanwhile is left as it is.
+ */
+export async function rescheduleLateChargeCheck(
+  database: OrdersDatabase,
+  { orderId, from, to }: { orderId: string; from: Date; to: Date | null },
+): Promise<void> {
+  await database.transaction(async ({ db, tables: { checkoutSagas } }) => {
+    await db
+      .update(checkoutSagas)
+      .set({ lateChargeCheckAt: to })
+      .where(and(eq(checkoutSagas.orderId, orderId), eq(checkoutSagas.lateChargeCheckAt, from)));
   });
 }
 

@@ -48,6 +48,11 @@ export interface SagaTiming {
    * row lock, say), so a release that finds nothing is believed only after this long.
    */
   inventorySettleMs: number;
+  /**
+   * How long after compensation settled an unknown payment the provider is asked once more for the
+   * order's charges (CHECKOUT_LATE_CHARGE_CHECK_SECONDS): one that landed later still is refunded.
+   */
+  lateChargeCheckMs: number;
   /** The first retry's delay; each further one doubles it, up to maxRetryDelayMs. */
   baseRetryDelayMs: number;
   maxRetryDelayMs: number;
@@ -379,7 +384,13 @@ class StepDriver {
     const money = await this.settlePayment();
     if (money.kind !== 'settled') return money.outcome;
     // Record what the money step found before touching stock; the next pass goes on from there.
-    if (money.paymentState !== this.saga.paymentState) return this.move({ paymentState: money.paymentState });
+    if (money.paymentState !== this.saga.paymentState) {
+      const now = this.deps.now();
+      // Settled by asking the provider: ask once more later, for a charge that had not landed yet.
+      const lateChargeCheckAt =
+        this.saga.paymentState === 'UNKNOWN' ? new Date(now.getTime() + this.deps.timing.lateChargeCheckMs) : null;
+      return this.move({ paymentState: money.paymentState, lateChargeCheckAt }, undefined, now);
+    }
     const released = await this.deps.inventory.release(orderId);
     if (released.status === 'unavailable') return this.retryLater(released.message);
     if (released.status === 'invalid') {
@@ -439,23 +450,45 @@ class StepDriver {
     return { kind: 'settled', paymentState: refundedAny ? 'REFUNDED' : 'NONE' };
   }
 
-  /** Refunds a charge in full; true when it is (or already was) refunded, else why not yet. */
-  private async refund(chargeId: string): Promise<true | string> {
-    const { orderId } = this.saga;
-    const result = await this.deps.payments.refund({ chargeId, idempotencyKey: refundKey(orderId, chargeId) });
-    if (result.status === 'succeeded') {
-      this.deps.crash('payment-refunded-answered');
-      this.log.info({ orderId, chargeId, refundId: result.refund.id }, 'charge refunded');
-      return true;
-    }
-    if (result.status === 'unavailable') return result.message;
-    if (result.reason === 'charge_already_refunded' || result.reason === 'charge_not_refundable') return true;
-    this.log.error(
-      { orderId, chargeId, reason: result.reason, message: result.message },
-      'the payment provider refused a refund',
-    );
-    return `${result.reason}: ${result.message}`;
+  private refund(chargeId: string): Promise<true | string> {
+    return refundInFull(this.deps, this.saga.orderId, chargeId);
   }
+}
+
+/** Refunds a charge in full; true when it is (or already was) refunded, else why not yet. */
+async function refundInFull(deps: SagaDependencies, orderId: string, chargeId: string): Promise<true | string> {
+  const result = await deps.payments.refund({ chargeId, idempotencyKey: refundKey(orderId, chargeId) });
+  if (result.status === 'succeeded') {
+    deps.crash('payment-refunded-answered');
+    deps.logger.info({ orderId, chargeId, refundId: result.refund.id }, 'charge refunded');
+    return true;
+  }
+  if (result.status === 'unavailable') return result.message;
+  if (result.reason === 'charge_already_refunded' || result.reason === 'charge_not_refundable') return true;
+  deps.logger.error(
+    { orderId, chargeId, reason: result.reason, message: result.message },
+    'the payment provider refused a refund',
+  );
+  return `${result.reason}: ${result.message}`;
+}
+
+/**
+ * The late-charge check of an ended saga (see SagaTiming.lateChargeCheckMs): refunds every charge
+ * the provider now holds for the order that succeeded and is not refunded. True when done; false
+ * when the provider could not answer or refund (the caller tries again later).
+ */
+export async function refundLateCharges(deps: SagaDependencies, orderId: string): Promise<boolean> {
+  const found = await deps.payments.findChargesForOrder(orderId);
+  if (found.status !== 'succeeded') return false;
+  for (const charge of found.charges) {
+    if (charge.status !== 'succeeded' || charge.isRefunded) continue;
+    deps.logger.warn(
+      { orderId, chargeId: charge.id },
+      'a charge reached the provider after its checkout had ended; refunding it',
+    );
+    if ((await refundInFull(deps, orderId, charge.id)) !== true) return false;
+  }
+  return true;
 }
 
 /** The lines a saga was asked for, as stored. */

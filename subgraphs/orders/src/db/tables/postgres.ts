@@ -78,12 +78,16 @@ export const checkoutSagas = pgTable(
     leaseOwner: text('lease_owner'),
     leaseUntil: timestampColumn('lease_until'),
     lastError: text('last_error'),
+    lateChargeCheckAt: timestampColumn('late_charge_check_at'),
     createdAt: timestampColumn('created_at').notNull(),
     updatedAt: timestampColumn('updated_at').notNull(),
   },
   (table) => [
     uniqueIndex('checkout_sagas_user_idempotency_key_idx').on(table.userId, table.idempotencyKey),
     index('checkout_sagas_step_next_attempt_idx').on(table.step, table.nextAttemptAt),
+    index('checkout_sagas_late_charge_check_at_idx')
+      .on(table.lateChargeCheckAt)
+      .where(sql`${table.lateChargeCheckAt} is not null`),
     index('checkout_sagas_keyed_updated_at_idx')
       .on(table.updatedAt)
       .where(sql`${table.idempotencyKey} is not null`),

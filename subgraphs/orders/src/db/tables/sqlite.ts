@@ -102,6 +102,11 @@ export const checkoutSagas = sqliteTable(
     leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
     /** The last retryable failure, for the operator. */
     lastError: text('last_error'),
+    /**
+     * When to ask the payment provider once more for charges of an ended saga whose payment outcome
+     * was unknown: a charge that landed after compensation looked is refunded then. Null: nothing to check.
+     */
+    lateChargeCheckAt: integer('late_charge_check_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -110,6 +115,10 @@ export const checkoutSagas = sqliteTable(
     // The recovery loop's question: which unfinished sagas are due.
     index('checkout_sagas_step_next_attempt_idx').on(table.step, table.nextAttemptAt),
     // The key purge's question: which keyed sagas ended before the retention cut-off.
+    // The recovery loop's other question: which ended sagas are due a late-charge check.
+    index('checkout_sagas_late_charge_check_at_idx')
+      .on(table.lateChargeCheckAt)
+      .where(sql`${table.lateChargeCheckAt} is not null`),
     index('checkout_sagas_keyed_updated_at_idx')
       .on(table.updatedAt)
       .where(sql`${table.idempotencyKey} is not null`),

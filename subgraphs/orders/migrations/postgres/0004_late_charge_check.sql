@@ -1,0 +1,2 @@
+ALTER TABLE "checkout_sagas" ADD COLUMN "late_charge_check_at" timestamp (3) with time zone;--> statement-breakpoint
+CREATE INDEX "checkout_sagas_late_charge_check_at_idx" ON "checkout_sagas" USING btree ("late_charge_check_at") WHERE "checkout_sagas"."late_charge_check_at" is not null;
