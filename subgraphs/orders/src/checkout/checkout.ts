@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, ForbiddenError, NotFoundError, type Viewer } from '@supergraph/server-kit';
-import { findItemsByOrderIds, findOrdersByIds } from '../db/orders.js';
+import { findOrdersByIds } from '../db/orders.js';
 import { FINAL_SAGA_STEPS, type CheckoutSagaRow, type OrderRow } from '../db/tables/index.js';
 import { hashCheckoutRequest, readCheckoutInput, type CheckoutRequest } from './checkout-input.js';
 import {
@@ -166,10 +166,8 @@ export function createCheckoutService(options: CheckoutServiceOptions): Checkout
       }
       const reason: FailureCode = isOwner ? 'CANCELLED_BY_CUSTOMER' : 'CANCELLED_BY_ADMIN';
       const owner = randomUUID();
-      const items = (await findItemsByOrderIds(database, [orderId])).get(orderId) ?? [];
       const { saga, isOwned } = await startCancellation(database, {
         order,
-        items: items.map(({ productId, quantity }) => ({ productId, quantity })),
         reason,
         owner,
         now: options.now(),

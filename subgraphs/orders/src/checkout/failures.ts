@@ -1,5 +1,5 @@
 import { AppError, BadUserInputError } from '@supergraph/server-kit';
-import type { CancellationReason } from '../db/tables/index.js';
+import { CANCELLATION_REASONS, type CancellationReason } from '../db/tables/index.js';
 
 /**
  * Why a saga stopped going forward, as stored in checkout_sagas.failure_code (details as JSON in
@@ -15,12 +15,8 @@ export const FAILURE_CODES = [
   'INVENTORY_UNAVAILABLE',
   'INVENTORY_REFUSED',
   'CHECKOUT_TIMED_OUT',
-  // After the order existed: it ends CANCELLED.
-  'PAYMENT_DECLINED',
-  'PAYMENT_FAILED',
-  'RESERVATION_EXPIRED',
-  'CANCELLED_BY_CUSTOMER',
-  'CANCELLED_BY_ADMIN',
+  // After the order existed: it ends CANCELLED, and the code is its cancellation reason.
+  ...CANCELLATION_REASONS,
 ] as const;
 
 export type FailureCode = (typeof FAILURE_CODES)[number];
@@ -49,15 +45,9 @@ export function readFailureDetails(value: string | null): FailureDetails {
 
 /** What a cancelled order says about why; checkout failures that leave no order never get here. */
 export function toCancellationReason(code: FailureCode | null): CancellationReason {
-  switch (code) {
-    case 'PAYMENT_DECLINED':
-    case 'RESERVATION_EXPIRED':
-    case 'CANCELLED_BY_CUSTOMER':
-    case 'CANCELLED_BY_ADMIN':
-      return code;
-    default:
-      return 'PAYMENT_FAILED';
-  }
+  return (CANCELLATION_REASONS as readonly (FailureCode | null)[]).includes(code)
+    ? (code as CancellationReason)
+    : 'PAYMENT_FAILED';
 }
 
 /** Failures that were decided after the order was confirmed: a retry of createOrder returns the order. */

@@ -40,31 +40,23 @@ export interface RecoveryLoop {
  * processes may run it: a saga is driven only by whoever claims its lease.
  */
 export function startRecoveryLoop(deps: SagaDependencies, options: RecoveryOptions): RecoveryLoop {
-  let isStopped = false;
-  const { runOnce } = createRecovery(deps, options, () => isStopped);
+  const { runOnce } = createRecovery(deps, options);
   const task = startBackgroundTask(runOnce, {
     intervalMs: options.intervalMs,
     logger: deps.logger,
     failureMessage: 'checkout recovery pass failed',
   });
-  return {
-    runOnce,
-    async stop() {
-      isStopped = true;
-      await task.stop();
-    },
-  };
+  return { runOnce: () => runOnce(), stop: () => task.stop() };
 }
 
 /**
- * One recovery pass at a time, without a timer (tests drive it): `isStopped` ends a pass early
- * between batches.
+ * Recovery passes without a timer (tests drive them); `isStopped`, which the background task
+ * passes, ends a pass early between batches.
  */
 export function createRecovery(
   deps: SagaDependencies,
   { idempotencyRetentionMs }: Pick<RecoveryOptions, 'idempotencyRetentionMs'>,
-  isStopped: () => boolean = () => false,
-): Pick<RecoveryLoop, 'runOnce'> {
+): { runOnce(isStopped?: () => boolean): Promise<{ driven: number }> } {
   const logger: Logger = deps.logger;
   let lastKeyPurge: Date | undefined;
 
@@ -88,7 +80,7 @@ export function createRecovery(
     return true;
   }
 
-  async function runOnce(): Promise<{ driven: number }> {
+  async function runOnce(isStopped: () => boolean = () => false): Promise<{ driven: number }> {
     const now = deps.now();
     if (lastKeyPurge === undefined || now.getTime() - lastKeyPurge.getTime() >= KEY_PURGE_INTERVAL_MS) {
       lastKeyPurge = now;

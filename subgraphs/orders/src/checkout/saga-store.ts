@@ -282,6 +282,8 @@ export async function rescheduleLateChargeCheck(
 export interface NewOrder {
   id: string;
   userId: string;
+  /** The sum of the lines, in minor units. */
+  totalMinor: number;
   currency: string;
   createdAt: Date;
   lines: { productId: string; quantity: number; unitPriceMinor: number }[];
@@ -293,12 +295,11 @@ export async function insertPendingOrder(
   order: NewOrder,
   now: Date,
 ): Promise<void> {
-  const totalMinor = order.lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0);
   await db.insert(orders).values({
     id: order.id,
     userId: order.userId,
     status: 'PENDING',
-    totalMinor,
+    totalMinor: order.totalMinor,
     currency: order.currency,
     createdAt: order.createdAt,
     updatedAt: now,
@@ -332,14 +333,12 @@ export async function startCancellation(
   database: OrdersDatabase,
   {
     order,
-    items,
     reason,
     owner,
     now,
     leaseMs,
   }: {
     order: OrderRow;
-    items: { productId: string; quantity: number }[];
     reason: 'CANCELLED_BY_CUSTOMER' | 'CANCELLED_BY_ADMIN';
     owner: string;
     now: Date;
@@ -347,7 +346,7 @@ export async function startCancellation(
   },
 ): Promise<{ saga: CheckoutSagaRow; isOwned: boolean }> {
   const leaseUntil = new Date(now.getTime() + leaseMs);
-  const started = await database.transaction(async ({ db, tables: { checkoutSagas } }) => {
+  const started = await database.transaction(async ({ db, tables: { checkoutSagas, orderItems } }) => {
     const [updated] = await db
       .update(checkoutSagas)
       .set({
@@ -364,6 +363,12 @@ export async function startCancellation(
       .where(and(eq(checkoutSagas.orderId, order.id), eq(checkoutSagas.step, 'CONFIRMED')))
       .returning();
     if (updated) return updated;
+    // No saga to turn around: the order was placed without one. Its lines are what would be released.
+    const items = await db
+      .select({ productId: orderItems.productId, quantity: orderItems.quantity })
+      .from(orderItems)
+      .where(eq(orderItems.orderId, order.id))
+      .orderBy(asc(orderItems.lineNumber));
     const [inserted] = await db
       .insert(checkoutSagas)
       .values({

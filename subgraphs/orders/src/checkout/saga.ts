@@ -80,8 +80,6 @@ export type DriverMode = 'request' | 'recovery';
 export const chargeKey = (orderId: string) => `order:${orderId}:charge`;
 export const refundKey = (orderId: string, chargeId: string) => `order:${orderId}:refund:${chargeId}`;
 
-const FINAL_STEPS: readonly SagaStep[] = FINAL_SAGA_STEPS;
-
 /**
  * Drives a saga the caller holds the lease of (`owner`) as far as it can go now: to a final step, to
  * a step that must wait for a retry (scheduled, lease given up), or until another driver took it
@@ -98,7 +96,7 @@ export async function driveSaga(
     const next = await takeStep(deps, saga, owner, mode);
     if (next.kind === 'lost') return next.saga;
     saga = next.saga;
-    if (next.kind === 'wait' || FINAL_STEPS.includes(saga.step)) return saga;
+    if (next.kind === 'wait' || FINAL_SAGA_STEPS.includes(saga.step)) return saga;
   }
 }
 
@@ -157,7 +155,7 @@ class StepDriver {
       effects,
     });
     if (changed) {
-      if (FINAL_STEPS.includes(changed.step)) {
+      if (FINAL_SAGA_STEPS.includes(changed.step)) {
         this.deps.metrics?.finished.inc({ outcome: changed.step, reason: changed.failureCode ?? 'none' });
       }
       return { kind: 'moved', saga: changed };
@@ -271,6 +269,7 @@ class StepDriver {
           {
             id: orderId,
             userId,
+            totalMinor,
             currency,
             createdAt: this.saga.createdAt,
             lines: lines.map(({ currency: _c, ...line }) => line),
