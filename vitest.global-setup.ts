@@ -17,7 +17,8 @@ export default async function setup(project: TestProject): Promise<void> {
     process.stdout.write(`Postgres pass: on (${new URL(postgresAdminUrl).host})\n`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (isCi) throw new Error(`CI needs the Postgres server at ${postgresAdminUrl} for the Postgres pass: ${reason}`);
+    if (isCi)
+      throw new Error(`CI needs the Postgres server at ${postgresAdminUrl} for the Postgres pass: ${reason}`, { cause: error });
     project.provide('postgresAdminUrl', null);
     process.stdout.write(
       `\nPostgres pass: SKIPPED, no server at ${postgresAdminUrl} (${reason}).\n` +

@@ -67,14 +67,14 @@ const settingsSchema = z
         const match = SUBGRAPH_URL_VARIABLE.exec(name);
         return match && typeof value === 'string' ? [[match[1]!.toLowerCase(), value]] : [];
       }),
-    ) as Record<string, string>,
+    ),
     /** The secret each subgraph expects in x-router-secret, by subgraph name (USERS_SUBGRAPH_SECRET -> users). */
     subgraphSecrets: Object.fromEntries(
       Object.entries(raw).flatMap(([name, value]) => {
         const match = SUBGRAPH_SECRET_VARIABLE.exec(name);
         return match && typeof value === 'string' ? [[match[1]!.toLowerCase(), value]] : [];
       }),
-    ) as Record<string, string>,
+    ),
     /** Request bounds, body limit, rate limits, Redis and trusted proxies (limit-settings.ts). */
     limits: readLimitSettings(raw),
     accessTokens: {

@@ -43,15 +43,17 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     const headers = request.http?.headers;
     if (!headers) return;
     headers.set(ROUTER_SECRET_HEADER, this.secret);
-    if ('requestId' in context && context.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
-    if ('accessToken' in context && context.accessToken) headers.set('authorization', `Bearer ${context.accessToken}`);
+    // Health checks and other requests the gateway makes on its own carry no router context.
+    const { requestId, accessToken } = context as Partial<RouterContext>;
+    if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
+    if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
     try {
       return await super.process(options);
     } catch (error) {
-      const requestId = 'requestId' in options.context ? options.context.requestId : undefined;
+      const { requestId } = options.context as Partial<RouterContext>;
       this.logger.warn(
         { err: error, subgraph: this.subgraph, url: this.url, reqId: requestId },
         `call to the ${this.subgraph} subgraph failed`,

@@ -66,7 +66,7 @@ export function createShapeLimits(limits: ShapeLimits, { isProduction }: { isPro
       const known = verdicts.get(document);
       if (known !== undefined) return known;
       const refusal = validate(schema, document, armor.validationRules).find((error) => error instanceof QueryLimitError);
-      const verdict = (refusal as QueryLimitError | undefined) ?? null;
+      const verdict = refusal instanceof QueryLimitError ? refusal : null;
       verdicts.set(document, verdict);
       return verdict;
     },

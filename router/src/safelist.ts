@@ -50,7 +50,8 @@ export function createManifestLookupPlugin<TContext extends object>(
 ): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ request }) {
-      const hash: unknown = request.extensions?.['persistedQuery']?.sha256Hash;
+      const persistedQuery = request.extensions?.['persistedQuery'] as { sha256Hash?: unknown } | undefined;
+      const hash = persistedQuery?.sha256Hash;
       if (request.query === undefined && typeof hash === 'string') {
         const text = manifest.findByHash(hash);
         if (text !== undefined) request.query = text;

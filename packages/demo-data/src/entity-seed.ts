@@ -69,7 +69,9 @@ function createSfc32Randomizer(): Randomizer {
     next: () => nextUint32() / 2 ** 32,
     seed(seed) {
       const words = typeof seed === 'number' ? [seed] : seed;
-      state.set([words[0] ?? 0, words[1] ?? 0x9e3779b9, words[2] ?? 0x243f6a88, words[3] ?? 0xb7e15162].map((word) => word >>> 0));
+      state.set(
+        [words[0] ?? 0, words[1] ?? 0x9e3779b9, words[2] ?? 0x243f6a88, words[3] ?? 0xb7e15162].map((word) => word >>> 0),
+      );
       // The customary warm-up, so that states seeded from similar words have drifted apart.
       for (let round = 0; round < 12; round += 1) nextUint32();
     },

@@ -80,9 +80,7 @@ export function createDemoOrders(options: SeedOptions): DemoOrder[] {
       return createdAt;
     },
   };
-  return Array.from({ length: options.orders }, (_, index) =>
-    generateOrder(orderFaker, options, index, buyerIndexes, lookups),
-  );
+  return Array.from({ length: options.orders }, (_, index) => generateOrder(orderFaker, options, index, buyerIndexes, lookups));
 }
 
 interface OrderLookups {

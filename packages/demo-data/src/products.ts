@@ -1,13 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import { CATEGORY_SPECS, getDemoCategoryId, type CategorySpec } from './categories.js';
-import {
-  DAY_SECONDS,
-  DEMO_EPOCH,
-  createEntityFaker,
-  deriveEntityId,
-  drawDurationMs,
-  seedFakerForEntity,
-} from './entity-seed.js';
+import { DAY_SECONDS, DEMO_EPOCH, createEntityFaker, deriveEntityId, drawDurationMs, seedFakerForEntity } from './entity-seed.js';
 import { validateSeedOptions, type SeedOptions } from './seed-options.js';
 
 export interface DemoProduct {

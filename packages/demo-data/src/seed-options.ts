@@ -85,9 +85,7 @@ export function validateSeedOptions(
     }
   }
   if (options.orders > 0 && options.products < 1) {
-    throw new Error(
-      `${describe('products')} must be at least 1 when ${describe('orders')} is above 0, got ${options.products}`,
-    );
+    throw new Error(`${describe('products')} must be at least 1 when ${describe('orders')} is above 0, got ${options.products}`);
   }
 }
 

@@ -1,12 +1,5 @@
 import type { Faker } from '@faker-js/faker';
-import {
-  DAY_SECONDS,
-  DEMO_EPOCH,
-  createEntityFaker,
-  deriveEntityId,
-  drawDurationMs,
-  seedFakerForEntity,
-} from './entity-seed.js';
+import { DAY_SECONDS, DEMO_EPOCH, createEntityFaker, deriveEntityId, drawDurationMs, seedFakerForEntity } from './entity-seed.js';
 import { validateSeedOptions, type SeedOptions } from './seed-options.js';
 
 export interface DemoUser {
@@ -89,6 +82,9 @@ function daysBeforeEpoch(days: number): Date {
 
 /** Turns a name such as "O'Kon" or "Zoë" into "okon" or "zoe", which every mail validator accepts. */
 function toEmailPart(name: string, fallback: string): string {
-  const ascii = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '');
+  const ascii = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
   return ascii === '' ? fallback : ascii;
 }

@@ -27,8 +27,18 @@ describe('createDemoUsers', () => {
   it('starts with the admin and customer@example.com, followed by the generated customers', () => {
     const users = createDemoUsers(DEFAULT_SEED_OPTIONS);
     expect(users).toHaveLength(62);
-    expect(users[0]).toMatchObject({ id: getDemoAdminId(DEFAULT_SEED_OPTIONS), email: DEMO_ADMIN_EMAIL, name: 'Ada Admin', role: 'ADMIN' });
-    expect(users[1]).toMatchObject({ id: getDemoCustomerId(DEFAULT_SEED_OPTIONS), email: DEMO_CUSTOMER_EMAIL, name: 'Casey Customer', role: 'CUSTOMER' });
+    expect(users[0]).toMatchObject({
+      id: getDemoAdminId(DEFAULT_SEED_OPTIONS),
+      email: DEMO_ADMIN_EMAIL,
+      name: 'Ada Admin',
+      role: 'ADMIN',
+    });
+    expect(users[1]).toMatchObject({
+      id: getDemoCustomerId(DEFAULT_SEED_OPTIONS),
+      email: DEMO_CUSTOMER_EMAIL,
+      name: 'Casey Customer',
+      role: 'CUSTOMER',
+    });
     expect(users.slice(2).every((user) => user.role === 'CUSTOMER')).toBe(true);
     expect(users.map((user) => user.id)).toEqual(users.map((_, index) => getDemoUserId(DEFAULT_SEED_OPTIONS, index)));
   });

@@ -152,8 +152,7 @@ function findCoordinateAt(document: DocumentNode, offset: number): string | unde
 
   const typeName = definition.name.value;
   const members = ('fields' in definition ? definition.fields : 'values' in definition ? definition.values : undefined) as
-    | readonly (FieldDefinitionNode | InputValueDefinitionNode | EnumValueDefinitionNode)[]
-    | undefined;
+    readonly (FieldDefinitionNode | InputValueDefinitionNode | EnumValueDefinitionNode)[] | undefined;
   const member = members?.find(contains);
   if (!member) return typeName;
   const argument = member.kind === Kind.FIELD_DEFINITION ? member.arguments?.find(contains) : undefined;

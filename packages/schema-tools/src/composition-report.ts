@@ -41,8 +41,9 @@ function formatDiagnostic(diagnostic: CompositionDiagnostic, cwd: string): strin
 }
 
 function formatLocation(location: DiagnosticLocation, cwd: string): string {
-  const position = location.file === undefined
-    ? `line ${location.line}, column ${location.column}`
-    : `${formatDisplayPath(location.file, cwd)}:${location.line}:${location.column}`;
+  const position =
+    location.file === undefined
+      ? `line ${location.line}, column ${location.column}`
+      : `${formatDisplayPath(location.file, cwd)}:${location.line}:${location.column}`;
   return `${position} (${location.subgraph})`;
 }

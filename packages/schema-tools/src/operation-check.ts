@@ -47,7 +47,7 @@ export async function readOperationFiles(directory: string, displayDirectory: st
     names = (await readdir(directory)).filter((name) => name.endsWith('.graphql')).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new Error(`cannot read ${displayDirectory} (${describeFileError(error)})`);
+    throw new Error(`cannot read ${displayDirectory} (${describeFileError(error)})`, { cause: error });
   }
   return Promise.all(
     names.map(async (name) => ({ file: `${displayDirectory}/${name}`, text: await readFile(join(directory, name), 'utf8') })),

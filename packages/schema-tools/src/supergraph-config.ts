@@ -48,7 +48,9 @@ export async function loadSupergraphConfig(configPath: string): Promise<Supergra
   try {
     text = await readFile(absolutePath, 'utf8');
   } catch (error) {
-    throw new SupergraphConfigError([`${formatDisplayPath(absolutePath)}: cannot read the config file (${describeFileError(error)})`]);
+    throw new SupergraphConfigError([
+      `${formatDisplayPath(absolutePath)}: cannot read the config file (${describeFileError(error)})`,
+    ]);
   }
   return parseSupergraphConfig(text, absolutePath);
 }
@@ -139,7 +141,9 @@ function validateSubgraph(name: string, value: unknown, baseDir: string, problem
     problems.push(`${key}.routing_url is missing`);
     isValid = false;
   } else if (typeof routingUrl !== 'string' || !URL.canParse(routingUrl)) {
-    problems.push(`${key}.routing_url must be an absolute URL such as http://localhost:4001/graphql (got ${JSON.stringify(routingUrl)})`);
+    problems.push(
+      `${key}.routing_url must be an absolute URL such as http://localhost:4001/graphql (got ${JSON.stringify(routingUrl)})`,
+    );
     isValid = false;
   }
 
@@ -176,7 +180,12 @@ function validateSchemaFile(value: unknown, key: string, problems: string[]): st
 }
 
 // Unknown keys are almost always typos (`routing_ur`), which would otherwise be silently ignored.
-function reportUnknownKeys(value: Record<string, unknown>, knownKeys: readonly string[], parentKey: string, problems: string[]): void {
+function reportUnknownKeys(
+  value: Record<string, unknown>,
+  knownKeys: readonly string[],
+  parentKey: string,
+  problems: string[],
+): void {
   for (const key of Object.keys(value)) {
     if (!knownKeys.includes(key)) {
       const fullKey = parentKey === '' ? key : `${parentKey}.${key}`;

@@ -10,7 +10,7 @@ import {
   type ServiceDatabase,
 } from './database.js';
 
-export interface PostgresOptions<TTables extends Record<string, unknown>> {
+export interface PostgresOptions {
   /** postgres:// connection URL. */
   url: string;
   /** The setting the URL came from, named in connection errors. */
@@ -36,7 +36,7 @@ const DATABASE_DOES_NOT_EXIST = '3D000';
  * URL or a server that is down stops the service at start with a message naming the setting.
  */
 export async function openPostgresDatabase<TTables extends Record<string, unknown>>(
-  options: PostgresOptions<TTables>,
+  options: PostgresOptions,
 ): Promise<ServiceDatabase<TTables>> {
   const shownUrl = redactDatabaseUrl(options.url);
   const pool = new pg.Pool({

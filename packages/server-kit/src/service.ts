@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
-import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -105,7 +105,7 @@ export async function createGraphQLService<TContext extends BaseContext>(
       createOperationMetricsPlugin(metrics),
       ...(options.plugins ?? []),
     ],
-  } as ApolloServerOptions<TContext>);
+  });
   await apollo.start();
 
   app.get('/health', (_req, res) => {
@@ -129,7 +129,7 @@ export async function createGraphQLService<TContext extends BaseContext>(
       res.setHeader(REQUEST_ID_HEADER, id);
       return id;
     },
-    customProps: (_req, res) => ({ operationName: (res as Response).locals?.operationName }),
+    customProps: (_req, res) => ({ operationName: (res as Response).locals?.operationName as unknown }),
     serializers: {
       // The path only: a GET request's query string carries variables, which may hold secrets.
       req: (req: { id: unknown; method: string; url: string }) => ({
@@ -151,7 +151,7 @@ export async function createGraphQLService<TContext extends BaseContext>(
         const context = await options.context({
           req,
           res,
-          requestId: String(req.id),
+          requestId: req.id as string,
           logger: req.log,
           viewer: (res.locals.viewer as Viewer | null | undefined) ?? null,
           accessToken: (res.locals.accessToken as string | null | undefined) ?? null,

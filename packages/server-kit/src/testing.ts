@@ -9,7 +9,7 @@ import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { createAccessTokenIssuer, createAccessTokenVerifier, type AccessTokenVerifier, type Viewer } from './auth.js';
-import type { DatabaseHandle, DatabaseLocation, Dialect, ServiceDatabase } from './database.js';
+import type { DatabaseLocation, Dialect, ServiceDatabase } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import type { GraphQLService } from './service.js';
@@ -69,6 +69,7 @@ export async function createScratchDatabase(service: string, dialect: Dialect): 
 
 export interface ExecuteResult {
   // `any`: tests walk response shapes the compiler cannot know.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   data?: Record<string, any> | null;
   errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
 }
@@ -129,7 +130,7 @@ export async function createSubgraphHarness<TTables extends Record<string, unkno
         { contextValue: await createContext({ logger, requestId: 'test', viewer: as.viewer ?? null }) },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
-      return response.body.singleResult as ExecuteResult;
+      return response.body.singleResult;
     },
     /** How many SQL statements `run` executed. */
     async countStatements(run: () => Promise<unknown>): Promise<number> {

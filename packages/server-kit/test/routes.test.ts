@@ -21,7 +21,7 @@ const logged: { req?: { id: string; url: string }; res?: { statusCode: number };
 beforeAll(async () => {
   const routes = express.Router();
   routes.get('/internal/ping', (req, res) => {
-    res.json({ pong: true, requestId: String(req.id) });
+    res.json({ pong: true, requestId: req.id as string });
   });
   routes.post('/internal/guarded', requireServiceCredential('s3cret'), express.json(), (req, res) => {
     res.status(201).json({ received: req.body });

@@ -1,4 +1,11 @@
-import { Kind, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  OperationTypeNode,
+  type DocumentNode,
+  type FieldNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { QueryLimitError } from '../limit-errors.js';
 import { rateLimitedError, type RateLimiter } from './rate-limiter.js';
 
@@ -45,7 +52,7 @@ export function collectRootFields(document: DocumentNode, operation: OperationDe
  * by GraphQL into one execution (validation makes them identical), so they count once.
  */
 export function findAccountMutations(document: DocumentNode, operation: OperationDefinitionNode): string[] {
-  if (operation.operation !== 'mutation') return [];
+  if (operation.operation !== OperationTypeNode.MUTATION) return [];
   const keys = collectRootFields(document, operation)
     .filter((field) => ACCOUNT_MUTATIONS.has(field.name.value))
     .map((field) => field.alias?.value ?? field.name.value);

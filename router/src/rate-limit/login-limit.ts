@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { getArgumentValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  getArgumentValues,
+  OperationTypeNode,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { QueryLimitError } from '../limit-errors.js';
 import { collectRootFields } from './account-limit.js';
 import { rateLimitedError, type RateLimiter } from './rate-limiter.js';
@@ -22,7 +28,7 @@ export function findLoginAccounts(
   variables: Record<string, unknown>,
 ): string[] {
   const login = schema.getMutationType()?.getFields()['login'];
-  if (operation.operation !== 'mutation' || !login) return [];
+  if (operation.operation !== OperationTypeNode.MUTATION || !login) return [];
   return collectRootFields(document, operation)
     .filter((field) => field.name.value === 'login')
     .flatMap((field) => {
