@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { readTestDatabaseSettings } from './packages/server-kit/src/env.js';
+import { readTestDatabaseSettings } from './packages/server-kit/src/settings/settings.js';
 
 /**
  * Decides once per run whether the Postgres pass runs: when the server at TEST_POSTGRES_URL answers,

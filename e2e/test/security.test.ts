@@ -7,7 +7,7 @@ import {
   getDemoUserId,
   parseSeedOptions,
 } from '@supergraph/demo-data';
-import { createAccessTokenIssuer } from '@supergraph/server-kit';
+import { createAccessTokenIssuer } from '@supergraph/server-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type ServiceProcess } from './support/processes.js';
 import { SUBGRAPHS, startStack, type Stack } from './support/stack.js';

@@ -1,5 +1,5 @@
 import { createDemoProducts, getDemoCustomerId, getDemoUserId, parseSeedOptions } from '@supergraph/demo-data';
-import type { DatabaseLocation } from '@supergraph/server-kit';
+import type { DatabaseLocation } from '@supergraph/server-kit/db';
 import { testDialects } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Fixtures are written with the orders service's own table definitions, into its throwaway database.

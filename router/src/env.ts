@@ -10,7 +10,7 @@ import {
   resolveListenHost,
   serviceSettingsShape,
   type AccessTokenSettings,
-} from '@supergraph/server-kit';
+} from '@supergraph/server-kit/settings';
 import { limitSettingsShape, readLimitSettings } from './limit-settings.js';
 
 const SUBGRAPH_URL_VARIABLE = /^([A-Z][A-Z0-9_]*)_SUBGRAPH_URL$/;

@@ -4,7 +4,10 @@ import {
   type GraphQLDataSourceProcessOptions,
   type SupergraphSdlHook,
 } from '@apollo/gateway';
-import { AppError, REQUEST_ID_HEADER, ROUTER_SECRET_HEADER, type Logger } from '@supergraph/server-kit';
+import { ROUTER_SECRET_HEADER } from '@supergraph/server-kit/auth';
+import { AppError } from '@supergraph/server-kit/graphql';
+import { REQUEST_ID_HEADER } from '@supergraph/server-kit/http';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 
 /** What the router knows about each request; the gateway hands it to every subgraph call. */
 export interface RouterContext {

@@ -1,4 +1,6 @@
-import { createLogger, createMetrics, createVerifierFromSettings, runService } from '@supergraph/server-kit';
+import { createVerifierFromSettings } from '@supergraph/server-kit/auth';
+import { runService } from '@supergraph/server-kit/http';
+import { createLogger, createMetrics } from '@supergraph/server-kit/telemetry';
 import { loadSettings, resolveSubgraphSecret } from './env.js';
 import { loadSafelistOrExit } from './persisted-operations-manifest.js';
 import { createRouter } from './server.js';

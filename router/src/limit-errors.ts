@@ -1,5 +1,5 @@
 import { HeaderMap } from '@apollo/server';
-import { AppError } from '@supergraph/server-kit';
+import { AppError } from '@supergraph/server-kit/graphql';
 import type { Response } from 'express';
 
 /** `extensions.code` of an operation refused for its size or shape (HTTP 400). */

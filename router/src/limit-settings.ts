@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseSettings } from '@supergraph/server-kit';
+import { parseSettings } from '@supergraph/server-kit/settings';
 
 const wholeNumber = (name: string, { min, max, fallback }: { min: number; max: number; fallback: number }) =>
   z.coerce

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { stripIgnoredCharacters } from 'graphql';
-import type { Logger } from '@supergraph/server-kit';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 
 /**
  * The operations a safelisting router runs: `operations/__generated__/persisted-documents.json`,

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { MAX_PAGE_SIZE, type Logger } from '@supergraph/server-kit';
+import { MAX_PAGE_SIZE } from '@supergraph/server-kit/graphql';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { Express, RequestHandler } from 'express';
 import { getVariableValues } from 'graphql';
 import { QueryLimitError } from './limit-errors.js';

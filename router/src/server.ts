@@ -1,12 +1,7 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
-import {
-  authenticateRequests,
-  createGraphQLService,
-  type AccessTokenVerifier,
-  type GraphQLService,
-  type Logger,
-  type ServiceMetrics,
-} from '@supergraph/server-kit';
+import { authenticateRequests, type AccessTokenVerifier } from '@supergraph/server-kit/auth';
+import { createGraphQLService, type GraphQLService } from '@supergraph/server-kit/http';
+import type { Logger, ServiceMetrics } from '@supergraph/server-kit/telemetry';
 import { createGateway, type RouterContext } from './gateway.js';
 import { parseLimitSettings, type LimitSettings } from './limit-settings.js';
 import type { PersistedOperationsManifest } from './persisted-operations-manifest.js';

@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
-import type { Logger } from '@supergraph/server-kit';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 
 /** What the router is serving now: shown on /ready so operators can tell which supergraph is live. */
 export interface LoadedSupergraph {

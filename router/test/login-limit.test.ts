@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@supergraph/server-kit';
+import { REPO_ROOT } from '@supergraph/server-kit/settings';
 import { buildSchema, getOperationAST, getVariableValues, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { QueryLimitError } from '../src/limit-errors.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@supergraph/server-kit';
+import { REPO_ROOT } from '@supergraph/server-kit/settings';
 import { describe, expect, it } from 'vitest';
 import { parseRouterSettings } from '../src/env.js';
 import { parsePersistedOperationsManifest } from '../src/persisted-operations-manifest.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createLogger } from '@supergraph/server-kit';
+import { createLogger } from '@supergraph/server-kit/telemetry';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBucketStores, type BucketStores } from '../src/rate-limit/bucket-stores.js';
 import { MemoryRateLimitStore } from '../src/rate-limit/memory-store.js';

@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AppError,
-  authenticateRequests,
-  createGraphQLService,
-  createLogger,
-  createMetrics,
-  REPO_ROOT,
-  type GraphQLService,
-} from '@supergraph/server-kit';
+import { authenticateRequests } from '@supergraph/server-kit/auth';
+import { AppError } from '@supergraph/server-kit/graphql';
+import { createGraphQLService, type GraphQLService } from '@supergraph/server-kit/http';
+import { REPO_ROOT } from '@supergraph/server-kit/settings';
+import { createLogger, createMetrics } from '@supergraph/server-kit/telemetry';
 import { createTestKeys } from '@supergraph/server-kit/testing';
 import { buildSchema, type GraphQLFieldResolver, type GraphQLObjectType } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';

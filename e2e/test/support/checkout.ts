@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createDemoCategories } from '@supergraph/demo-data';
-import type { DatabaseLocation } from '@supergraph/server-kit';
+import type { DatabaseLocation } from '@supergraph/server-kit/db';
 import { expect } from 'vitest';
 import { openOrdersDatabase, type OrdersDatabase } from '../../../subgraphs/orders/src/db/client.js';
 import { FINAL_SAGA_STEPS as FINAL_STEPS } from '../../../subgraphs/orders/src/db/tables/index.js';

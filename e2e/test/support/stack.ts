@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatabaseLocation, Dialect } from '@supergraph/server-kit';
+import type { DatabaseLocation, Dialect } from '@supergraph/server-kit/db';
 import { createScratchDatabase, createTestKeys, type ScratchDatabase } from '@supergraph/server-kit/testing';
 import type { toChargeObject } from '../../../packages/payment-sandbox/src/charges.js';
 import { REPO_ROOT, runDatabaseCommand, startService, type ExitStatus, type ServiceProcess } from './processes.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadSettingsOrExit, REPO_ROOT, resolveListenHost, serviceSettingsShape } from '@supergraph/server-kit';
+import { loadSettingsOrExit, REPO_ROOT, resolveListenHost, serviceSettingsShape } from '@supergraph/server-kit/settings';
 import { z } from 'zod';
 
 /** The secret key the sandbox accepts outside production when none is configured. */

@@ -1,4 +1,5 @@
-import { createLogger, runService } from '@supergraph/server-kit';
+import { runService } from '@supergraph/server-kit/http';
+import { createLogger } from '@supergraph/server-kit/telemetry';
 import { loadSettings } from './env.js';
 import { createPaymentSandbox, type PaymentSandbox } from './payment-sandbox.js';
 

@@ -1,4 +1,4 @@
-import { InvalidSettingsError, parseSettings } from '@supergraph/server-kit';
+import { InvalidSettingsError, parseSettings } from '@supergraph/server-kit/settings';
 import { describe, expect, it } from 'vitest';
 import { DEVELOPMENT_SECRET_KEY, settingsSchema } from '../src/env.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createLogger } from '@supergraph/server-kit';
+import { createLogger } from '@supergraph/server-kit/telemetry';
 import { createPaymentSandbox, type PaymentSandbox, type PaymentSandboxOptions } from '../src/payment-sandbox.js';
 
 export const SECRET_KEY = 'sk_test_sandbox_tests';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { startBackgroundTask } from '../src/background-task.js';
-import { createLogger } from '../src/logger.js';
+import { startBackgroundTask } from '../src/http/background-task.js';
+import { createLogger } from '../src/telemetry/logger.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 

@@ -3,9 +3,9 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { integer as pgInteger, pgTable, text as pgText } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { DatabaseUnavailableError, executeStatement, queryRows, type ServiceDatabase } from '../src/database.js';
-import { openServiceDatabase } from '../src/open-database.js';
-import { createScratchDatabase, testDialects, type ScratchDatabase } from '../src/testing.js';
+import { DatabaseUnavailableError, executeStatement, queryRows, type ServiceDatabase } from '../src/db/database.js';
+import { openServiceDatabase } from '../src/db/open-database.js';
+import { createScratchDatabase, testDialects, type ScratchDatabase } from '../src/testing/subgraph-harness.js';
 
 const sqliteTables = { notes: sqliteTable('notes', { id: integer('id').primaryKey(), body: text('body').notNull() }) };
 const postgresTables = { notes: pgTable('notes', { id: pgInteger('id').primaryKey(), body: pgText('body').notNull() }) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidSettingsError, parseSettings, subgraphSettingsSchema } from '../src/env.js';
+import { InvalidSettingsError, parseSettings, subgraphSettingsSchema } from '../src/settings/settings.js';
 
 const schema = subgraphSettingsSchema({ service: 'products', defaultPort: 4002 });
 

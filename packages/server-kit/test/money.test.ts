@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney } from '../src/money.js';
+import { formatMoney } from '../src/graphql/money.js';
 
 describe('formatMoney', () => {
   it('formats minor units as an exact decimal string in the currency major unit', () => {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, resolvePageSize, toConnectionPage } from '../src/pagination.js';
+import { decodeCursor, encodeCursor, resolvePageSize, toConnectionPage } from '../src/graphql/pagination.js';
 
 describe('cursors', () => {
   it('round-trips the sort key through an opaque string', () => {

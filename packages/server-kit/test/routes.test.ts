@@ -2,10 +2,10 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireServiceCredential, SERVICE_CREDENTIAL_HEADER } from '../src/auth.js';
-import { createLogger } from '../src/logger.js';
-import { createMetrics } from '../src/metrics.js';
-import { createGraphQLService, type GraphQLService } from '../src/service.js';
+import { requireServiceCredential, SERVICE_CREDENTIAL_HEADER } from '../src/auth/request-guards.js';
+import { createLogger } from '../src/telemetry/logger.js';
+import { createMetrics } from '../src/telemetry/metrics.js';
+import { createGraphQLService, type GraphQLService } from '../src/http/graphql-service.js';
 
 const schema = buildSubgraphSchema({
   typeDefs: parse(`#graphql

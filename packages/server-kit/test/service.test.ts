@@ -1,10 +1,10 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadUserInputError } from '../src/errors.js';
-import { createLogger } from '../src/logger.js';
-import { createMetrics } from '../src/metrics.js';
-import { createGraphQLService, type GraphQLService } from '../src/service.js';
+import { BadUserInputError } from '../src/graphql/errors.js';
+import { createLogger } from '../src/telemetry/logger.js';
+import { createMetrics } from '../src/telemetry/metrics.js';
+import { createGraphQLService, type GraphQLService } from '../src/http/graphql-service.js';
 
 const schema = buildSubgraphSchema({
   typeDefs: parse(`#graphql

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterEach, expect, it } from 'vitest';
-import { executeStatement, queryRows } from '../src/database.js';
-import { openSqliteDatabase } from '../src/sqlite.js';
+import { executeStatement, queryRows } from '../src/db/database.js';
+import { openSqliteDatabase } from '../src/db/sqlite.js';
 
 const notes = sqliteTable('notes', { id: integer('id').primaryKey(), body: text('body').notNull() });
 const dirs: string[] = [];

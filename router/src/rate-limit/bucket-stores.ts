@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/server-kit';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import { DEFAULT_MAX_KEYS, MemoryRateLimitStore, type WhenStoreFull } from './memory-store.js';
 import { RedisRateLimitStore } from './redis-store.js';
 import type { RateLimitStore } from './store.js';

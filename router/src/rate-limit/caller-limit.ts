@@ -1,7 +1,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { RequestHandler } from 'express';
-import type { Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
 import { sendLimitError } from '../limit-errors.js';
 import { rateLimitedError, rateLimitHeaders, type RateLimiter } from './rate-limiter.js';
 import type { RateLimitDecision } from './token-bucket.js';

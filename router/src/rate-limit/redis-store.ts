@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Logger } from '@supergraph/server-kit';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { RateLimitStore } from './store.js';
 import type { BucketPolicy, BucketTake } from './token-bucket.js';
 

@@ -1,5 +1,6 @@
 import { parseSeedOptions } from '@supergraph/demo-data';
-import { createLogger, openOrExit, runDatabaseCli } from '@supergraph/server-kit';
+import { openOrExit, runDatabaseCli } from '@supergraph/server-kit/db';
+import { createLogger } from '@supergraph/server-kit/telemetry';
 import { openOrdersDatabase } from './db/client.js';
 import { deleteOrders, isOrdersEmpty, seedOrders } from './db/seed.js';
 import { loadSettings } from './env.js';

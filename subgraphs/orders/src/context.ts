@@ -1,4 +1,6 @@
-import type { ContextArgs, Logger, Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
+import type { ContextArgs } from '@supergraph/server-kit/http';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { CheckoutService } from './checkout/checkout.js';
 import type { OrdersDatabase } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';

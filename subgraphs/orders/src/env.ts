@@ -6,7 +6,7 @@ import {
   MIN_PRODUCTION_SECRET_LENGTH,
   nodeEnvSetting,
   subgraphSettingsSchema,
-} from '@supergraph/server-kit';
+} from '@supergraph/server-kit/settings';
 import { CRASH_POINTS, type CrashPoint } from './checkout/crash-points.js';
 
 export const settingsSchema = subgraphSettingsSchema({ service: 'orders', defaultPort: 4003 });

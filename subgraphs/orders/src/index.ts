@@ -1,4 +1,4 @@
-import { runSubgraph } from '@supergraph/server-kit';
+import { runSubgraph } from '@supergraph/server-kit/http';
 import { createSagaDependencies, startCheckout } from './checkout/index.js';
 import { createCheckoutMetrics } from './checkout/metrics.js';
 import { openOrdersDatabase } from './db/client.js';

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { alignByKey, createPageLoader } from '@supergraph/server-kit';
+import { alignByKey, createPageLoader } from '@supergraph/server-kit/graphql';
 import type { OrdersDb } from './db/client.js';
 import {
   countOrdersByUserIds,

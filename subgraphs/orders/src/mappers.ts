@@ -1,5 +1,5 @@
 // The values resolvers receive as parents: database rows and entity references (see codegen.ts).
-import type { Connection } from '@supergraph/server-kit';
+import type { Connection } from '@supergraph/server-kit/graphql';
 import type { OrderRow } from './db/tables/index.js';
 
 export type { OrderItemRow, OrderRow, OrderStatusChangeRow } from './db/tables/index.js';

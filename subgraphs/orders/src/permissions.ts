@@ -1,4 +1,4 @@
-import { isAdmin, isAuthenticated, refuse, type PermissionRules } from '@supergraph/server-kit';
+import { isAdmin, isAuthenticated, refuse, type PermissionRules } from '@supergraph/server-kit/auth';
 import { allow, rule, type IRule } from 'graphql-shield';
 import type { Context } from './context.js';
 import type { OrderRow, UserReference } from './mappers.js';

@@ -1,4 +1,4 @@
-import { createSubgraphService, type GraphQLService, type SubgraphServiceOptions } from '@supergraph/server-kit';
+import { createSubgraphService, type GraphQLService, type SubgraphServiceOptions } from '@supergraph/server-kit/http';
 import type { CheckoutService } from './checkout/index.js';
 import { createContextFactory } from './context.js';
 import type { OrdersDatabase } from './db/client.js';

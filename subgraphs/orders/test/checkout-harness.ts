@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createDemoOrders, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
 import { createPaymentSandbox } from '@supergraph/payment-sandbox';
-import { createLogger, type Dialect, type Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
+import type { Dialect } from '@supergraph/server-kit/db';
+import { createLogger } from '@supergraph/server-kit/telemetry';
 import type { ExecuteResult } from '@supergraph/server-kit/testing';
 import { asc, count, desc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';

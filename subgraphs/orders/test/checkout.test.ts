@@ -1,4 +1,4 @@
-import type { Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
 import type { ExecuteResult } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {

@@ -1,5 +1,6 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
-import { createLogger, type Dialect } from '@supergraph/server-kit';
+import type { Dialect } from '@supergraph/server-kit/db';
+import { createLogger } from '@supergraph/server-kit/telemetry';
 import { createSubgraphHarness } from '@supergraph/server-kit/testing';
 import { createCheckoutService, type CheckoutService } from '../src/checkout/checkout.js';
 import { createSagaDependencies, stepBudgetMs } from '../src/checkout/index.js';

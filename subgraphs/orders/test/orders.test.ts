@@ -5,7 +5,7 @@ import {
   getDemoAdminId,
   getDemoCustomerId,
 } from '@supergraph/demo-data';
-import type { Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrdersHarness, dataOf, testDialects, type OrdersHarness } from './harness.js';
 

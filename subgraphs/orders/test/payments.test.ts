@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { createLogger } from '@supergraph/server-kit';
+import { createLogger } from '@supergraph/server-kit/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaymentSandbox, type PaymentSandbox } from '@supergraph/payment-sandbox';
 import type { ChargeRequest, PaymentProvider } from '../src/payments/payment-provider.js';

@@ -1,5 +1,5 @@
 import { createDemoOrders, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
-import type { Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRuleTree, type ExecuteResult } from '@supergraph/server-kit/testing';
 import { permissionRules } from '../src/permissions.js';

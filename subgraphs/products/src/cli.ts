@@ -1,5 +1,6 @@
 import { parseSeedOptions } from '@supergraph/demo-data';
-import { createLogger, openOrExit, runDatabaseCli } from '@supergraph/server-kit';
+import { openOrExit, runDatabaseCli } from '@supergraph/server-kit/db';
+import { createLogger } from '@supergraph/server-kit/telemetry';
 import { openProductsDatabase } from './db/client.js';
 import { deleteCatalog, isCatalogEmpty, seedCatalog } from './db/seed.js';
 import { loadSettings } from './env.js';

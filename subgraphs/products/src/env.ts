@@ -5,7 +5,7 @@ import {
   MIN_PRODUCTION_SECRET_LENGTH,
   nodeEnvSetting,
   subgraphSettingsSchema,
-} from '@supergraph/server-kit';
+} from '@supergraph/server-kit/settings';
 
 export const settingsSchema = subgraphSettingsSchema({ service: 'products', defaultPort: 4002 });
 

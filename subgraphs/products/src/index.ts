@@ -1,4 +1,4 @@
-import { runSubgraph } from '@supergraph/server-kit';
+import { runSubgraph } from '@supergraph/server-kit/http';
 import { openProductsDatabase } from './db/client.js';
 import { loadSettings } from './env.js';
 import { startReservationSweep } from './inventory/expiry-sweep.js';

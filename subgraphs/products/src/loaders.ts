@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { alignByKey, createPageLoader } from '@supergraph/server-kit';
+import { alignByKey, createPageLoader } from '@supergraph/server-kit/graphql';
 import { findCategoriesByIds } from './db/categories.js';
 import type { ProductsDb } from './db/client.js';
 import {

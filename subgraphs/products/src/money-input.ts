@@ -1,4 +1,4 @@
-import { BadUserInputError, getMinorUnitDigits, type StoredMoney } from '@supergraph/server-kit';
+import { BadUserInputError, getMinorUnitDigits, type StoredMoney } from '@supergraph/server-kit/graphql';
 
 /** Digits, optionally a point and more digits: no sign, exponent, spaces, grouping or leading zeros. */
 const DECIMAL_AMOUNT = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;

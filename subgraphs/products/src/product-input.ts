@@ -1,4 +1,4 @@
-import { BadUserInputError, getMinorUnitDigits } from '@supergraph/server-kit';
+import { BadUserInputError, getMinorUnitDigits } from '@supergraph/server-kit/graphql';
 import type { AddProductInput } from './__generated__/resolvers-types.js';
 import { readMoneyInput } from './money-input.js';
 

@@ -1,4 +1,5 @@
-import { applyPermissions, buildSubgraphSchemaFromFile } from '@supergraph/server-kit';
+import { applyPermissions } from '@supergraph/server-kit/auth';
+import { buildSubgraphSchemaFromFile } from '@supergraph/server-kit/graphql';
 import type { GraphQLSchema } from 'graphql';
 import { permissionRules } from './permissions.js';
 import { resolvers } from './resolvers/index.js';

@@ -1,4 +1,4 @@
-import { createSubgraphService, type GraphQLService, type SubgraphServiceOptions } from '@supergraph/server-kit';
+import { createSubgraphService, type GraphQLService, type SubgraphServiceOptions } from '@supergraph/server-kit/http';
 import { createContextFactory } from './context.js';
 import type { ProductsDatabase } from './db/client.js';
 import { createInventoryRoutes } from './inventory/internal-api.js';

@@ -1,5 +1,5 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId } from '@supergraph/demo-data';
-import type { Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProductsHarness, dataOf, testDialects, type ProductsHarness } from './harness.js';

@@ -1,5 +1,6 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
-import type { Dialect, GraphQLService } from '@supergraph/server-kit';
+import type { Dialect } from '@supergraph/server-kit/db';
+import type { GraphQLService } from '@supergraph/server-kit/http';
 import { createSubgraphHarness } from '@supergraph/server-kit/testing';
 import { createContextFactory } from '../src/context.js';
 import { openProductsDatabase } from '../src/db/client.js';

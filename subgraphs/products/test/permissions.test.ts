@@ -1,5 +1,5 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
-import type { Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
 import { describeRuleTree } from '@supergraph/server-kit/testing';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

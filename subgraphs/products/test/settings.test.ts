@@ -1,4 +1,4 @@
-import { parseSettings } from '@supergraph/server-kit';
+import { parseSettings } from '@supergraph/server-kit/settings';
 import { describe, expect, it } from 'vitest';
 import { inventorySettingsSchema } from '../src/env.js';
 

@@ -1,6 +1,6 @@
 import { DEFAULT_SEED_OPTIONS } from '@supergraph/demo-data';
 import { eq } from 'drizzle-orm';
-import { createLogger } from '@supergraph/server-kit';
+import { createLogger } from '@supergraph/server-kit/telemetry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { releaseExpiredReservations, startReservationSweep } from '../src/inventory/expiry-sweep.js';
 import { InventoryError } from '../src/inventory/inventory-error.js';

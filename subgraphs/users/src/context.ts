@@ -1,4 +1,6 @@
-import type { ContextArgs, Logger, Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
+import type { ContextArgs } from '@supergraph/server-kit/http';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { AccountService } from './accounts/account-service.js';
 import type { UsersDatabase } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';

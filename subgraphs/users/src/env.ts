@@ -1,12 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import {
-  loadOrCreateDevelopmentKeys,
-  loadSettingsOrExit,
-  nodeEnvSetting,
-  readPem,
-  subgraphSettingsSchema,
-} from '@supergraph/server-kit';
+import { loadOrCreateDevelopmentKeys, readPem } from '@supergraph/server-kit/auth';
+import { loadSettingsOrExit, nodeEnvSetting, subgraphSettingsSchema } from '@supergraph/server-kit/settings';
 
 export const settingsSchema = subgraphSettingsSchema({ service: 'users', defaultPort: 4001 });
 

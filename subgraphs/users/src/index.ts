@@ -1,4 +1,5 @@
-import { createAccessTokenIssuer, runSubgraph } from '@supergraph/server-kit';
+import { createAccessTokenIssuer } from '@supergraph/server-kit/auth';
+import { runSubgraph } from '@supergraph/server-kit/http';
 import { openUsersDatabase } from './db/client.js';
 import { loadSettings, loadSigningKey } from './env.js';
 import { createUsersService } from './server.js';

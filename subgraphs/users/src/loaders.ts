@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { alignByKey } from '@supergraph/server-kit';
+import { alignByKey } from '@supergraph/server-kit/graphql';
 import type { UsersDb } from './db/client.js';
 import type { UserRow } from './db/tables/index.js';
 import { findUsersByIds } from './db/users.js';

@@ -1,9 +1,5 @@
-import {
-  createSubgraphService,
-  type AccessTokenIssuer,
-  type GraphQLService,
-  type SubgraphServiceOptions,
-} from '@supergraph/server-kit';
+import type { AccessTokenIssuer } from '@supergraph/server-kit/auth';
+import { createSubgraphService, type GraphQLService, type SubgraphServiceOptions } from '@supergraph/server-kit/http';
 import { createAccountService } from './accounts/account-service.js';
 import { createContextFactory } from './context.js';
 import type { UsersDatabase } from './db/client.js';

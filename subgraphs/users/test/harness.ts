@@ -1,5 +1,5 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
-import type { Dialect } from '@supergraph/server-kit';
+import type { Dialect } from '@supergraph/server-kit/db';
 import { createSubgraphHarness, createTestKeys } from '@supergraph/server-kit/testing';
 import { createAccountService } from '../src/accounts/account-service.js';
 import { createContextFactory } from '../src/context.js';

@@ -6,7 +6,7 @@ import {
   getDemoAdminId,
   getDemoCustomerId,
 } from '@supergraph/demo-data';
-import type { Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
 import { describeRuleTree, type ExecuteResult } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionRules } from '../src/permissions.js';

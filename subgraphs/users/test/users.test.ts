@@ -5,7 +5,7 @@ import {
   getDemoAdminId,
   getDemoCustomerId,
 } from '@supergraph/demo-data';
-import type { Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRow } from '../src/db/tables/index.js';
 import { createUsersHarness, dataOf, testDialects, type UsersHarness } from './harness.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BadUserInputError } from '@supergraph/server-kit';
+import { BadUserInputError } from '@supergraph/server-kit/graphql';
 
 /** The most lines one order may have, and units of one product per line (the inventory's limits too). */
 export const MAX_LINES = 50;

@@ -1,4 +1,4 @@
-import { AppError, BadUserInputError } from '@supergraph/server-kit';
+import { AppError, BadUserInputError } from '@supergraph/server-kit/graphql';
 import { CANCELLATION_REASONS, type CancellationReason } from '../db/tables/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/server-kit';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { OrdersDatabase } from '../db/client.js';
 import type { CheckoutSettings } from '../env.js';
 import { createInventoryClient, type InventoryClient } from '../inventory/inventory-client.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { startBackgroundTask, type Logger } from '@supergraph/server-kit';
+import { startBackgroundTask } from '@supergraph/server-kit/http';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import { driveSaga, refundLateCharges, type SagaDependencies } from './saga.js';
 import {
   claimSaga,

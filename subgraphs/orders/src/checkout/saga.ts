@@ -1,4 +1,4 @@
-import type { Logger } from '@supergraph/server-kit';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { OrdersDatabase } from '../db/client.js';
 import { findOrdersByIds } from '../db/orders.js';
 import { FINAL_SAGA_STEPS, type CheckoutSagaRow, type PaymentState, type SagaStep } from '../db/tables/index.js';

@@ -1,4 +1,4 @@
-import { UnauthenticatedError } from '@supergraph/server-kit';
+import { UnauthenticatedError } from '@supergraph/server-kit/graphql';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import type { Context } from '../context.js';
 

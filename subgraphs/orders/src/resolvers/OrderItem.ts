@@ -1,4 +1,4 @@
-import { formatMoney } from '@supergraph/server-kit';
+import { formatMoney } from '@supergraph/server-kit/graphql';
 import type { OrderItemResolvers } from '../__generated__/resolvers-types.js';
 
 export const OrderItem: OrderItemResolvers = {

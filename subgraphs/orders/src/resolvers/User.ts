@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, resolvePageSize, toConnectionPage } from '@supergraph/server-kit';
+import { decodeCursor, encodeCursor, resolvePageSize, toConnectionPage } from '@supergraph/server-kit/graphql';
 import type { UserResolvers } from '../__generated__/resolvers-types.js';
 import type { OrderRow } from '../db/tables/index.js';
 

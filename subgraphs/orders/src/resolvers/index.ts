@@ -1,4 +1,4 @@
-import { scalarResolvers } from '@supergraph/server-kit';
+import { scalarResolvers } from '@supergraph/server-kit/graphql';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Order } from './Order.js';
 import { OrderConnection } from './OrderConnection.js';

@@ -1,4 +1,5 @@
-import { startBackgroundTask, type Logger } from '@supergraph/server-kit';
+import { startBackgroundTask } from '@supergraph/server-kit/http';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { ProductsDatabase } from '../db/client.js';
 import { findExpiredReservationOrderIds, findReservationLines } from './reservation-store.js';
 import { releaseLines } from './reservations.js';

@@ -1,5 +1,6 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
-import { requireServiceCredential, type Logger } from '@supergraph/server-kit';
+import { requireServiceCredential } from '@supergraph/server-kit/auth';
+import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { ProductsDatabase } from '../db/client.js';
 import { InventoryError, type InventoryErrorCode } from './inventory-error.js';
 import { readReserveRequest, toReservationBody } from './internal-api-body.js';

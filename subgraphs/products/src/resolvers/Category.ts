@@ -1,4 +1,4 @@
-import { toConnectionPage } from '@supergraph/server-kit';
+import { toConnectionPage } from '@supergraph/server-kit/graphql';
 import type { CategoryResolvers } from '../__generated__/resolvers-types.js';
 import { readProductPageArgs, toProductCursor } from './connections.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadUserInputError } from '@supergraph/server-kit';
+import { BadUserInputError } from '@supergraph/server-kit/graphql';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { findCategoriesByIds } from '../db/categories.js';
 import { insertProduct } from '../db/products.js';

@@ -1,4 +1,4 @@
-import { formatMoney } from '@supergraph/server-kit';
+import { formatMoney } from '@supergraph/server-kit/graphql';
 import type { ProductResolvers } from '../__generated__/resolvers-types.js';
 
 export const Product: ProductResolvers = {

@@ -1,4 +1,4 @@
-import { BadUserInputError, toConnectionPage } from '@supergraph/server-kit';
+import { BadUserInputError, toConnectionPage } from '@supergraph/server-kit/graphql';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { findAllCategories } from '../db/categories.js';
 import { countProducts, findProductsPage, type ProductFilter } from '../db/products.js';

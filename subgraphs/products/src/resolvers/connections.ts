@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, resolvePageSize } from '@supergraph/server-kit';
+import { decodeCursor, encodeCursor, resolvePageSize } from '@supergraph/server-kit/graphql';
 import type { ProductCursor } from '../db/products.js';
 import type { ProductRow } from '../db/tables/index.js';
 

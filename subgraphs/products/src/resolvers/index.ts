@@ -1,4 +1,4 @@
-import { scalarResolvers } from '@supergraph/server-kit';
+import { scalarResolvers } from '@supergraph/server-kit/graphql';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Category } from './Category.js';
 import { Mutation } from './Mutation.js';

@@ -1,4 +1,5 @@
-import { BadUserInputError, UnauthenticatedError, type Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
+import { BadUserInputError, UnauthenticatedError } from '@supergraph/server-kit/graphql';
 import type { UsersDatabase, UsersDb } from '../db/client.js';
 import { createSession, revokeAllSessions, revokeSessionOfToken, rotateRefreshToken } from '../db/sessions.js';
 import type { UserRow } from '../db/tables/index.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadUserInputError } from '@supergraph/server-kit';
+import { BadUserInputError } from '@supergraph/server-kit/graphql';
 import { normalizeEmail } from '../db/users.js';
 
 const emailSchema = z.email();

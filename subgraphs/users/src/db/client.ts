@@ -1,4 +1,4 @@
-import { defineServiceDatabase, type DatabaseHandle, type ServiceDatabase } from '@supergraph/server-kit';
+import { defineServiceDatabase, type DatabaseHandle, type ServiceDatabase } from '@supergraph/server-kit/db';
 import * as postgresTables from './tables/postgres.js';
 import { sqliteTables, type UsersTables } from './tables/index.js';
 

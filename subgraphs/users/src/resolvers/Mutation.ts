@@ -1,4 +1,5 @@
-import { UnauthenticatedError, type Viewer } from '@supergraph/server-kit';
+import type { Viewer } from '@supergraph/server-kit/auth';
+import { UnauthenticatedError } from '@supergraph/server-kit/graphql';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 
 /** The permissions already require a viewer here; checking again keeps the resolver safe on its own. */

@@ -1,4 +1,4 @@
-import { toConnectionPage } from '@supergraph/server-kit';
+import { toConnectionPage } from '@supergraph/server-kit/graphql';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import { countUsers, findUsersPage } from '../db/users.js';
 import { readUserPageArgs, toUserCursor } from './connections.js';

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, resolvePageSize } from '@supergraph/server-kit';
+import { decodeCursor, encodeCursor, resolvePageSize } from '@supergraph/server-kit/graphql';
 import type { UserRow } from '../db/tables/index.js';
 import type { UserCursor } from '../db/users.js';
 

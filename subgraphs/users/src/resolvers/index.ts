@@ -1,4 +1,4 @@
-import { scalarResolvers } from '@supergraph/server-kit';
+import { scalarResolvers } from '@supergraph/server-kit/graphql';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';

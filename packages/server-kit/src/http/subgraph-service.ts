@@ -1,13 +1,14 @@
 import type { Router } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { BaseContext } from '@apollo/server';
-import { createVerifierFromSettings } from './access-keys.js';
-import { authenticateRequests, requireRouterSecret, type AccessTokenVerifier } from './auth.js';
-import { openOrExit, type DatabaseLocation, type ServiceDatabase } from './database.js';
-import type { AccessTokenSettings } from './env.js';
-import { createLogger, type Logger } from './logger.js';
-import { createMetrics, type ServiceMetrics } from './metrics.js';
-import { createGraphQLService, runService, type ContextArgs, type GraphQLService } from './service.js';
+import { createVerifierFromSettings } from '../auth/access-keys.js';
+import { type AccessTokenVerifier } from '../auth/access-tokens.js';
+import { authenticateRequests, requireRouterSecret } from '../auth/request-guards.js';
+import { openOrExit, type DatabaseLocation, type ServiceDatabase } from '../db/database.js';
+import type { AccessTokenSettings } from '../settings/settings.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
+import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.js';
+import { createGraphQLService, runService, type ContextArgs, type GraphQLService } from './graphql-service.js';
 
 /** What every subgraph's service factory takes; each adds its own options. */
 export interface SubgraphServiceOptions<TDatabase> {

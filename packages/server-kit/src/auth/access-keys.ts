@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { createAccessTokenVerifier, loadOrCreateDevelopmentKeys, readPem, type AccessTokenVerifier } from './auth.js';
-import type { AccessTokenSettings } from './env.js';
+import { createAccessTokenVerifier, loadOrCreateDevelopmentKeys, readPem, type AccessTokenVerifier } from './access-tokens.js';
+import type { AccessTokenSettings } from '../settings/settings.js';
 
 /** The key that verifies access tokens: the configured one, or the development pair. */
 export function loadAccessTokenPublicKey(settings: AccessTokenSettings): KeyObject {

@@ -1,5 +1,5 @@
 import { execute, isIntrospectionType, isObjectType, parse, type GraphQLSchema } from 'graphql';
-import { applyPermissions, type PermissionRules } from './authorization.js';
+import { applyPermissions, type PermissionRules } from '../auth/authorization.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,16 @@ import type { BaseContext } from '@apollo/server';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { createAccessTokenIssuer, createAccessTokenVerifier, type AccessTokenVerifier, type Viewer } from './auth.js';
-import type { DatabaseLocation, Dialect, ServiceDatabase } from './database.js';
-import { createLogger, type Logger } from './logger.js';
-import { createMetrics, type ServiceMetrics } from './metrics.js';
-import type { GraphQLService } from './service.js';
+import {
+  createAccessTokenIssuer,
+  createAccessTokenVerifier,
+  type AccessTokenVerifier,
+  type Viewer,
+} from '../auth/access-tokens.js';
+import type { DatabaseLocation, Dialect, ServiceDatabase } from '../db/database.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
+import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.js';
+import type { GraphQLService } from '../http/graphql-service.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

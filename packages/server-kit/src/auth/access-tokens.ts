@@ -1,7 +1,6 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, timingSafeEqual, createHash, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequestHandler } from 'express';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 
 /** Who is calling, as an access token proves it. */
@@ -16,9 +15,6 @@ export interface Viewer {
  * library verifies, which keeps the subgraphs portable.)
  */
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
-
-/** The header through which the router proves to a subgraph that a request comes from it. */
-export const ROUTER_SECRET_HEADER = 'x-router-secret';
 
 export interface AccessTokenClaims {
   /** Who issues tokens (the users service). */
@@ -127,78 +123,4 @@ export function loadOrCreateDevelopmentKeys(dir: string): { privateKey: KeyObjec
   }
 }
 
-/** Compares secrets in constant time, whatever their lengths. */
-export function isSameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-/**
- * A subgraph answers GraphQL only to the router: a request without this subgraph's secret gets 403
- * before any GraphQL runs (`_service` and `_entities` included). Health and metrics stay open.
- */
-export function requireRouterSecret(secret: string): RequestHandler {
-  return (req, res, next) => {
-    const given = req.headers[ROUTER_SECRET_HEADER];
-    if (typeof given === 'string' && isSameSecret(given, secret)) {
-      next();
-      return;
-    }
-    res.status(403).json({ errors: [{ message: 'This service answers only the router.', extensions: { code: 'FORBIDDEN' } }] });
-  };
-}
-
-/** The header through which one service proves to another's internal API that it may call it. */
-export const SERVICE_CREDENTIAL_HEADER = 'x-service-credential';
-
-/**
- * Guards a service-to-service HTTP API (not GraphQL): a request must carry `secret` in
- * x-service-credential. Without the header it gets 401, with a wrong value 403, both as JSON
- * `{ error: { code, message } }` (UNAUTHENTICATED, FORBIDDEN) before anything else runs.
- */
-export function requireServiceCredential(secret: string): RequestHandler {
-  return (req, res, next) => {
-    const given = req.headers[SERVICE_CREDENTIAL_HEADER];
-    if (typeof given !== 'string' || given.length === 0) {
-      res.status(401).json({
-        error: {
-          code: 'UNAUTHENTICATED',
-          message: `This API needs a service credential in the ${SERVICE_CREDENTIAL_HEADER} header.`,
-        },
-      });
-      return;
-    }
-    if (!isSameSecret(given, secret)) {
-      res.status(403).json({ error: { code: 'FORBIDDEN', message: 'The service credential is not valid for this API.' } });
-      return;
-    }
-    next();
-  };
-}
-
-/**
- * Resolves who is calling from the Authorization header and keeps it for the context factory: no
- * header means anonymous; a bad token is answered 401 and never downgraded to anonymous.
- */
-export function authenticateRequests(verify: AccessTokenVerifier): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      const token = readBearerToken(req.headers.authorization);
-      res.locals.accessToken = token;
-      res.locals.viewer = token ? await verify(token) : null;
-      next();
-    } catch (error) {
-      if (!(error instanceof InvalidAccessTokenError)) {
-        next(error);
-        return;
-      }
-      res
-        .status(401)
-        .set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.reason}"`)
-        .json({
-          errors: [{ message: `The access token is invalid: ${error.reason}.`, extensions: { code: 'UNAUTHENTICATED' } }],
-        });
-    }
-  };
-}
 export type AccessTokenIssuer = ReturnType<typeof createAccessTokenIssuer>;

@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger } from '../telemetry/logger.js';
 
 export interface BackgroundTask {
   /** Stops the timer and waits for a run in progress, so what it uses (the database) can close after it. */

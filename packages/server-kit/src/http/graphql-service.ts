@@ -11,9 +11,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphQLSchema } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import type { Viewer } from './auth.js';
-import { createErrorFormatter } from './errors.js';
-import type { ServiceMetrics } from './metrics.js';
+import type { Viewer } from '../auth/access-tokens.js';
+import { createErrorFormatter } from '../graphql/errors.js';
+import type { ServiceMetrics } from '../telemetry/metrics.js';
 
 /** The header that carries one request's id from the router to every subgraph it calls. */
 export const REQUEST_ID_HEADER = 'x-request-id';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { DatabaseLocation } from './database.js';
+import type { DatabaseLocation } from '../db/database.js';
 
 /** Raised when settings do not validate; the message names every bad variable. */
 export class InvalidSettingsError extends Error {
@@ -89,7 +89,7 @@ export function serviceSettingsShape(defaultPort: number) {
 }
 
 /** The repository root, against which relative DATA_DIR values are resolved. */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** The interface to listen on: HOST, else loopback outside production and every interface in production. */
 export function resolveListenHost(host: string | undefined, nodeEnv: string): string {

@@ -1,8 +1,8 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
-import type { Viewer } from './auth.js';
-import { ForbiddenError, UnauthenticatedError } from './errors.js';
+import type { Viewer } from './access-tokens.js';
+import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.js';
 
 /** A rule or a combination of rules (allow, deny, and(), or()): what a rule tree gives one field. */
 export type FieldRule = Extract<IRules, { resolve: unknown }>;

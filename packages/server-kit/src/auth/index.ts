@@ -1,0 +1,24 @@
+// @supergraph/server-kit/auth: Identity: access tokens, the router secret and service credentials, graphql-shield rules.
+export { loadAccessTokenPublicKey, createVerifierFromSettings } from './access-keys.js';
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  InvalidAccessTokenError,
+  createAccessTokenVerifier,
+  createAccessTokenIssuer,
+  readBearerToken,
+  readPem,
+  loadOrCreateDevelopmentKeys,
+  type Viewer,
+  type AccessTokenClaims,
+  type AccessTokenVerifier,
+  type AccessTokenIssuer,
+} from './access-tokens.js';
+export { refuse, isAuthenticated, isAdmin, applyPermissions, type FieldRule, type PermissionRules } from './authorization.js';
+export {
+  ROUTER_SECRET_HEADER,
+  isSameSecret,
+  requireRouterSecret,
+  SERVICE_CREDENTIAL_HEADER,
+  requireServiceCredential,
+  authenticateRequests,
+} from './request-guards.js';

@@ -1,0 +1,22 @@
+// @supergraph/server-kit/db: Databases: SQLite and Postgres through drizzle, one query layer, migrations, the database CLI.
+export { DatabaseCliRefusal, runDatabaseCli, type DatabaseCliOptions } from './database-cli.js';
+export {
+  DatabaseUnavailableError,
+  redactDatabaseUrl,
+  openOrExit,
+  queryRows,
+  executeStatement,
+  type Dialect,
+  type QueryDb,
+  type DatabaseHandle,
+  type ServiceDatabase,
+  type DatabaseLocation,
+} from './database.js';
+export {
+  openServiceDatabase,
+  defineServiceDatabase,
+  type DialectSchema,
+  type OpenServiceDatabaseOptions,
+} from './open-database.js';
+export { openPostgresDatabase, type PostgresOptions } from './postgres.js';
+export { openSqliteDatabase, type SqliteOptions } from './sqlite.js';

@@ -1,0 +1,24 @@
+// @supergraph/server-kit/graphql: GraphQL building blocks: error classes and the error formatter, money, connections, batching, scalars.
+export { alignByKey, createPageLoader, type PageKey, type FetchPages } from './batching.js';
+export {
+  AppError,
+  BadUserInputError,
+  NotFoundError,
+  UnauthenticatedError,
+  ForbiddenError,
+  createErrorFormatter,
+  type ErrorCode,
+} from './errors.js';
+export { getMinorUnitDigits, formatMoney, type StoredMoney, type MoneyValue } from './money.js';
+export {
+  MAX_PAGE_SIZE,
+  resolvePageSize,
+  encodeCursor,
+  decodeCursor,
+  toConnectionPage,
+  type PageInfo,
+  type ConnectionPage,
+  type Connection,
+} from './pagination.js';
+export { scalarResolvers } from './scalars.js';
+export { buildSubgraphSchemaFromFile } from './subgraph-schema.js';

@@ -1,0 +1,22 @@
+// @supergraph/server-kit/settings: Settings: environment variables parsed once with zod, every problem reported at once.
+export {
+  InvalidSettingsError,
+  parseSettings,
+  loadSettingsOrExit,
+  portSetting,
+  nodeEnvSetting,
+  logLevelSetting,
+  httpUrlSetting,
+  serviceSettingsShape,
+  REPO_ROOT,
+  resolveListenHost,
+  postgresUrlSetting,
+  accessTokenSettingsShape,
+  MIN_PRODUCTION_SECRET_LENGTH,
+  developmentRouterSecret,
+  developmentServiceSecret,
+  subgraphSettingsSchema,
+  readTestDatabaseSettings,
+  type AccessTokenSettings,
+  type SubgraphSettings,
+} from './settings.js';
