@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidSettingsError, parseSettings, subgraphSettingsSchema } from '../src/settings/settings.js';
+import { z } from 'zod';
+import { InvalidSettingsError, parseSettingGroups, parseSettings, subgraphSettingsSchema } from '../src/settings/settings.js';
 
 const schema = subgraphSettingsSchema({ service: 'products', defaultPort: 4002 });
 
@@ -93,5 +94,21 @@ describe('subgraph settings', () => {
 
   it('rejects a port out of range', () => {
     expect(() => parseSettings(schema, { PORT: '70000' })).toThrow('PORT: must be between 0 and 65535 (got "70000")');
+  });
+});
+
+describe('setting groups', () => {
+  it("reports every group's problems at once", () => {
+    const checkout = z.object({ CHECKOUT_WAIT_MS: z.coerce.number().int().min(0) });
+    const parse = () => parseSettingGroups({ common: schema, checkout }, { PORT: 'eighty', CHECKOUT_WAIT_MS: '-1' });
+    expect(parse).toThrow(InvalidSettingsError);
+    expect(parse).toThrow(/PORT: must be a port number[\s\S]*CHECKOUT_WAIT_MS: /);
+  });
+
+  it('returns each group parsed by its own schema', () => {
+    const checkout = z.object({ CHECKOUT_WAIT_MS: z.coerce.number().int().min(0).default(5) });
+    const { common, checkout: parsed } = parseSettingGroups({ common: schema, checkout }, { PORT: '5000' });
+    expect(common.http.port).toBe(5000);
+    expect(parsed).toEqual({ CHECKOUT_WAIT_MS: 5 });
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   developmentServiceSecret,
   httpUrlSetting,
-  loadSettingsOrExit,
+  loadSettingGroupsOrExit,
   MIN_PRODUCTION_SECRET_LENGTH,
   nodeEnvSetting,
   subgraphSettingsSchema,
@@ -122,8 +122,6 @@ export type CheckoutSettings = z.output<typeof checkoutSettingsSchema>;
 
 /** This service's settings, from process.env (the only place it is read). Exits naming any bad variable. */
 export function loadSettings() {
-  return {
-    ...loadSettingsOrExit(settingsSchema, process.env),
-    checkout: loadSettingsOrExit(checkoutSettingsSchema, process.env),
-  };
+  const { common, checkout } = loadSettingGroupsOrExit({ common: settingsSchema, checkout: checkoutSettingsSchema }, process.env);
+  return { ...common, checkout };
 }

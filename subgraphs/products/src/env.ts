@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   developmentServiceSecret,
-  loadSettingsOrExit,
+  loadSettingGroupsOrExit,
   MIN_PRODUCTION_SECRET_LENGTH,
   nodeEnvSetting,
   subgraphSettingsSchema,
@@ -48,8 +48,9 @@ export const inventorySettingsSchema = z
 
 /** This service's settings, from process.env (the only place it is read). Exits naming any bad variable. */
 export function loadSettings() {
-  return {
-    ...loadSettingsOrExit(settingsSchema, process.env),
-    inventory: loadSettingsOrExit(inventorySettingsSchema, process.env),
-  };
+  const { common, inventory } = loadSettingGroupsOrExit(
+    { common: settingsSchema, inventory: inventorySettingsSchema },
+    process.env,
+  );
+  return { ...common, inventory };
 }

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { loadOrCreateDevelopmentKeys, readPem } from '@supergraph/server-kit/auth';
-import { loadSettingsOrExit, nodeEnvSetting, subgraphSettingsSchema } from '@supergraph/server-kit/settings';
+import { loadSettingGroupsOrExit, nodeEnvSetting, subgraphSettingsSchema } from '@supergraph/server-kit/settings';
 
 export const settingsSchema = subgraphSettingsSchema({ service: 'users', defaultPort: 4001 });
 
@@ -33,7 +33,8 @@ const accountSettingsSchema = z
 
 /** This service's settings, from process.env (the only place it is read). Exits naming any bad variable. */
 export function loadSettings() {
-  return { ...loadSettingsOrExit(settingsSchema, process.env), accounts: loadSettingsOrExit(accountSettingsSchema, process.env) };
+  const { common, accounts } = loadSettingGroupsOrExit({ common: settingsSchema, accounts: accountSettingsSchema }, process.env);
+  return { ...common, accounts };
 }
 
 export type UsersSettings = ReturnType<typeof loadSettings>;

@@ -2,6 +2,8 @@
 export {
   InvalidSettingsError,
   parseSettings,
+  parseSettingGroups,
+  loadSettingGroupsOrExit,
   loadSettingsOrExit,
   portSetting,
   nodeEnvSetting,
@@ -18,5 +20,7 @@ export {
   subgraphSettingsSchema,
   readTestDatabaseSettings,
   type AccessTokenSettings,
+  type SettingGroups,
+  type ParsedSettingGroups,
   type SubgraphSettings,
 } from './settings.js';

@@ -19,14 +19,39 @@ export function parseSettings<TSchema extends z.ZodType>(
   schema: TSchema,
   source: Record<string, string | undefined>,
 ): z.output<TSchema> {
-  const result = schema.safeParse(source);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const variable = issue.path.map(String).join('.') || '(settings)';
-    const value = typeof issue.path[0] === 'string' ? source[issue.path[0]] : undefined;
-    return `${variable}: ${issue.message}${value === undefined ? '' : ` (got ${describeValue(variable, value)})`}`;
-  });
-  throw new InvalidSettingsError(problems);
+  return parseSettingGroups({ settings: schema }, source).settings;
+}
+
+/** Several schemas read from the same variables, by group name. */
+export type SettingGroups = Record<string, z.ZodType>;
+
+/** Each group's parsed settings, by group name. */
+export type ParsedSettingGroups<TGroups extends SettingGroups> = { [Group in keyof TGroups]: z.output<TGroups[Group]> };
+
+/**
+ * Validates the same variables against several schemas (a service's common settings and those of
+ * one of its domains) and reports the problems of every group at once, so that fixing one bad
+ * variable never reveals another only on the next start.
+ */
+export function parseSettingGroups<TGroups extends SettingGroups>(
+  groups: TGroups,
+  source: Record<string, string | undefined>,
+): ParsedSettingGroups<TGroups> {
+  const parsed: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [group, schema] of Object.entries(groups)) {
+    const result = schema.safeParse(source);
+    if (result.success) parsed[group] = result.data;
+    else problems.push(...result.error.issues.map((issue) => describeIssue(issue, source)));
+  }
+  if (problems.length > 0) throw new InvalidSettingsError([...new Set(problems)]);
+  return parsed as ParsedSettingGroups<TGroups>;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string | undefined>): string {
+  const variable = issue.path.map(String).join('.') || '(settings)';
+  const value = typeof issue.path[0] === 'string' ? source[issue.path[0]] : undefined;
+  return `${variable}: ${issue.message}${value === undefined ? '' : ` (got ${describeValue(variable, value)})`}`;
 }
 
 const SECRET_VARIABLE = /SECRET|PASSWORD|PRIVATE_KEY|TOKEN/;
@@ -51,8 +76,16 @@ export function loadSettingsOrExit<TSchema extends z.ZodType>(
   schema: TSchema,
   source: Record<string, string | undefined>,
 ): z.output<TSchema> {
+  return loadSettingGroupsOrExit({ settings: schema }, source).settings;
+}
+
+/** Like parseSettingGroups, but prints every group's problems and stops the process: for entry points. */
+export function loadSettingGroupsOrExit<TGroups extends SettingGroups>(
+  groups: TGroups,
+  source: Record<string, string | undefined>,
+): ParsedSettingGroups<TGroups> {
   try {
-    return parseSettings(schema, source);
+    return parseSettingGroups(groups, source);
   } catch (error) {
     if (!(error instanceof InvalidSettingsError)) throw error;
     process.stderr.write(`${error.message}\n`);
