@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
+import { createJsonErrorHandler } from '@supergraph/server-kit/http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiError, invalidRequest } from './api-errors.js';
@@ -105,7 +106,18 @@ export function createPaymentSandbox(options: PaymentSandboxOptions): PaymentSan
   app.use((req, _res, next) => {
     next(invalidRequest(`Unrecognized request URL (${req.method}: ${req.path}).`, {}, 404));
   });
-  app.use(errorHandler);
+  // Every refusal as Stripe's JSON error body; anything unexpected as a 500 `api_error` and a log line.
+  app.use(
+    createJsonErrorHandler({
+      logger: options.logger,
+      unexpectedErrorMessage: 'unexpected error',
+      answerKnownError: (error) => (error instanceof ApiError ? error.toResponse() : undefined),
+      toBody: ({ status, message }) =>
+        status < 500
+          ? { error: { type: 'invalid_request_error', message } }
+          : { error: { type: 'api_error', message: 'An unexpected error occurred.' } },
+    }),
+  );
 
   const httpServer = http.createServer(app);
   let closing: Promise<void> | undefined;
@@ -139,35 +151,3 @@ export function createPaymentSandbox(options: PaymentSandboxOptions): PaymentSan
     },
   };
 }
-
-/** Every refusal as Stripe's JSON error body; anything unexpected as a 500 `api_error` and a log line. */
-const errorHandler: ErrorRequestHandler = (
-  error: { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string },
-  req,
-  res,
-  next,
-) => {
-  if (res.headersSent) {
-    next(error);
-    return;
-  }
-  if (error instanceof ApiError) {
-    res.status(error.status).json(error.body);
-    return;
-  }
-  const status = error.status ?? error.statusCode ?? 500;
-  if (status < 500) {
-    const message =
-      error.type === 'entity.parse.failed'
-        ? 'The request body is not valid JSON.'
-        : status === 413
-          ? 'The request body is too large.'
-          : error.expose && error.message
-            ? error.message
-            : 'Invalid request.';
-    res.status(status).json({ error: { type: 'invalid_request_error', message } });
-    return;
-  }
-  req.log.error({ err: error }, 'unexpected error');
-  res.status(500).json({ error: { type: 'api_error', message: 'An unexpected error occurred.' } });
-};

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -13,6 +13,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Viewer } from '../auth/access-tokens.js';
 import { createErrorFormatter } from '../graphql/errors.js';
+import { createJsonErrorHandler } from './json-errors.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
 
 /** The header that carries one request's id from the router to every subgraph it calls. */
@@ -161,7 +162,14 @@ export async function createGraphQLService<TContext extends BaseContext>(
     }),
   );
   if (options.routes) app.use(accessLog, options.routes);
-  app.use(jsonErrorHandler(logger));
+  // Errors raised before GraphQL runs (malformed JSON, an oversized body) as a GraphQL-shaped answer.
+  app.use(
+    createJsonErrorHandler({
+      logger,
+      unexpectedErrorMessage: 'unhandled error before GraphQL',
+      toBody: ({ code, message }) => ({ errors: [{ message, extensions: { code } }] }),
+    }),
+  );
 
   return {
     app,
@@ -209,43 +217,6 @@ function createOperationMetricsPlugin<TContext extends BaseContext>(metrics: Ser
         },
       };
     },
-  };
-}
-
-/**
- * Turns errors raised before GraphQL runs (malformed JSON, an oversized body) into a GraphQL-shaped
- * JSON answer with the right status, instead of Express's HTML page.
- */
-function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (
-    error: { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string },
-    _req,
-    res,
-    next,
-  ) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    const status = error.status ?? error.statusCode ?? 500;
-    if (status >= 500) logger.error({ err: error }, 'unhandled error before GraphQL');
-    const code =
-      status === 413
-        ? 'PAYLOAD_TOO_LARGE'
-        : error.type === 'entity.parse.failed'
-          ? 'BAD_REQUEST'
-          : status >= 500
-            ? 'INTERNAL_SERVER_ERROR'
-            : 'BAD_REQUEST';
-    const message =
-      status === 413
-        ? 'The request body is too large.'
-        : error.type === 'entity.parse.failed'
-          ? 'The request body is not valid JSON.'
-          : status < 500 && error.expose
-            ? (error.message ?? 'Bad request.')
-            : 'Internal server error';
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };
 }
 

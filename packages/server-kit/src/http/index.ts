@@ -11,3 +11,9 @@ export {
   type RunOptions,
 } from './graphql-service.js';
 export { createSubgraphService, runSubgraph, type SubgraphServiceOptions } from './subgraph-service.js';
+export {
+  createJsonErrorHandler,
+  describeRequestError,
+  type JsonErrorHandlerOptions,
+  type RequestProblem,
+} from './json-errors.js';
