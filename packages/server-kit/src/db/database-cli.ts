@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { createLogger } from '../telemetry/logger.js';
+import { openOrExit, type DatabaseLocation, type ServiceDatabase } from './database.js';
 
 /** A refusal the operator can act on: printed as a message, without a stack trace. */
 export class DatabaseCliRefusal extends Error {}
@@ -74,4 +76,51 @@ export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions
   } finally {
     await options.close();
   }
+}
+
+/** The settings runSubgraphDatabaseCli needs, as subgraphSettingsSchema parses them. */
+interface DatabaseCliSettings {
+  service: string;
+  logLevel: Parameters<typeof createLogger>[0]['level'];
+  isProduction: boolean;
+  database: DatabaseLocation;
+}
+
+/** How a subgraph opens its database and writes its demo data. */
+export interface SubgraphDatabaseCliOptions<TDatabase extends ServiceDatabase<Record<string, unknown>>> {
+  openDatabase: (location: DatabaseLocation, options: { logger: Logger; createIfMissing: boolean }) => Promise<TDatabase>;
+  seed: {
+    /** True when the service's tables hold no rows yet. */
+    isEmpty(database: NoInfer<TDatabase>): boolean | Promise<boolean>;
+    /** Deletes every row (keeps the tables). */
+    reset(database: NoInfer<TDatabase>): void | Promise<void>;
+    /** Writes the demo data; `argv` holds the seed-size flags. */
+    write(database: NoInfer<TDatabase>, argv: string[]): void | Promise<void>;
+  };
+}
+
+/**
+ * A subgraph's cli.ts in one call: its logger, its database (outside production a missing Postgres
+ * database is created, like `createdb`), then `migrate | seed | setup`.
+ */
+export async function runSubgraphDatabaseCli<TDatabase extends ServiceDatabase<Record<string, unknown>>>(
+  argv: string[],
+  settings: DatabaseCliSettings,
+  { openDatabase, seed }: SubgraphDatabaseCliOptions<TDatabase>,
+): Promise<void> {
+  const logger = createLogger({ service: settings.service, level: settings.logLevel });
+  const database = await openOrExit(
+    () => openDatabase(settings.database, { logger, createIfMissing: !settings.isProduction }),
+    logger,
+  );
+  await runDatabaseCli(argv, {
+    service: settings.service,
+    logger,
+    isProduction: settings.isProduction,
+    migrate: () => database.migrate(),
+    isEmpty: () => seed.isEmpty(database),
+    reset: () => seed.reset(database),
+    seed: (seedArgv) => seed.write(database, seedArgv),
+    close: () => database.close(),
+  });
 }

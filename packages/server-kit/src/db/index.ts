@@ -1,5 +1,11 @@
 // @supergraph/server-kit/db: Databases: SQLite and Postgres through drizzle, one query layer, migrations, the database CLI.
-export { DatabaseCliRefusal, runDatabaseCli, type DatabaseCliOptions } from './database-cli.js';
+export {
+  DatabaseCliRefusal,
+  runDatabaseCli,
+  runSubgraphDatabaseCli,
+  type DatabaseCliOptions,
+  type SubgraphDatabaseCliOptions,
+} from './database-cli.js';
 export {
   DatabaseUnavailableError,
   redactDatabaseUrl,
