@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
@@ -9,16 +8,13 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphQLSchema } from 'graphql';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Viewer } from '../auth/access-tokens.js';
 import { createErrorFormatter } from '../graphql/errors.js';
-import { createJsonErrorHandler } from './json-errors.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
-
-/** The header that carries one request's id from the router to every subgraph it calls. */
-export const REQUEST_ID_HEADER = 'x-request-id';
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+import { createAccessLog } from './access-log.js';
+import { createJsonErrorHandler } from './json-errors.js';
+import { createOperationMetricsPlugin, HTTP_RESPONSE } from './operation-metrics.js';
 
 /** What a context factory gets for each GraphQL request. */
 export interface ContextArgs {
@@ -84,13 +80,48 @@ export interface GraphQLService {
 export async function createGraphQLService<TContext extends BaseContext>(
   options: GraphQLServiceOptions<TContext>,
 ): Promise<GraphQLService> {
-  const { logger, metrics, isProduction } = options;
+  const { logger } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const httpServer = http.createServer(app);
+  const apollo = createApolloServer(options, httpServer);
+  await apollo.start();
 
-  const apollo = new ApolloServer<TContext>({
+  mountProbes(app, options);
+  const accessLog = createAccessLog(logger);
+  app.use(
+    '/graphql',
+    accessLog,
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    ...(options.graphqlMiddleware ?? []),
+    expressMiddleware(apollo, { context: ({ req, res }) => createRequestContext(options, req, res) }),
+  );
+  if (options.routes) app.use(accessLog, options.routes);
+  // Errors raised before GraphQL runs (malformed JSON, an oversized body) as a GraphQL-shaped answer.
+  app.use(
+    createJsonErrorHandler({
+      logger,
+      unexpectedErrorMessage: 'unhandled error before GraphQL',
+      toBody: ({ code, message }) => ({ errors: [{ message, extensions: { code } }] }),
+    }),
+  );
+
+  return {
+    app,
+    httpServer,
+    apollo: apollo as unknown as ApolloServer<BaseContext>,
+    listen: (port, host = '0.0.0.0') => listenOn(httpServer, port, host),
+    close: async () => {
+      await apollo.stop();
+      await options.onShutdown?.();
+    },
+  };
+}
+
+function createApolloServer<TContext extends BaseContext>(options: GraphQLServiceOptions<TContext>, httpServer: http.Server) {
+  const { logger, metrics, isProduction } = options;
+  return new ApolloServer<TContext>({
     ...options.graphql,
     introspection: !isProduction,
     // Stack traces go to the log with the request id, never into a response.
@@ -107,8 +138,14 @@ export async function createGraphQLService<TContext extends BaseContext>(
       ...(options.plugins ?? []),
     ],
   });
-  await apollo.start();
+}
 
+/** GET /health (alive), GET /ready (able to serve: 503 while not), GET /metrics (Prometheus). */
+function mountProbes(
+  app: express.Express,
+  options: Pick<GraphQLServiceOptions<BaseContext>, 'name' | 'metrics' | 'isReady' | 'readinessDetails'>,
+) {
+  const { registry } = options.metrics;
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
@@ -119,148 +156,35 @@ export async function createGraphQLService<TContext extends BaseContext>(
       .json({ status: isReady ? 'ready' : 'unavailable', service: options.name, ...options.readinessDetails?.() });
   });
   app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(registry.contentType).send(await registry.metrics());
   });
+}
 
-  const accessLog = pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const incoming = req.headers[REQUEST_ID_HEADER];
-      const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    customProps: (_req, res) => ({ operationName: (res as Response).locals?.operationName as unknown }),
-    serializers: {
-      // The path only: a GET request's query string carries variables, which may hold secrets.
-      req: (req: { id: unknown; method: string; url: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url.split('?')[0],
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
+async function createRequestContext<TContext extends BaseContext>(
+  options: GraphQLServiceOptions<TContext>,
+  req: Request,
+  res: Response,
+): Promise<TContext> {
+  const context = await options.context({
+    req,
+    res,
+    requestId: req.id as string,
+    logger: req.log,
+    viewer: (res.locals.viewer as Viewer | null | undefined) ?? null,
+    accessToken: (res.locals.accessToken as string | null | undefined) ?? null,
   });
-
-  app.use(
-    '/graphql',
-    accessLog,
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
-    ...(options.graphqlMiddleware ?? []),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const context = await options.context({
-          req,
-          res,
-          requestId: req.id as string,
-          logger: req.log,
-          viewer: (res.locals.viewer as Viewer | null | undefined) ?? null,
-          accessToken: (res.locals.accessToken as string | null | undefined) ?? null,
-        });
-        return Object.assign(context, { [HTTP_RESPONSE]: res });
-      },
-    }),
-  );
-  if (options.routes) app.use(accessLog, options.routes);
-  // Errors raised before GraphQL runs (malformed JSON, an oversized body) as a GraphQL-shaped answer.
-  app.use(
-    createJsonErrorHandler({
-      logger,
-      unexpectedErrorMessage: 'unhandled error before GraphQL',
-      toBody: ({ code, message }) => ({ errors: [{ message, extensions: { code } }] }),
-    }),
-  );
-
-  return {
-    app,
-    httpServer,
-    apollo: apollo as unknown as ApolloServer<BaseContext>,
-    listen: (port, host = '0.0.0.0') =>
-      new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          const address = httpServer.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-          resolve(`http://${shownHost}:${address.port}/graphql`);
-        });
-      }),
-    close: async () => {
-      await apollo.stop();
-      await options.onShutdown?.();
-    },
-  };
+  return Object.assign(context, { [HTTP_RESPONSE]: res });
 }
 
-/** Counts and times every operation, and records its name for the access log line. */
-/**
- * The HTTP response behind a context, so the operation's name can reach the access log line. A
- * symbol-keyed own property, because Apollo Server copies the context object per operation.
- */
-const HTTP_RESPONSE = Symbol('http response');
-
-function createOperationMetricsPlugin<TContext extends BaseContext>(metrics: ServiceMetrics): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      const stopTimer = metrics.graphqlDuration.startTimer();
-      return {
-        async willSendResponse({ response, errors }) {
-          stopTimer();
-          const hasErrors =
-            (errors?.length ?? 0) > 0 ||
-            (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
-          metrics.graphqlOperations.inc({ outcome: hasErrors ? 'error' : 'success' });
-        },
-        async didResolveOperation({ operationName, contextValue }) {
-          const res = (contextValue as { [HTTP_RESPONSE]?: Response })[HTTP_RESPONSE];
-          if (res && operationName) res.locals.operationName = operationName;
-        },
-      };
-    },
-  };
-}
-
-/** What runService needs of a server: any HTTP service with listen and a graceful close. */
-export type ListeningService = Pick<GraphQLService, 'listen' | 'close'>;
-
-export interface RunOptions {
-  port: number;
-  host: string;
-  logger: Logger;
-  /** Longest wait for in-flight requests on SIGTERM before exiting anyway. Default 15 s. */
-  shutdownTimeoutMs?: number;
-}
-
-/**
- * Listens, logs where, and shuts down gracefully on SIGTERM or SIGINT: stop accepting, drain,
- * close resources, exit 0.
- */
-export async function runService(
-  service: ListeningService,
-  { port, host, logger, shutdownTimeoutMs = 15_000 }: RunOptions,
-): Promise<void> {
-  const url = await service.listen(port, host);
-  logger.info({ url }, `listening on ${url}`);
-  let isClosing = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (isClosing) return;
-    isClosing = true;
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => {
-      logger.error('graceful shutdown timed out; exiting');
-      process.exit(1);
-    }, shutdownTimeoutMs).unref();
-    service.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+/** Resolves to the GraphQL endpoint's URL once the server listens (port 0 picks a free port). */
+function listenOn(httpServer: http.Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', reject);
+      const address = httpServer.address() as AddressInfo;
+      const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+      resolve(`http://${shownHost}:${address.port}/graphql`);
+    });
+  });
 }

@@ -1,15 +1,8 @@
 // @supergraph/server-kit/http: The HTTP side of every service: the GraphQL server, a subgraph's bootstrap, background tasks.
 export { startBackgroundTask, type BackgroundTask } from './background-task.js';
-export {
-  REQUEST_ID_HEADER,
-  createGraphQLService,
-  runService,
-  type ContextArgs,
-  type GraphQLServiceOptions,
-  type GraphQLService,
-  type ListeningService,
-  type RunOptions,
-} from './graphql-service.js';
+export { REQUEST_ID_HEADER } from './access-log.js';
+export { runService, type ListeningService, type RunOptions } from './run-service.js';
+export { createGraphQLService, type ContextArgs, type GraphQLServiceOptions, type GraphQLService } from './graphql-service.js';
 export { createSubgraphService, runSubgraph, type SubgraphServiceOptions } from './subgraph-service.js';
 export {
   createJsonErrorHandler,

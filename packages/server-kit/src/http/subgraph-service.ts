@@ -8,7 +8,8 @@ import { openOrExit, type DatabaseLocation, type ServiceDatabase } from '../db/d
 import type { AccessTokenSettings } from '../settings/settings.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.js';
-import { createGraphQLService, runService, type ContextArgs, type GraphQLService } from './graphql-service.js';
+import { createGraphQLService, type ContextArgs, type GraphQLService } from './graphql-service.js';
+import { runService } from './run-service.js';
 
 /** What every subgraph's service factory takes; each adds its own options. */
 export interface SubgraphServiceOptions<TDatabase> {
