@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createJsonErrorHandler } from '@supergraph/server-kit/http';
+import { createJsonErrorHandler, listenOn } from '@supergraph/server-kit/http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiError, invalidRequest } from './api-errors.js';
@@ -63,46 +62,48 @@ export function createPaymentSandbox(options: PaymentSandboxOptions): PaymentSan
   pruneExpiredKeys();
   const pruneTimer = setInterval(pruneExpiredKeys, HOUR_MS).unref();
 
+  const app = createSandboxApp(options, { storage, keys, now, shutdown: shutdown.signal });
+  const httpServer = http.createServer(app);
+  let closing: Promise<void> | undefined;
+
+  return {
+    app,
+    httpServer,
+    listen: (port, host = '0.0.0.0') => listenOn(httpServer, port, host),
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(pruneTimer);
+        shutdown.abort();
+        const serverClosed = httpServer.listening
+          ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
+          : Promise.resolve();
+        await keys.whenIdle();
+        httpServer.closeAllConnections();
+        await serverClosed;
+        storage.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** What the charge and refund routes share. */
+type SandboxRoutes = Parameters<typeof createRefundsRouter>[0];
+
+/** The sandbox's Express app: access log, /health, the authenticated /v1 API, Stripe-shaped errors. */
+function createSandboxApp(options: PaymentSandboxOptions, routes: SandboxRoutes): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.set('etag', false);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => {
-        const id = `req_${randomBytes(12).toString('hex')}`;
-        res.setHeader('Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'warn' : 'info'),
-      // pino-http invents an Error (with a stack) for every 5xx; tok_providerError answers 500 on
-      // purpose, so keep real errors only.
-      customErrorObject: (_req, res, error, value: Record<string, unknown>) =>
-        error.message === `failed with status code ${res.statusCode}` ? { ...value, err: undefined } : value,
-      customErrorMessage: (_req, res) => (res.statusCode >= 500 ? 'request failed' : 'request errored'),
-      serializers: {
-        // The path only, as every service logs it; the key says which retry a line belongs to.
-        req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url.split('?')[0],
-          idempotencyKey: req.headers['idempotency-key'],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(createSandboxAccessLog(options.logger));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'payment-sandbox' });
   });
   app.use('/v1', requireSecretKey(options.secretKey), express.json({ limit: '100kb' }));
-  app.use(
-    '/v1/charges',
-    createChargesRouter({ storage, keys, now, slowChargeMs: options.slowChargeMs ?? 3000, shutdown: shutdown.signal }),
-  );
-  app.use('/v1/refunds', createRefundsRouter({ storage, keys, now, shutdown: shutdown.signal }));
+  app.use('/v1/charges', createChargesRouter({ ...routes, slowChargeMs: options.slowChargeMs ?? 3000 }));
+  app.use('/v1/refunds', createRefundsRouter(routes));
   app.use((req, _res, next) => {
     next(invalidRequest(`Unrecognized request URL (${req.method}: ${req.path}).`, {}, 404));
   });
@@ -119,35 +120,33 @@ export function createPaymentSandbox(options: PaymentSandboxOptions): PaymentSan
     }),
   );
 
-  const httpServer = http.createServer(app);
-  let closing: Promise<void> | undefined;
+  return app;
+}
 
-  return {
-    app,
-    httpServer,
-    listen: (port, host = '0.0.0.0') =>
-      new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          const { port: boundPort } = httpServer.address() as AddressInfo;
-          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-          resolve(`http://${shownHost}:${boundPort}`);
-        });
-      }),
-    close: () => {
-      closing ??= (async () => {
-        clearInterval(pruneTimer);
-        shutdown.abort();
-        const serverClosed = httpServer.listening
-          ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
-          : Promise.resolve();
-        await keys.whenIdle();
-        httpServer.closeAllConnections();
-        await serverClosed;
-        storage.close();
-      })();
-      return closing;
+/** One JSON line per request, with a Stripe-style `req_...` id echoed in Request-Id. */
+function createSandboxAccessLog(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (_req, res) => {
+      const id = `req_${randomBytes(12).toString('hex')}`;
+      res.setHeader('Request-Id', id);
+      return id;
     },
-  };
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'warn' : 'info'),
+    // pino-http invents an Error (with a stack) for every 5xx; tok_providerError answers 500 on
+    // purpose, so keep real errors only.
+    customErrorObject: (_req, res, error, value: Record<string, unknown>) =>
+      error.message === `failed with status code ${res.statusCode}` ? { ...value, err: undefined } : value,
+    customErrorMessage: (_req, res) => (res.statusCode >= 500 ? 'request failed' : 'request errored'),
+    serializers: {
+      // The path only, as every service logs it; the key says which retry a line belongs to.
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url.split('?')[0],
+        idempotencyKey: req.headers['idempotency-key'],
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
 }

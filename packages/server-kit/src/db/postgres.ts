@@ -77,20 +77,7 @@ export async function openPostgresDatabase<TTables extends Record<string, unknow
   return {
     ...handle(db),
     transaction: (work) => db.transaction((tx) => work(handle(tx))),
-    migrate: async () => {
-      // Replicas starting together must not apply the same migration twice: hold a session lock.
-      const client = await pool.connect();
-      try {
-        await client.query('select pg_advisory_lock(hashtext($1))', [options.migrationLockKey]);
-        try {
-          await migrate(drizzle({ client }), { migrationsFolder: options.migrationsFolder });
-        } finally {
-          await client.query('select pg_advisory_unlock(hashtext($1))', [options.migrationLockKey]);
-        }
-      } finally {
-        client.release();
-      }
-    },
+    migrate: () => migrateUnderLock(pool, options),
     isReachable: async () => {
       try {
         await pool.query('select 1');
@@ -101,6 +88,21 @@ export async function openPostgresDatabase<TTables extends Record<string, unknow
     },
     close: () => pool.end(),
   };
+}
+
+/** Applies pending migrations; replicas starting together must not apply one twice, so hold a session lock. */
+async function migrateUnderLock(pool: pg.Pool, options: Pick<PostgresOptions, 'migrationLockKey' | 'migrationsFolder'>) {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [options.migrationLockKey]);
+    try {
+      await migrate(drizzle({ client }), { migrationsFolder: options.migrationsFolder });
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [options.migrationLockKey]);
+    }
+  } finally {
+    client.release();
+  }
 }
 
 /** Creates the database a URL names, connecting to the same server's `postgres` database to do it. */

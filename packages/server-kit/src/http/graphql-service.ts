@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -14,6 +13,7 @@ import { createErrorFormatter } from '../graphql/errors.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
 import { createAccessLog } from './access-log.js';
 import { createJsonErrorHandler } from './json-errors.js';
+import { listenOn } from './listen.js';
 import { createOperationMetricsPlugin, HTTP_RESPONSE } from './operation-metrics.js';
 
 /** What a context factory gets for each GraphQL request. */
@@ -111,7 +111,7 @@ export async function createGraphQLService<TContext extends BaseContext>(
     app,
     httpServer,
     apollo: apollo as unknown as ApolloServer<BaseContext>,
-    listen: (port, host = '0.0.0.0') => listenOn(httpServer, port, host),
+    listen: async (port, host = '0.0.0.0') => `${await listenOn(httpServer, port, host)}/graphql`,
     close: async () => {
       await apollo.stop();
       await options.onShutdown?.();
@@ -174,17 +174,4 @@ async function createRequestContext<TContext extends BaseContext>(
     accessToken: (res.locals.accessToken as string | null | undefined) ?? null,
   });
   return Object.assign(context, { [HTTP_RESPONSE]: res });
-}
-
-/** Resolves to the GraphQL endpoint's URL once the server listens (port 0 picks a free port). */
-function listenOn(httpServer: http.Server, port: number, host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(port, host, () => {
-      httpServer.off('error', reject);
-      const address = httpServer.address() as AddressInfo;
-      const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-      resolve(`http://${shownHost}:${address.port}/graphql`);
-    });
-  });
 }

@@ -10,3 +10,4 @@ export {
   type JsonErrorHandlerOptions,
   type RequestProblem,
 } from './json-errors.js';
+export { listenOn } from './listen.js';
