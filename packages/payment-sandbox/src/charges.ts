@@ -142,26 +142,8 @@ async function prepareCharge(
         param: 'source',
       }).toResponse();
   }
-
-  const record = (status: ChargeRecord['status'], failure: { code: string; message: string } | null): ChargeRecord => ({
-    id: createObjectId('ch'),
-    amount: params.amount,
-    amountRefunded: 0,
-    currency: params.currency,
-    status,
-    description: params.description ?? null,
-    metadata: params.metadata ?? {},
-    failureCode: failure?.code ?? null,
-    failureMessage: failure?.message ?? null,
-    createdAt: now(),
-  });
-  const logged = (charge: ChargeRecord) => ({
-    chargeId: charge.id,
-    orderId: charge.metadata.orderId,
-    amount: charge.amount,
-    currency: charge.currency,
-    source: params.source,
-  });
+  const newCharge = (status: ChargeRecord['status'], failure: ChargeFailure | null) =>
+    createChargeRecord(params, now(), status, failure);
 
   switch (behaviour.kind) {
     case 'hang':
@@ -173,35 +155,16 @@ async function prepareCharge(
       log.info({ source: params.source }, 'stopped holding the request; nothing charged');
       return null;
     case 'fail':
-      return (): ApiResponse => {
+      return () => {
         log.warn({ source: params.source }, 'simulated provider error; nothing charged');
-        return {
-          status: 500,
-          body: {
-            error: {
-              type: 'api_error',
-              message: 'An error occurred with our connection to the card network. Nothing was charged; retry the request.',
-            },
-          },
-        };
+        return PROVIDER_ERROR_RESPONSE;
       };
     case 'decline':
       return () => {
-        const charge = record('failed', { code: 'card_declined', message: behaviour.message });
+        const charge = newCharge('failed', { code: 'card_declined', message: behaviour.message });
         storage.insertCharge(charge);
-        log.info({ ...logged(charge), declineCode: behaviour.declineCode }, 'charge declined');
-        return {
-          status: 402,
-          body: {
-            error: {
-              type: 'card_error',
-              code: 'card_declined',
-              decline_code: behaviour.declineCode,
-              charge: charge.id,
-              message: behaviour.message,
-            },
-          },
-        };
+        log.info({ ...describeCharge(charge, params.source), declineCode: behaviour.declineCode }, 'charge declined');
+        return toDeclineResponse(charge, behaviour);
       };
     case 'succeedSlowly':
       // The card network is slow; the charge goes through even if the client stopped waiting.
@@ -219,10 +182,65 @@ async function prepareCharge(
 
   function succeed(): Commit {
     return () => {
-      const charge = record('succeeded', null);
+      const charge = newCharge('succeeded', null);
       storage.insertCharge(charge);
-      log.info(logged(charge), 'charge succeeded');
+      log.info(describeCharge(charge, params.source), 'charge succeeded');
       return { status: 200, body: toChargeObject(charge) };
     };
   }
+}
+
+interface ChargeFailure {
+  code: string;
+  message: string;
+}
+
+function createChargeRecord(
+  params: ChargeParams,
+  createdAt: number,
+  status: ChargeRecord['status'],
+  failure: ChargeFailure | null,
+): ChargeRecord {
+  return {
+    id: createObjectId('ch'),
+    amount: params.amount,
+    amountRefunded: 0,
+    currency: params.currency,
+    status,
+    description: params.description ?? null,
+    metadata: params.metadata ?? {},
+    failureCode: failure?.code ?? null,
+    failureMessage: failure?.message ?? null,
+    createdAt,
+  };
+}
+
+/** A charge's fields as a log line carries them. */
+function describeCharge(charge: ChargeRecord, source: string) {
+  return { chargeId: charge.id, orderId: charge.metadata.orderId, amount: charge.amount, currency: charge.currency, source };
+}
+
+const PROVIDER_ERROR_RESPONSE: ApiResponse = {
+  status: 500,
+  body: {
+    error: {
+      type: 'api_error',
+      message: 'An error occurred with our connection to the card network. Nothing was charged; retry the request.',
+    },
+  },
+};
+
+function toDeclineResponse(charge: ChargeRecord, decline: { declineCode: string; message: string }): ApiResponse {
+  return {
+    status: 402,
+    body: {
+      error: {
+        type: 'card_error',
+        code: 'card_declined',
+        decline_code: decline.declineCode,
+        charge: charge.id,
+        message: decline.message,
+      },
+    },
+  };
 }

@@ -134,51 +134,8 @@ const toCharge = (row: ChargeRow): ChargeRecord => ({
  * synchronous and the sandbox never awaits inside a transaction, so writes cannot interleave.
  */
 export function openSandboxStorage(file: string): SandboxStorage {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === 0) {
-    db.transaction(() => {
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
-  } else if (version !== SCHEMA_VERSION) {
-    db.close();
-    throw new Error(
-      `${file} holds payment sandbox data of schema version ${version}; this sandbox reads version ${SCHEMA_VERSION}`,
-    );
-  }
-
-  const statements = {
-    insertCharge: db.prepare(
-      `insert into charges (id, amount, amount_refunded, currency, status, description, metadata, failure_code, failure_message, created_at)
-       values (@id, @amount, @amountRefunded, @currency, @status, @description, @metadata, @failureCode, @failureMessage, @createdAt)`,
-    ),
-    findCharge: db.prepare<[string], ChargeRow>('select * from charges where id = ?'),
-    listCharges: db.prepare<[number], ChargeRow>('select * from charges order by created_at desc, rowid desc limit ?'),
-    listChargesForOrder: db.prepare<[string, number], ChargeRow>(
-      'select * from charges where order_id = ? order by created_at desc, rowid desc limit ?',
-    ),
-    insertRefund: db.prepare(
-      `insert into refunds (id, charge_id, amount, currency, metadata, created_at)
-       values (@id, @chargeId, @amount, @currency, @metadata, @createdAt)`,
-    ),
-    addRefundedAmount: db.prepare<[number, string]>('update charges set amount_refunded = amount_refunded + ? where id = ?'),
-    findStoredResponse: db.prepare<[string, number], StoredResponseRow>(
-      'select * from idempotency_keys where key = ? and created_at >= ?',
-    ),
-    saveStoredResponse: db.prepare(
-      `insert into idempotency_keys (key, fingerprint, status, body, created_at) values (@key, @fingerprint, @status, @body, @createdAt)
-       on conflict (key) do update set fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body,
-         created_at = excluded.created_at`,
-    ),
-    pruneStoredResponses: db.prepare<[number]>('delete from idempotency_keys where created_at < ?'),
-  };
-
+  const db = openSandboxDatabase(file);
+  const statements = prepareStatements(db);
   return {
     insertCharge: (charge) => {
       statements.insertCharge.run({ ...charge, metadata: JSON.stringify(charge.metadata) });
@@ -213,5 +170,57 @@ export function openSandboxStorage(file: string): SandboxStorage {
     pruneStoredResponses: (before) => statements.pruneStoredResponses.run(before).changes,
     transaction: (work) => db.transaction(work)(),
     close: () => db.close(),
+  };
+}
+
+function openSandboxDatabase(file: string): Database.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) {
+    db.transaction(() => {
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  } else if (version !== SCHEMA_VERSION) {
+    db.close();
+    throw new Error(
+      `${file} holds payment sandbox data of schema version ${version}; this sandbox reads version ${SCHEMA_VERSION}`,
+    );
+  }
+
+  return db;
+}
+
+/** Every statement the sandbox runs, prepared once. */
+function prepareStatements(db: Database.Database) {
+  return {
+    insertCharge: db.prepare(
+      `insert into charges (id, amount, amount_refunded, currency, status, description, metadata, failure_code, failure_message, created_at)
+       values (@id, @amount, @amountRefunded, @currency, @status, @description, @metadata, @failureCode, @failureMessage, @createdAt)`,
+    ),
+    findCharge: db.prepare<[string], ChargeRow>('select * from charges where id = ?'),
+    listCharges: db.prepare<[number], ChargeRow>('select * from charges order by created_at desc, rowid desc limit ?'),
+    listChargesForOrder: db.prepare<[string, number], ChargeRow>(
+      'select * from charges where order_id = ? order by created_at desc, rowid desc limit ?',
+    ),
+    insertRefund: db.prepare(
+      `insert into refunds (id, charge_id, amount, currency, metadata, created_at)
+       values (@id, @chargeId, @amount, @currency, @metadata, @createdAt)`,
+    ),
+    addRefundedAmount: db.prepare<[number, string]>('update charges set amount_refunded = amount_refunded + ? where id = ?'),
+    findStoredResponse: db.prepare<[string, number], StoredResponseRow>(
+      'select * from idempotency_keys where key = ? and created_at >= ?',
+    ),
+    saveStoredResponse: db.prepare(
+      `insert into idempotency_keys (key, fingerprint, status, body, created_at) values (@key, @fingerprint, @status, @body, @createdAt)
+       on conflict (key) do update set fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body,
+         created_at = excluded.created_at`,
+    ),
+    pruneStoredResponses: db.prepare<[number]>('delete from idempotency_keys where created_at < ?'),
   };
 }
