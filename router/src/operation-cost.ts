@@ -59,19 +59,42 @@ export function measureOperation(
   variables: Record<string, unknown>,
   { maxPageSize, assumedListSize = 10 }: CostOptions,
 ): OperationMeasure {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const rootType = schema.getRootType(operation.operation);
+  if (!rootType) return NOTHING;
+  const meter = new CostMeter(schema, document, variables, maxPageSize, assumedListSize);
+  return meter.measureSelections(operation.selectionSet, rootType, null, '');
+}
+
+const NOTHING: OperationMeasure = { cost: 0, largestPage: null };
+
+function larger(a: OperationMeasure['largestPage'], b: OperationMeasure['largestPage']) {
+  return b && (!a || b.size > a.size) ? b : a;
+}
+
+/** One operation's measurement: its fragments by name, and each fragment's measure per page size. */
+class CostMeter {
+  private readonly fragments = new Map<string, FragmentDefinitionNode>();
+  private readonly fragmentMeasures = new Map<string, OperationMeasure>();
+  private readonly mutationType: GraphQLCompositeType | null | undefined;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    document: DocumentNode,
+    private readonly variables: Record<string, unknown>,
+    private readonly maxPageSize: number,
+    private readonly assumedListSize: number,
+  ) {
+    for (const definition of document.definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
+    }
+    this.mutationType = schema.getMutationType();
   }
-  const fragmentMeasures = new Map<string, OperationMeasure>();
-  const mutationType = schema.getMutationType();
 
-  const larger = (a: OperationMeasure['largestPage'], b: OperationMeasure['largestPage']) =>
-    b && (!a || b.size > a.size) ? b : a;
-
-  // The cost of a selection set resolved once; a caller multiplies by how many times it is resolved.
-  // `sliceSize` is the page size of the connection this selection set belongs to, if any.
-  function measureSelections(
+  /**
+   * The cost of a selection set resolved once; a caller multiplies by how many times it is resolved.
+   * `sliceSize` is the page size of the connection this selection set belongs to, if any.
+   */
+  measureSelections(
     selectionSet: SelectionSetNode,
     parentType: GraphQLCompositeType,
     sliceSize: number | null,
@@ -85,13 +108,13 @@ export function measureOperation(
         const field = fieldOf(parentType, selection.name.value);
         if (!field) continue; // __typename and introspection
         const fieldPath = path ? `${path}.${selection.name.value}` : selection.name.value;
-        measure = measureField(field, selection, parentType, sliceSize, fieldPath);
+        measure = this.measureField(field, selection, parentType, sliceSize, fieldPath);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parentType;
+        const type = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : parentType;
         if (!type || !isCompositeType(type)) continue;
-        measure = measureSelections(selection.selectionSet, type, sliceSize, path);
+        measure = this.measureSelections(selection.selectionSet, type, sliceSize, path);
       } else {
-        measure = measureFragment(selection.name.value, sliceSize, path);
+        measure = this.measureFragment(selection.name.value, sliceSize, path);
       }
       cost += measure.cost;
       largestPage = larger(largestPage, measure.largestPage);
@@ -99,23 +122,21 @@ export function measureOperation(
     return { cost, largestPage };
   }
 
-  function measureFragment(name: string, sliceSize: number | null, path: string): OperationMeasure {
+  private measureFragment(name: string, sliceSize: number | null, path: string): OperationMeasure {
     const key = `${name}:${sliceSize ?? ''}`;
-    const known = fragmentMeasures.get(key);
+    const known = this.fragmentMeasures.get(key);
     if (known) return known;
-    const fragment = fragments.get(name);
-    const type = fragment && schema.getType(fragment.typeCondition.name.value);
+    const fragment = this.fragments.get(name);
+    const type = fragment && this.schema.getType(fragment.typeCondition.name.value);
     // Placeholder first, so that a fragment cycle (which validation refuses anyway) cannot recurse forever.
-    fragmentMeasures.set(key, { cost: 0, largestPage: null });
+    this.fragmentMeasures.set(key, NOTHING);
     const measure =
-      fragment && type && isCompositeType(type)
-        ? measureSelections(fragment.selectionSet, type, sliceSize, path)
-        : { cost: 0, largestPage: null };
-    fragmentMeasures.set(key, measure);
+      fragment && type && isCompositeType(type) ? this.measureSelections(fragment.selectionSet, type, sliceSize, path) : NOTHING;
+    this.fragmentMeasures.set(key, measure);
     return measure;
   }
 
-  function measureField(
+  private measureField(
     field: GraphQLField<unknown, unknown>,
     node: FieldNode,
     parentType: GraphQLCompositeType,
@@ -126,25 +147,21 @@ export function measureOperation(
     let pageSize: number | null = null;
     let largestPage: OperationMeasure['largestPage'] = null;
     if (field.args.some((arg) => arg.name === 'first')) {
-      const first = getArgumentValues(field, node, variables).first;
-      pageSize = typeof first === 'number' ? Math.max(0, first) : maxPageSize;
+      const first = getArgumentValues(field, node, this.variables).first;
+      pageSize = typeof first === 'number' ? Math.max(0, first) : this.maxPageSize;
       largestPage = { size: pageSize, path };
     }
-    const count = isList ? (pageSize ?? sliceSize ?? assumedListSize) : 1;
+    const count = isList ? (pageSize ?? sliceSize ?? this.assumedListSize) : 1;
     const namedType = getNamedType(field.type);
     let cost = isCompositeType(namedType) ? 1 : 0;
-    if (parentType === mutationType) cost += MUTATION_COST;
+    if (parentType === this.mutationType) cost += MUTATION_COST;
     if (node.selectionSet && isCompositeType(namedType)) {
-      const children = measureSelections(node.selectionSet, namedType, isList ? null : pageSize, path);
+      const children = this.measureSelections(node.selectionSet, namedType, isList ? null : pageSize, path);
       cost += children.cost;
       largestPage = larger(largestPage, children.largestPage);
     }
     return { cost: count * cost, largestPage };
   }
-
-  const rootType = schema.getRootType(operation.operation);
-  if (!rootType) return { cost: 0, largestPage: null };
-  return measureSelections(operation.selectionSet, rootType, null, '');
 }
 
 function fieldOf(parentType: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {

@@ -6,7 +6,7 @@ import type { Express, RequestHandler } from 'express';
 import { getVariableValues } from 'graphql';
 import { QueryLimitError } from './limit-errors.js';
 import type { LimitSettings } from './limit-settings.js';
-import { measureOperation } from './operation-cost.js';
+import { measureOperation, type OperationMeasure } from './operation-cost.js';
 import { createShapeLimits } from './query-shape-limits.js';
 import { checkAccountMutationCount, findAccountMutations, limitAccountMutations } from './rate-limit/account-limit.js';
 import { createBucketStores } from './rate-limit/bucket-stores.js';
@@ -100,21 +100,7 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
           // Variables that do not fit their types: the gateway refuses them itself before planning.
           if (!variables) return;
 
-          const { cost, largestPage } = measureOperation(schema, document, operation, variables, { maxPageSize: MAX_PAGE_SIZE });
-          if (largestPage && largestPage.size > MAX_PAGE_SIZE) {
-            throw new QueryLimitError(
-              `\`first\` is ${largestPage.size} on ${largestPage.path}; a page holds at most ${MAX_PAGE_SIZE}.`,
-              'PAGE_SIZE_TOO_LARGE',
-              MAX_PAGE_SIZE,
-            );
-          }
-          if (cost > maxCost) {
-            throw new QueryLimitError(
-              `The operation's estimated cost is ${cost}, above the limit of ${maxCost}: ask for smaller pages or fewer nested lists.`,
-              'QUERY_TOO_COSTLY',
-              maxCost,
-            );
-          }
+          checkOperationCost(measureOperation(schema, document, operation, variables, { maxPageSize: MAX_PAGE_SIZE }), maxCost);
           // The address first: a client past its budget spends no account's login budget.
           await limitAccountMutations(accountOperations, clientAddresses.getStore() ?? addressKey(undefined), accountMutations);
           await limitLoginAttempts(logins, findLoginAccounts(schema, document, operation, variables));
@@ -135,4 +121,22 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
       await store.close();
     },
   };
+}
+
+/** Refuses an operation whose page is larger than a page may be, or whose estimated cost is above the limit. */
+function checkOperationCost({ cost, largestPage }: OperationMeasure, maxCost: number): void {
+  if (largestPage && largestPage.size > MAX_PAGE_SIZE) {
+    throw new QueryLimitError(
+      `\`first\` is ${largestPage.size} on ${largestPage.path}; a page holds at most ${MAX_PAGE_SIZE}.`,
+      'PAGE_SIZE_TOO_LARGE',
+      MAX_PAGE_SIZE,
+    );
+  }
+  if (cost > maxCost) {
+    throw new QueryLimitError(
+      `The operation's estimated cost is ${cost}, above the limit of ${maxCost}: ask for smaller pages or fewer nested lists.`,
+      'QUERY_TOO_COSTLY',
+      maxCost,
+    );
+  }
 }
