@@ -8,7 +8,7 @@ import {
   findOrdersByIds,
   findStatusChangesByOrderIds,
   type OrderCursor,
-} from './db/orders.js';
+} from './orders/order-store.js';
 import type { OrderItemRow, OrderRow, OrderStatusChangeRow } from './db/tables/index.js';
 
 /** New DataLoaders for each request, so one request's cache never serves another. */

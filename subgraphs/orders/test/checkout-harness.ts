@@ -13,10 +13,10 @@ import type { CrashHook, CrashPoint } from '../src/checkout/crash-points.js';
 import { driveSaga } from '../src/checkout/saga.js';
 import { findSaga, findSagaByKey } from '../src/checkout/saga-store.js';
 import type { CheckoutSagaRow } from '../src/db/tables/index.js';
-import type { InventoryClient } from '../src/inventory/inventory-client.js';
-import type { Charge, ChargeRequest, PaymentProvider } from '../src/payments/payment-provider.js';
-import { createSandboxPaymentProvider } from '../src/payments/sandbox-payment-provider.js';
-import { noAnswer } from '../src/remote/json-call.js';
+import type { InventoryClient } from '../src/clients/inventory-client.js';
+import type { Charge, ChargeRequest, PaymentProvider } from '../src/clients/payment-provider.js';
+import { createSandboxPaymentProvider } from '../src/clients/sandbox-payment-provider.js';
+import { noAnswer } from '../src/clients/json-call.js';
 import { createFakeInventory } from './fake-inventory.js';
 import { createOrdersHarness, dataOf } from './harness.js';
 

@@ -5,7 +5,7 @@ import type {
   Reservation,
   ReserveRequest,
   ReserveResult,
-} from '../src/inventory/inventory-client.js';
+} from '../src/clients/inventory-client.js';
 
 type Call = 'reserve' | 'commit' | 'release';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The real products service, in this process: the client is checked against the API it calls.
 import { createProductsHarness, TEST_INVENTORY_SECRET, type ProductsHarness } from '../../products/test/harness.js';
 import { addStockedProduct, readStock } from '../../products/test/inventory-fixtures.js';
-import { createInventoryClient, type InventoryClient } from '../src/inventory/inventory-client.js';
+import { createInventoryClient, type InventoryClient } from '../src/clients/inventory-client.js';
 import { testDialects } from './harness.js';
 
 describe.each(testDialects())("the inventory client against the products service's API on %s", (dialect) => {

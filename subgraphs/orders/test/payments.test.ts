@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { createLogger } from '@supergraph/server-kit/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaymentSandbox, type PaymentSandbox } from '@supergraph/payment-sandbox';
-import type { ChargeRequest, PaymentProvider } from '../src/payments/payment-provider.js';
-import { createSandboxPaymentProvider } from '../src/payments/sandbox-payment-provider.js';
+import type { ChargeRequest, PaymentProvider } from '../src/clients/payment-provider.js';
+import { createSandboxPaymentProvider } from '../src/clients/sandbox-payment-provider.js';
 
 const SECRET_KEY = 'sk_test_orders_payments';
 

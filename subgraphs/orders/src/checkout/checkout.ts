@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { AppError, ForbiddenError, NotFoundError } from '@supergraph/server-kit/graphql';
-import { findOrdersByIds } from '../db/orders.js';
+import { findOrdersByIds } from '../orders/order-store.js';
 import { FINAL_SAGA_STEPS, type CheckoutSagaRow, type OrderRow } from '../db/tables/index.js';
 import { hashCheckoutRequest, readCheckoutInput, type CheckoutRequest } from './checkout-input.js';
 import {

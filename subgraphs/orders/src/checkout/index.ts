@@ -1,9 +1,9 @@
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { OrdersDatabase } from '../db/client.js';
 import type { CheckoutSettings } from '../env.js';
-import { createInventoryClient, type InventoryClient } from '../inventory/inventory-client.js';
-import type { PaymentProvider } from '../payments/payment-provider.js';
-import { createSandboxPaymentProvider } from '../payments/sandbox-payment-provider.js';
+import { createInventoryClient, type InventoryClient } from '../clients/inventory-client.js';
+import type { PaymentProvider } from '../clients/payment-provider.js';
+import { createSandboxPaymentProvider } from '../clients/sandbox-payment-provider.js';
 import { createCheckoutService, type CheckoutService } from './checkout.js';
 import { crashAt } from './crash-points.js';
 import type { CheckoutMetrics } from './metrics.js';

@@ -1,9 +1,9 @@
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { OrdersDatabase } from '../db/client.js';
-import { findOrdersByIds } from '../db/orders.js';
+import { findOrdersByIds } from '../orders/order-store.js';
 import { FINAL_SAGA_STEPS, type CheckoutSagaRow, type PaymentState, type SagaStep } from '../db/tables/index.js';
-import type { InventoryClient, Reservation } from '../inventory/inventory-client.js';
-import type { PaymentProvider } from '../payments/payment-provider.js';
+import type { InventoryClient, Reservation } from '../clients/inventory-client.js';
+import type { PaymentProvider } from '../clients/payment-provider.js';
 import type { CrashHook } from './crash-points.js';
 import type { CheckoutMetrics } from './metrics.js';
 import { readFailureCode, toCancellationReason, type FailureCode, type FailureDetails } from './failures.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callJson, isNoAnswer, noAnswer, type JsonAnswer, type NoAnswer } from '../remote/json-call.js';
+import { callJson, isNoAnswer, noAnswer, type JsonAnswer, type NoAnswer } from './json-call.js';
 
 /**
  * The products service's internal inventory API (subgraphs/products/README.md, "Internal inventory

@@ -1,4 +1,4 @@
-import type { NoAnswer } from '../remote/json-call.js';
+import type { NoAnswer } from './json-call.js';
 
 /**
  * What checkout needs from a payment provider, whoever the provider is. Every call answers with a

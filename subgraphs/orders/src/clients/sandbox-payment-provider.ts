@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callJson, isNoAnswer, noAnswer, type JsonAnswer } from '../remote/json-call.js';
+import { callJson, isNoAnswer, noAnswer, type JsonAnswer } from './json-call.js';
 import type {
   Charge,
   ChargeResult,

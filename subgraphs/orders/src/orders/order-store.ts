@@ -1,6 +1,6 @@
 import { and, asc, count, eq, getTableColumns, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { OrdersDb } from './client.js';
-import type { OrderItemRow, OrderRow, OrderStatusChangeRow, OrdersTables } from './tables/index.js';
+import type { OrdersDb } from '../db/client.js';
+import type { OrderItemRow, OrderRow, OrderStatusChangeRow, OrdersTables } from '../db/tables/index.js';
 
 /** Where a page of a user's orders starts: just after this (createdAt ms, id), newest first. */
 export type OrderCursor = readonly [createdAtMs: number, id: string];
