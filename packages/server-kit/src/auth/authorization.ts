@@ -19,6 +19,15 @@ export function refuse(viewer: Viewer | null, message: string): Error {
   return viewer ? new ForbiddenError(message) : new UnauthenticatedError();
 }
 
+/**
+ * The signed-in viewer, for a resolver whose permission rule already requires one: checking again
+ * keeps the resolver safe on its own and narrows the type.
+ */
+export function requireViewer(viewer: Viewer | null): Viewer {
+  if (!viewer) throw new UnauthenticatedError();
+  return viewer;
+}
+
 /** A signed-in caller, whoever it is. Depends on the viewer alone, so it is evaluated once per request. */
 export const isAuthenticated: IRule = rule('isAuthenticated', { cache: 'contextual' })(
   (_parent, _args, { viewer }: WithViewer) => viewer !== null || new UnauthenticatedError(),

@@ -13,7 +13,15 @@ export {
   type AccessTokenVerifier,
   type AccessTokenIssuer,
 } from './access-tokens.js';
-export { refuse, isAuthenticated, isAdmin, applyPermissions, type FieldRule, type PermissionRules } from './authorization.js';
+export {
+  refuse,
+  requireViewer,
+  isAuthenticated,
+  isAdmin,
+  applyPermissions,
+  type FieldRule,
+  type PermissionRules,
+} from './authorization.js';
 export {
   ROUTER_SECRET_HEADER,
   isSameSecret,

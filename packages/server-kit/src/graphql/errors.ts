@@ -2,37 +2,56 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 
-/** Stable error codes clients can branch on (`extensions.code`). */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'INTERNAL_SERVER_ERROR';
+/**
+ * The codes any service may answer (`extensions.code`). A service's own codes are a closed list in
+ * its `src/errors.ts`, one error class per code; the documented table of every code clients can see
+ * is tested against those lists.
+ */
+export const GENERIC_ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'INTERNAL_SERVER_ERROR',
+] as const;
 
-/** An expected failure: its message and code reach the client as they are. */
-export class AppError extends GraphQLError {
-  constructor(message: string, code: ErrorCode | (string & {}), extensions: Record<string, unknown> = {}) {
+export type GenericErrorCode = (typeof GENERIC_ERROR_CODES)[number];
+
+/**
+ * An expected failure: its message, code and extensions reach the client as they are. Abstract, so
+ * a code is never a free string: each code has its own subclass, and `Code` is the closed union its
+ * service declares.
+ */
+export abstract class AppError<Code extends string = string> extends GraphQLError {
+  readonly code: Code;
+
+  protected constructor(message: string, code: Code, extensions: Record<string, unknown> = {}) {
     super(message, { extensions: { ...extensions, code } });
     this.name = new.target.name;
+    this.code = code;
   }
 }
 
 /** The client sent something invalid; `argumentName` names the offending argument or field. */
-export class BadUserInputError extends AppError {
-  constructor(message: string, argumentName?: string) {
-    super(message, 'BAD_USER_INPUT', argumentName === undefined ? {} : { argumentName });
+export class BadUserInputError extends AppError<'BAD_USER_INPUT'> {
+  constructor(message: string, argumentName?: string, extensions: Record<string, unknown> = {}) {
+    super(message, 'BAD_USER_INPUT', argumentName === undefined ? extensions : { ...extensions, argumentName });
   }
 }
 
-export class NotFoundError extends AppError {
+export class NotFoundError extends AppError<'NOT_FOUND'> {
   constructor(message: string) {
     super(message, 'NOT_FOUND');
   }
 }
 
-export class UnauthenticatedError extends AppError {
+export class UnauthenticatedError extends AppError<'UNAUTHENTICATED'> {
   constructor(message = 'You must be signed in to do this.') {
     super(message, 'UNAUTHENTICATED');
   }
 }
 
-export class ForbiddenError extends AppError {
+export class ForbiddenError extends AppError<'FORBIDDEN'> {
   constructor(message = 'You are not allowed to do this.') {
     super(message, 'FORBIDDEN');
   }

@@ -7,7 +7,8 @@ export {
   UnauthenticatedError,
   ForbiddenError,
   createErrorFormatter,
-  type ErrorCode,
+  GENERIC_ERROR_CODES,
+  type GenericErrorCode,
 } from './errors.js';
 export { getMinorUnitDigits, formatMoney, type StoredMoney, type MoneyValue } from './money.js';
 export {
