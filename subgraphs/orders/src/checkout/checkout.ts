@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Viewer } from '@supergraph/server-kit/auth';
-import { AppError, ForbiddenError, NotFoundError } from '@supergraph/server-kit/graphql';
+import { ForbiddenError, NotFoundError } from '@supergraph/server-kit/graphql';
+import { IdempotencyKeyReusedError, OrderInProgressError, OrderNotCancellableError } from '../errors.js';
 import { findOrdersByIds } from '../orders/order-store.js';
 import { FINAL_SAGA_STEPS, type CheckoutSagaRow, type OrderRow } from '../db/tables/index.js';
 import { hashCheckoutRequest, readCheckoutInput, type CheckoutRequest } from './checkout-input.js';
@@ -9,7 +10,6 @@ import {
   isCancellationOfConfirmedOrder,
   readFailureCode,
   readFailureDetails,
-  retryableError,
   toCheckoutError,
   type FailureCode,
 } from './failures.js';
@@ -81,11 +81,7 @@ export function createCheckoutService(options: CheckoutServiceOptions): Checkout
       const result = await answer(saga);
       if (result) return result;
       if (isWaitingForRetry || Date.now() >= waitUntil) {
-        throw retryableError(
-          'ORDER_IN_PROGRESS',
-          'The order is still being processed (the payment provider or the inventory has not answered yet); it will be confirmed or cancelled on its own. Send the same request again to learn the outcome.',
-          saga.orderId,
-        );
+        throw new OrderInProgressError({ orderId: saga.orderId });
       }
       await sleep(POLL_INTERVAL_MS);
       saga = (await findSaga(database, saga.orderId)) ?? saga;
@@ -134,11 +130,7 @@ export function createCheckoutService(options: CheckoutServiceOptions): Checkout
         updatedAt: now,
       });
       if (!isNew && saga.requestHash !== requestHash) {
-        throw new AppError(
-          'This idempotencyKey was already used for a different order. Use a new key for a new order.',
-          'IDEMPOTENCY_KEY_REUSED',
-          { argumentName: 'input.idempotencyKey' },
-        );
+        throw new IdempotencyKeyReusedError();
       }
       if (isNew) {
         logger.info({ orderId: saga.orderId, lines: request.items.length }, 'checkout started');
@@ -159,11 +151,7 @@ export function createCheckoutService(options: CheckoutServiceOptions): Checkout
       if (!isOwner && viewer.role !== 'ADMIN') throw new ForbiddenError('You can cancel only your own orders.');
       if (order.status === 'CANCELLED') return order;
       if (order.status === 'PENDING') {
-        throw new AppError(
-          'Checkout of this order has not finished yet; it can be cancelled once it is confirmed.',
-          'ORDER_NOT_CANCELLABLE',
-          { orderId, retryable: true },
-        );
+        throw new OrderNotCancellableError({ orderId });
       }
       const reason: FailureCode = isOwner ? 'CANCELLED_BY_CUSTOMER' : 'CANCELLED_BY_ADMIN';
       const owner = randomUUID();

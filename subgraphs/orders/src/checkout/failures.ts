@@ -1,4 +1,13 @@
-import { AppError, BadUserInputError } from '@supergraph/server-kit/graphql';
+import { BadUserInputError, type AppError } from '@supergraph/server-kit/graphql';
+import {
+  CheckoutExpiredError,
+  CheckoutFailedError,
+  OrderCancelledError,
+  OutOfStockError,
+  PaymentDeclinedError,
+  PaymentFailedError,
+  ServiceUnavailableError,
+} from '../errors.js';
 import { CANCELLATION_REASONS, type CancellationReason } from '../db/tables/index.js';
 
 /**
@@ -55,23 +64,17 @@ export function isCancellationOfConfirmedOrder(code: FailureCode | null): boolea
   return code === 'CANCELLED_BY_CUSTOMER' || code === 'CANCELLED_BY_ADMIN';
 }
 
-/** Retryable, whatever the checkout's state: the client may send the same request again. */
-export function retryableError(code: 'ORDER_IN_PROGRESS' | 'SERVICE_UNAVAILABLE', message: string, orderId?: string) {
-  return new AppError(message, code, { retryable: true, ...(orderId === undefined ? {} : { orderId }) });
-}
-
 /** The error a checkout that ended (or is compensating) for `code` answers with. */
-export function toCheckoutError(code: FailureCode, details: FailureDetails, orderId: string): AppError {
+export function toCheckoutError(code: FailureCode, details: FailureDetails, orderId: string): AppError<string> {
   switch (code) {
     case 'OUT_OF_STOCK':
-      return new AppError(
-        `Product ${details.productId} is out of stock: ${details.available ?? 0} left, ${details.requested ?? 0} requested.`,
-        'OUT_OF_STOCK',
-        { productId: details.productId, available: details.available ?? 0, requested: details.requested ?? 0 },
-      );
+      return new OutOfStockError({
+        productId: details.productId,
+        available: details.available ?? 0,
+        requested: details.requested ?? 0,
+      });
     case 'UNKNOWN_PRODUCT':
-      return new AppError(`There is no product ${details.productId}.`, 'BAD_USER_INPUT', {
-        argumentName: 'input.items',
+      return new BadUserInputError(`There is no product ${details.productId}.`, 'input.items', {
         productId: details.productId,
       });
     case 'MIXED_CURRENCIES':
@@ -82,32 +85,25 @@ export function toCheckoutError(code: FailureCode, details: FailureDetails, orde
     case 'TOTAL_TOO_LARGE':
       return new BadUserInputError('The order total is larger than a single payment may be; split the order.', 'input.items');
     case 'INVENTORY_UNAVAILABLE':
-      return retryableError(
-        'SERVICE_UNAVAILABLE',
+      return new ServiceUnavailableError(
         'The inventory could not be reached: nothing was charged, and any stock held for this attempt is released. Try again (the same idempotencyKey is fine).',
       );
     case 'INVENTORY_REFUSED':
     case 'CHECKOUT_TIMED_OUT':
       // Both end before an order exists, so there is no order to name.
-      return new AppError('Checkout could not be completed; nothing was reserved or charged.', 'CHECKOUT_FAILED');
+      return new CheckoutFailedError();
     case 'PAYMENT_DECLINED':
-      return new AppError(details.message ?? 'The card was declined.', 'PAYMENT_DECLINED', {
+      return new PaymentDeclinedError(details.message ?? 'The card was declined.', {
         orderId,
         declineCode: details.declineCode ?? 'generic_decline',
       });
     case 'PAYMENT_FAILED':
-      return new AppError('The payment could not be processed, and the order was cancelled.', 'PAYMENT_FAILED', { orderId });
+      return new PaymentFailedError({ orderId });
     case 'RESERVATION_EXPIRED':
-      return new AppError(
-        'The stock held for this order was released before payment completed; the order was cancelled.',
-        'CHECKOUT_EXPIRED',
-        {
-          orderId,
-        },
-      );
+      return new CheckoutExpiredError({ orderId });
     case 'CANCELLED_BY_CUSTOMER':
     case 'CANCELLED_BY_ADMIN':
       // createOrder answers these with the order (it was confirmed first); never reached from there.
-      return new AppError('The order was cancelled.', 'ORDER_CANCELLED', { orderId });
+      return new OrderCancelledError({ orderId });
   }
 }

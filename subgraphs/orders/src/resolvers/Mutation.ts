@@ -1,15 +1,9 @@
-import { UnauthenticatedError } from '@supergraph/server-kit/graphql';
+import { requireViewer } from '@supergraph/server-kit/auth';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
-import type { Context } from '../context.js';
 
-function signedIn({ viewer }: Context) {
-  // The permission rules refuse anonymous callers first; this narrows the type.
-  if (!viewer) throw new UnauthenticatedError();
-  return viewer;
-}
-
+// The permission rules refuse anonymous callers first; requireViewer narrows the type.
 export const Mutation: MutationResolvers = {
-  createOrder: (_parent, { input }, context) => context.checkout.createOrder(signedIn(context), input),
+  createOrder: (_parent, { input }, { checkout, viewer }) => checkout.createOrder(requireViewer(viewer), input),
 
-  cancelOrder: (_parent, { id }, context) => context.checkout.cancelOrder(signedIn(context), id),
+  cancelOrder: (_parent, { id }, { checkout, viewer }) => checkout.cancelOrder(requireViewer(viewer), id),
 };
