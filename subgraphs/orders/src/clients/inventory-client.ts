@@ -1,4 +1,12 @@
-import { z } from 'zod';
+import {
+  RESERVATIONS_PATH,
+  reservationBodySchema,
+  reservationErrorBodySchema,
+  type ReservationErrorBody,
+  type ReservationLine,
+  type ReservationStatus,
+  type ReserveRequestBody,
+} from '@supergraph/contracts/reservations';
 import { callJson, isNoAnswer, noAnswer, type JsonAnswer, type NoAnswer } from './json-call.js';
 
 /**
@@ -16,24 +24,15 @@ export interface InventoryClient {
   release(orderId: string): Promise<ReleaseResult>;
 }
 
-export interface ReserveRequest {
-  orderId: string;
-  items: { productId: string; quantity: number }[];
-  /** How long products holds the stock if nobody commits or releases it. */
-  ttlSeconds: number;
-}
+/** The contract's request, with the lifetime always named. */
+export type ReserveRequest = Required<ReserveRequestBody>;
 
-export interface ReservationLine {
-  productId: string;
-  name: string;
-  quantity: number;
-  unitPriceMinor: number;
-  currency: string;
-}
+export type { ReservationLine };
 
+/** The contract's reservation as checkout needs it: when it expires, and its lines at their prices. */
 export interface Reservation {
   orderId: string;
-  status: 'RESERVED' | 'COMMITTED' | 'RELEASED';
+  status: ReservationStatus;
   expiresAt: Date;
   lines: ReservationLine[];
 }
@@ -81,39 +80,14 @@ export interface InventoryClientOptions {
   timeoutMs: number;
 }
 
-const reservationBody = z.object({
-  orderId: z.string(),
-  status: z.enum(['RESERVED', 'COMMITTED', 'RELEASED']),
-  expiresAt: z.iso.datetime(),
-  lines: z.array(
-    z.object({
-      productId: z.string(),
-      name: z.string(),
-      quantity: z.number().int().positive(),
-      unitPriceMinor: z.number().int().nonnegative(),
-      currency: z.string().length(3),
-    }),
-  ),
-});
-
-const errorBody = z.object({
-  error: z.looseObject({
-    code: z.string(),
-    message: z.string().optional(),
-    productId: z.string().optional(),
-    available: z.number().optional(),
-    requested: z.number().optional(),
-  }),
-});
-
-type InventoryError = z.output<typeof errorBody>['error'];
+type InventoryError = ReservationErrorBody['error'];
 
 export function createInventoryClient({ baseUrl, secret, timeoutMs }: InventoryClientOptions): InventoryClient {
   const origin = baseUrl.replace(/\/+$/, '');
   const send = (path: string, body?: unknown) =>
     callJson({
       method: 'POST',
-      url: `${origin}/internal/reservations${path}`,
+      url: `${origin}${RESERVATIONS_PATH}${path}`,
       headers: { 'x-service-credential': secret },
       body: body ?? {},
       timeoutMs,
@@ -168,13 +142,14 @@ function readReservation<TStatus extends string>(
   call: string,
   status: TStatus,
 ): { status: TStatus; reservation: Reservation } | NoAnswer {
-  const parsed = reservationBody.safeParse(answer.body);
+  const parsed = reservationBodySchema.safeParse(answer.body);
   if (!parsed.success) return malformed(call, answer);
-  return { status, reservation: { ...parsed.data, expiresAt: new Date(parsed.data.expiresAt) } };
+  const { orderId, status: reservationStatus, expiresAt, lines } = parsed.data;
+  return { status, reservation: { orderId, status: reservationStatus, expiresAt: new Date(expiresAt), lines } };
 }
 
 function readError(answer: JsonAnswer): InventoryError | null {
-  const parsed = errorBody.safeParse(answer.body);
+  const parsed = reservationErrorBodySchema.safeParse(answer.body);
   return parsed.success ? parsed.data.error : null;
 }
 
@@ -185,9 +160,9 @@ function readError(answer: JsonAnswer): InventoryError | null {
  */
 function classify(answer: JsonAnswer, error: InventoryError): InventoryUnavailable | InventoryRequestInvalid {
   if (answer.status >= 500 || answer.status === 429 || answer.status === 401 || answer.status === 403) {
-    return noAnswer('provider_error', `the inventory answered ${answer.status} ${error.code}: ${error.message ?? 'no message'}`);
+    return noAnswer('provider_error', `the inventory answered ${answer.status} ${error.code}: ${error.message}`);
   }
-  return { status: 'invalid', isRetryable: false, code: error.code, message: error.message ?? error.code };
+  return { status: 'invalid', isRetryable: false, code: error.code, message: error.message };
 }
 
 function malformed(call: string, answer: { status: number }): NoAnswer {

@@ -1,8 +1,15 @@
-import express, { Router, type ErrorRequestHandler } from 'express';
+import {
+  RESERVATION_ERROR_STATUS,
+  RESERVATIONS_PATH,
+  type ReservationErrorBody,
+  type ReservationErrorCode,
+  type ReservationErrorDetails,
+} from '@supergraph/contracts/reservations';
+import express, { Router, type ErrorRequestHandler, type Response } from 'express';
 import { requireServiceCredential } from '@supergraph/server-kit/auth';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { ProductsDatabase } from '../db/client.js';
-import { InventoryError, type InventoryErrorCode } from './inventory-error.js';
+import { InventoryError } from './inventory-error.js';
 import { readReserveRequest, toReservationBody } from './internal-api-body.js';
 import { commitReservation, findReservation, releaseReservation, reserveStock } from './reservations.js';
 
@@ -17,21 +24,11 @@ export interface InventoryApiOptions {
   now?: () => Date;
 }
 
-const STATUS_BY_CODE: Record<InventoryErrorCode, number> = {
-  BAD_REQUEST: 400,
-  BAD_USER_INPUT: 400,
-  UNKNOWN_PRODUCT: 404,
-  RESERVATION_NOT_FOUND: 404,
-  OUT_OF_STOCK: 409,
-  RESERVATION_CONFLICT: 409,
-  RESERVATION_RELEASED: 409,
-};
-
 /**
  * The inventory's internal HTTP API, for the orders service's checkout (not part of the GraphQL
  * schema): under /internal/reservations, reserve, read, commit and release an order's stock. Every
  * request needs the service credential; answers and errors are JSON, errors as
- * `{ error: { code, message, ...details } }`. The contract is in the package README.
+ * `{ error: { code, message, ...details } }`. The contract is packages/contracts' reservations module.
  */
 export function createInventoryRoutes({
   database,
@@ -58,12 +55,12 @@ export function createInventoryRoutes({
     res.json(toReservationBody(await releaseReservation(database, { orderId: req.params.orderId, now: now() })));
   });
   reservations.use((req, res) => {
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: `There is no ${req.method} ${req.originalUrl} in this API.` } });
+    sendError(res, 'NOT_FOUND', `There is no ${req.method} ${req.originalUrl} in this API.`);
   });
   reservations.use(answerErrors(logger));
 
   const routes = Router();
-  routes.use('/internal/reservations', reservations);
+  routes.use(RESERVATIONS_PATH, reservations);
   return routes;
 }
 
@@ -78,20 +75,26 @@ function answerErrors(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof InventoryError) {
-      res.status(STATUS_BY_CODE[error.code]).json({ error: { code: error.code, message: error.message, ...error.details } });
+      sendError(res, error.code, error.message, error.details);
       return;
     }
     const { status, type } = error as { status?: number; type?: string };
     if (status === 413) {
-      res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' } });
+      sendError(res, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
       return;
     }
     if (status !== undefined && status >= 400 && status < 500) {
       const message = type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'The request body cannot be read.';
-      res.status(400).json({ error: { code: 'BAD_REQUEST', message } });
+      sendError(res, 'BAD_REQUEST', message);
       return;
     }
     logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unexpected error in the inventory API');
-    res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+    sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error');
   };
+}
+
+/** An error answer in the contract's shape, with the status the contract gives its code. */
+function sendError(res: Response, code: ReservationErrorCode, message: string, details: ReservationErrorDetails = {}): void {
+  const body: ReservationErrorBody = { error: { code, message, ...details } };
+  res.status(RESERVATION_ERROR_STATUS[code]).json(body);
 }

@@ -1,26 +1,20 @@
-/** The stable codes of the inventory's expected refusals; the internal API answers with them. */
-export type InventoryErrorCode =
+import type { ReservationErrorCode, ReservationErrorDetails } from '@supergraph/contracts/reservations';
+import type { z } from 'zod';
+
+/** The contract's codes for the inventory's expected refusals; the internal API answers the rest itself. */
+export type InventoryErrorCode = Extract<
+  ReservationErrorCode,
   | 'BAD_REQUEST'
   | 'BAD_USER_INPUT'
   | 'UNKNOWN_PRODUCT'
   | 'OUT_OF_STOCK'
   | 'RESERVATION_CONFLICT'
   | 'RESERVATION_NOT_FOUND'
-  | 'RESERVATION_RELEASED';
+  | 'RESERVATION_RELEASED'
+>;
 
-/** Facts a caller can act on, beside the message. */
-export interface InventoryErrorDetails {
-  /** BAD_USER_INPUT: the offending field, as in `items[2].quantity`. */
-  field?: string;
-  /** UNKNOWN_PRODUCT, OUT_OF_STOCK: the product concerned. */
-  productId?: string;
-  /** OUT_OF_STOCK: units that can still be reserved. */
-  available?: number;
-  /** OUT_OF_STOCK: units asked for. */
-  requested?: number;
-  /** RESERVATION_*: the order concerned. */
-  orderId?: string;
-}
+/** Facts a caller can act on, beside the message (the contract says which code carries which). */
+export type InventoryErrorDetails = ReservationErrorDetails;
 
 /**
  * An expected refusal of an inventory operation: a stable code, a message that says what is wrong,
@@ -40,6 +34,19 @@ export class InventoryError extends Error {
 /** Bad input, naming the field; nothing was changed. */
 export function badInput(field: string, message: string): InventoryError {
   return new InventoryError('BAD_USER_INPUT', message, { field });
+}
+
+/**
+ * The first problem a schema found, as BAD_USER_INPUT naming its field (`items[2].quantity`). The
+ * contract's rule messages start after the field's name, so the field leads the message.
+ */
+export function refuseInvalidInput(error: z.ZodError): InventoryError {
+  const path = error.issues[0]?.path ?? [];
+  const field = path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
+  return badInput(field, `${field} ${error.issues[0]?.message ?? 'is not valid.'}`);
 }
 
 export function reservationNotFound(orderId: string): InventoryError {

@@ -1,20 +1,18 @@
-import { badInput } from './inventory-error.js';
+import {
+  MAX_TTL_SECONDS,
+  orderIdSchema,
+  reservationItemsSchema,
+  wholeNumberSchema,
+  type ReservationItem,
+} from '@supergraph/contracts/reservations';
+import { z } from 'zod';
+import { refuseInvalidInput } from './inventory-error.js';
 
-/** Distinct products one reservation may hold. */
-export const MAX_RESERVATION_LINES = 50;
-/** Units of one product one reservation may hold. */
-export const MAX_LINE_QUANTITY = 100;
+export type { ReservationItem };
+
 /** Shortest and longest reservation lifetimes, in milliseconds (1 second to 24 hours). */
 export const MIN_RESERVATION_TTL_MS = 1_000;
-export const MAX_RESERVATION_TTL_MS = 24 * 60 * 60 * 1_000;
-
-/** Order and product ids are opaque: 1 to 128 letters, digits and `.`, `_`, `:`, `-` (UUIDs fit). */
-const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
-export interface ReservationItem {
-  productId: string;
-  quantity: number;
-}
+export const MAX_RESERVATION_TTL_MS = MAX_TTL_SECONDS * 1_000;
 
 export interface ReserveStockInput {
   /** The orders service's id for the order; a reservation is idempotent per order id. */
@@ -26,12 +24,19 @@ export interface ReserveStockInput {
   now: Date;
 }
 
+// The same rules as the internal API's request (the contract's), for callers inside this service.
+const reserveStockInputSchema = z.object({
+  orderId: orderIdSchema,
+  items: reservationItemsSchema,
+  ttlMs: wholeNumberSchema(MIN_RESERVATION_TTL_MS, MAX_RESERVATION_TTL_MS),
+});
+const orderIdInputSchema = z.object({ orderId: orderIdSchema });
+
 /** An order id from a caller; BAD_USER_INPUT naming `orderId` unless it is well-formed. */
 export function readOrderId(orderId: unknown): string {
-  if (typeof orderId !== 'string' || !ID_PATTERN.test(orderId)) {
-    throw badInput('orderId', 'orderId must be 1 to 128 letters, digits, ".", "_", ":" or "-".');
-  }
-  return orderId;
+  const parsed = orderIdInputSchema.safeParse({ orderId });
+  if (!parsed.success) throw refuseInvalidInput(parsed.error);
+  return parsed.data.orderId;
 }
 
 /**
@@ -41,36 +46,10 @@ export function readOrderId(orderId: unknown): string {
  * `items[i].quantity` or `ttlMs`.
  */
 export function validateReserveStockInput(input: ReserveStockInput): ReserveStockInput {
-  const orderId = readOrderId(input.orderId);
-  const { items } = input;
-  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_RESERVATION_LINES) {
-    throw badInput('items', `items must list 1 to ${MAX_RESERVATION_LINES} products.`);
-  }
-  const seen = new Map<string, number>();
-  items.forEach(({ productId, quantity }, index) => {
-    if (typeof productId !== 'string' || !ID_PATTERN.test(productId)) {
-      throw badInput(`items[${index}].productId`, `items[${index}].productId must be a product id.`);
-    }
-    const first = seen.get(productId);
-    if (first !== undefined) {
-      throw badInput(
-        `items[${index}].productId`,
-        `items[${index}].productId repeats items[${first}].productId (${productId}); list each product once with its total quantity.`,
-      );
-    }
-    seen.set(productId, index);
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
-      throw badInput(
-        `items[${index}].quantity`,
-        `items[${index}].quantity must be a whole number from 1 to ${MAX_LINE_QUANTITY}.`,
-      );
-    }
-  });
-  if (!Number.isInteger(input.ttlMs) || input.ttlMs < MIN_RESERVATION_TTL_MS || input.ttlMs > MAX_RESERVATION_TTL_MS) {
-    throw badInput('ttlMs', `ttlMs must be a whole number from ${MIN_RESERVATION_TTL_MS} to ${MAX_RESERVATION_TTL_MS}.`);
-  }
-  const sorted = items.map(({ productId, quantity }) => ({ productId, quantity })).sort(byProductId);
-  return { orderId, items: sorted, ttlMs: input.ttlMs, now: input.now };
+  const parsed = reserveStockInputSchema.safeParse(input);
+  if (!parsed.success) throw refuseInvalidInput(parsed.error);
+  const { orderId, items, ttlMs } = parsed.data;
+  return { orderId, items: items.sort(byProductId), ttlMs, now: input.now };
 }
 
 /** Sorts by product id in code-unit order, the same on every database collation. */

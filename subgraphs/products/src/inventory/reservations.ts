@@ -1,3 +1,4 @@
+import type { ReservationLine } from '@supergraph/contracts/reservations';
 import type { ProductsDatabase, ProductsDb } from '../db/client.js';
 import type { ReservationStatus } from '../db/tables/index.js';
 import { InventoryError, reservationNotFound } from './inventory-error.js';
@@ -19,17 +20,9 @@ import {
   type ReservationLineRow,
 } from './reservation-store.js';
 
-/** One product of a reservation, at the price it had when the stock was reserved. */
-export interface ReservationLine {
-  productId: string;
-  name: string;
-  quantity: number;
-  /** The catalog's unit price at reservation time, in the currency's minor unit. */
-  unitPriceMinor: number;
-  currency: string;
-}
+export type { ReservationLine };
 
-/** An order's stock reservation. All its lines share the status and the expiry. */
+/** An order's stock reservation (the contract's body, with dates). All its lines share the status and the expiry. */
 export interface Reservation {
   orderId: string;
   /** RESERVED: stock held until expiresAt; COMMITTED: sold; RELEASED: stock given back. */
