@@ -5,9 +5,9 @@ import {
   type SupergraphSdlHook,
 } from '@apollo/gateway';
 import { ROUTER_SECRET_HEADER } from '@supergraph/server-kit/auth';
-import { AppError } from '@supergraph/server-kit/graphql';
 import { REQUEST_ID_HEADER } from '@supergraph/server-kit/http';
 import type { Logger } from '@supergraph/server-kit/telemetry';
+import { SubgraphFailedError, SubgraphTimeoutError, SubgraphUnavailableError } from './errors.js';
 
 /** What the router knows about each request; the gateway hands it to every subgraph call. */
 export interface RouterContext {
@@ -65,20 +65,14 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     }
   }
 
-  private toClientError(error: unknown): AppError {
+  private toClientError(error: unknown): SubgraphFailedError | SubgraphTimeoutError | SubgraphUnavailableError {
     const status = (error as { extensions?: { response?: { status?: unknown } } }).extensions?.response?.status;
-    const extensions = { serviceName: this.subgraph };
-    if (typeof status === 'number') {
-      return new AppError(`The ${this.subgraph} service failed to answer (HTTP ${status}).`, 'SUBGRAPH_ERROR', extensions);
-    }
+    const failed = { serviceName: this.subgraph };
+    if (typeof status === 'number') return new SubgraphFailedError(failed, status);
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      return new AppError(
-        `The ${this.subgraph} service did not answer within ${this.timeoutMs} ms.`,
-        'SUBGRAPH_TIMEOUT',
-        extensions,
-      );
+      return new SubgraphTimeoutError(failed, this.timeoutMs);
     }
-    return new AppError(`The ${this.subgraph} service is unavailable.`, 'SUBGRAPH_UNAVAILABLE', extensions);
+    return new SubgraphUnavailableError(failed);
   }
 }
 

@@ -1,7 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { validate, type DocumentNode, type GraphQLError, type GraphQLSchema, type ValidationContext } from 'graphql';
-import { QueryLimitError, type QueryLimitCode } from './limit-errors.js';
+import {
+  QueryLimitError,
+  QueryTooDeepError,
+  TooManyAliasesError,
+  TooManyDirectivesError,
+  type ShapeLimitErrorClass,
+} from './errors.js';
 
 export interface ShapeLimits {
   maxDepth: number;
@@ -22,16 +28,16 @@ export interface ShapeLimitsCheck {
  * Armor's Apollo integration hands its rules to Apollo Server as validation rules, where every
  * refusal becomes GRAPHQL_VALIDATION_FAILED (Apollo Server overwrites the code) with a message that
  * starts "Syntax Error:". So the rules run here instead, with armor's own onReject hook reporting a
- * QueryLimitError with our code per rule: this is the one place armor's refusals are mapped. The
+ * refusal with our code per rule: this is the one place armor's refusals are mapped. The
  * router calls `check` from a plugin, after Apollo Server's validation and before planning. Armor's
  * cost limit is off (operation-cost.ts replaces it: armor's ignores `first`), and so is its token
  * limit, whose Apollo plugin turns a refusal into a 500 (token-limit.ts replaces it).
  */
 export function createShapeLimits(limits: ShapeLimits, { isProduction }: { isProduction: boolean }): ShapeLimitsCheck {
   const reportAs =
-    (code: QueryLimitCode, limit: number) =>
+    (Refusal: ShapeLimitErrorClass, limit: number) =>
     (context: ValidationContext | null, error: GraphQLError): void => {
-      context?.reportError(new QueryLimitError(error.message.replace(/^Syntax Error: /, ''), code, limit));
+      context?.reportError(new Refusal(error.message.replace(/^Syntax Error: /, ''), limit));
     };
   const armor = new ApolloArmor({
     maxDepth: {
@@ -39,17 +45,17 @@ export function createShapeLimits(limits: ShapeLimits, { isProduction }: { isPro
       // Depth counts fields: `...on Product { name }` is not a level of its own.
       flattenFragments: true,
       propagateOnRejection: false,
-      onReject: [reportAs('QUERY_TOO_DEEP', limits.maxDepth)],
+      onReject: [reportAs(QueryTooDeepError, limits.maxDepth)],
     },
     maxAliases: {
       n: limits.maxAliases,
       propagateOnRejection: false,
-      onReject: [reportAs('TOO_MANY_ALIASES', limits.maxAliases)],
+      onReject: [reportAs(TooManyAliasesError, limits.maxAliases)],
     },
     maxDirectives: {
       n: limits.maxDirectives,
       propagateOnRejection: false,
-      onReject: [reportAs('TOO_MANY_DIRECTIVES', limits.maxDirectives)],
+      onReject: [reportAs(TooManyDirectivesError, limits.maxDirectives)],
     },
     costLimit: { enabled: false },
     maxTokens: { enabled: false },

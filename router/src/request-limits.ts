@@ -4,7 +4,7 @@ import { MAX_PAGE_SIZE } from '@supergraph/server-kit/graphql';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { Express, RequestHandler } from 'express';
 import { getVariableValues } from 'graphql';
-import { QueryLimitError } from './limit-errors.js';
+import { PageSizeTooLargeError, QueryTooCostlyError } from './errors.js';
 import type { LimitSettings } from './limit-settings.js';
 import { measureOperation, type OperationMeasure } from './operation-cost.js';
 import { createShapeLimits } from './query-shape-limits.js';
@@ -125,18 +125,6 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
 
 /** Refuses an operation whose page is larger than a page may be, or whose estimated cost is above the limit. */
 function checkOperationCost({ cost, largestPage }: OperationMeasure, maxCost: number): void {
-  if (largestPage && largestPage.size > MAX_PAGE_SIZE) {
-    throw new QueryLimitError(
-      `\`first\` is ${largestPage.size} on ${largestPage.path}; a page holds at most ${MAX_PAGE_SIZE}.`,
-      'PAGE_SIZE_TOO_LARGE',
-      MAX_PAGE_SIZE,
-    );
-  }
-  if (cost > maxCost) {
-    throw new QueryLimitError(
-      `The operation's estimated cost is ${cost}, above the limit of ${maxCost}: ask for smaller pages or fewer nested lists.`,
-      'QUERY_TOO_COSTLY',
-      maxCost,
-    );
-  }
+  if (largestPage && largestPage.size > MAX_PAGE_SIZE) throw new PageSizeTooLargeError(largestPage, MAX_PAGE_SIZE);
+  if (cost > maxCost) throw new QueryTooCostlyError(cost, maxCost);
 }

@@ -1,10 +1,8 @@
 import { parse as parseUrl } from 'node:url';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, RequestHandler } from 'express';
+import { PersistedQueryNotInSafelistError, sendRefusal } from './errors.js';
 import type { PersistedOperationsManifest } from './persisted-operations-manifest.js';
-
-/** `extensions.code` of a refused operation. */
-export const NOT_IN_SAFELIST = 'PERSISTED_QUERY_NOT_IN_SAFELIST';
 
 /** What a GraphQL request asks to run: its text, or only the hash of a persisted one. */
 type RequestedOperation =
@@ -28,15 +26,7 @@ export function createSafelistMiddleware(manifest: PersistedOperationsManifest):
       next();
       return;
     }
-    res.status(400).json({
-      errors: [
-        {
-          message:
-            'This router only runs operations from its persisted-operations manifest; send the sha256 hash of a listed operation in extensions.persistedQuery.',
-          extensions: { code: NOT_IN_SAFELIST },
-        },
-      ],
-    });
+    sendRefusal(res, new PersistedQueryNotInSafelistError());
   };
 }
 

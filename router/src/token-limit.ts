@@ -1,7 +1,7 @@
 import { parse as parseUrl } from 'node:url';
 import type { Request, RequestHandler } from 'express';
 import { Lexer, Source, TokenKind } from 'graphql';
-import { QueryLimitError, sendLimitError } from './limit-errors.js';
+import { sendRefusal, TooManyTokensError } from './errors.js';
 
 /**
  * How many lexical tokens `text` holds, counting no further than `max + 1`: enough to know it is too
@@ -35,10 +35,7 @@ export function limitTokens(maxTokens: number): RequestHandler {
       next();
       return;
     }
-    sendLimitError(
-      res,
-      new QueryLimitError(`The operation has more than ${maxTokens} tokens, the limit.`, 'TOO_MANY_TOKENS', maxTokens),
-    );
+    sendRefusal(res, new TooManyTokensError(maxTokens));
   };
 }
 

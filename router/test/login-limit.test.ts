@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '@supergraph/server-kit/settings';
 import { buildSchema, getOperationAST, getVariableValues, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { QueryLimitError } from '../src/limit-errors.js';
+import { TooManyLoginAttemptsError } from '../src/errors.js';
 import { findAccountMutations } from '../src/rate-limit/account-limit.js';
 import { findLoginAccounts, limitLoginAttempts } from '../src/rate-limit/login-limit.js';
 import { MemoryRateLimitStore } from '../src/rate-limit/memory-store.js';
@@ -95,7 +95,7 @@ describe('limitLoginAttempts', () => {
 
     const refusal = await limitLoginAttempts(logins, Array(4).fill('victim@example.com')).catch((error: unknown) => error);
 
-    expect(refusal).toBeInstanceOf(QueryLimitError);
+    expect(refusal).toBeInstanceOf(TooManyLoginAttemptsError);
     expect(refusal).toMatchObject({
       status: 400,
       message: 'The operation makes 4 login attempts for one account; at most 3 fit in its budget.',

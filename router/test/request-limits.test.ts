@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authenticateRequests } from '@supergraph/server-kit/auth';
-import { AppError } from '@supergraph/server-kit/graphql';
+import { UnauthenticatedError } from '@supergraph/server-kit/graphql';
 import { createGraphQLService, type GraphQLService } from '@supergraph/server-kit/http';
 import { REPO_ROOT } from '@supergraph/server-kit/settings';
 import { createLogger, createMetrics } from '@supergraph/server-kit/telemetry';
@@ -28,7 +28,7 @@ stub('Query', 'products', () => emptyPage);
 stub('Category', 'products', () => emptyPage);
 stub('Query', 'me', (_parent, _args, context) => (context as { viewer: { id: string } | null }).viewer);
 stub('Mutation', 'login', () => {
-  throw new AppError('The email or password is wrong.', 'UNAUTHENTICATED');
+  throw new UnauthenticatedError('The email or password is wrong.');
 });
 stub('Mutation', 'register', () => ({ accessToken: 'access' }));
 stub('Mutation', 'refreshToken', () => ({ accessToken: 'access' }));

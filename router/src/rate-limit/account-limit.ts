@@ -6,7 +6,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { QueryLimitError } from '../limit-errors.js';
+import { TooManyAccountMutationsError } from '../errors.js';
 import { rateLimitedError, type RateLimiter } from './rate-limiter.js';
 
 /**
@@ -62,11 +62,7 @@ export function findAccountMutations(document: DocumentNode, operation: Operatio
 /** Refuses, with 400 TOO_MANY_ACCOUNT_MUTATIONS, an operation holding more than one account mutation. */
 export function checkAccountMutationCount(mutations: string[]): void {
   if (mutations.length <= MAX_ACCOUNT_MUTATIONS) return;
-  throw new QueryLimitError(
-    `The operation has ${mutations.length} account mutations (register, login, refreshToken, changePassword); send one per request.`,
-    'TOO_MANY_ACCOUNT_MUTATIONS',
-    MAX_ACCOUNT_MUTATIONS,
-  );
+  throw new TooManyAccountMutationsError(mutations.length, MAX_ACCOUNT_MUTATIONS);
 }
 
 /**

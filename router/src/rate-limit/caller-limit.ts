@@ -2,7 +2,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { RequestHandler } from 'express';
 import type { Viewer } from '@supergraph/server-kit/auth';
-import { sendLimitError } from '../limit-errors.js';
+import { sendRefusal } from '../errors.js';
 import { rateLimitedError, rateLimitHeaders, type RateLimiter } from './rate-limiter.js';
 import type { RateLimitDecision } from './token-bucket.js';
 
@@ -59,7 +59,7 @@ export function limitCallers(limiter: RateLimiter): RequestHandler {
     for (const key of callerKeys((res.locals.viewer as Viewer | null | undefined) ?? null, req.ip)) {
       const decision = await limiter.take(key);
       if (!decision.isAllowed) {
-        sendLimitError(res, rateLimitedError(decision, 'requests'));
+        sendRefusal(res, rateLimitedError(decision, 'requests'));
         return;
       }
       decisions.push(decision);

@@ -6,7 +6,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { QueryLimitError } from '../limit-errors.js';
+import { TooManyLoginAttemptsError } from '../errors.js';
 import { collectRootFields } from './account-limit.js';
 import { rateLimitedError, type RateLimiter } from './rate-limiter.js';
 
@@ -50,13 +50,7 @@ export async function limitLoginAttempts(limiter: RateLimiter, accounts: string[
   for (const account of accounts) attempts.set(account, (attempts.get(account) ?? 0) + 1);
   const { capacity } = limiter.policy;
   for (const count of attempts.values()) {
-    if (count > capacity) {
-      throw new QueryLimitError(
-        `The operation makes ${count} login attempts for one account; at most ${capacity} fit in its budget.`,
-        'TOO_MANY_LOGIN_ATTEMPTS',
-        capacity,
-      );
-    }
+    if (count > capacity) throw new TooManyLoginAttemptsError(count, capacity);
   }
   for (const [account, count] of attempts) {
     const key = createHash('sha256').update(account).digest('hex').slice(0, 32);

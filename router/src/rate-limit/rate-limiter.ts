@@ -1,4 +1,4 @@
-import { RateLimitedError } from '../limit-errors.js';
+import { RateLimitedError } from '../errors.js';
 import type { RateLimitStore } from './store.js';
 import { describeTake, type BucketPolicy, type RateLimitDecision } from './token-bucket.js';
 

@@ -3,16 +3,34 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 
 /**
- * The codes any service may answer (`extensions.code`). A service's own codes are a closed list in
- * its `src/errors.ts`, one error class per code; the documented table of every code clients can see
- * is tested against those lists.
+ * The codes any service may answer (`extensions.code`) without declaring them: server-kit's own and
+ * those Apollo Server answers by itself. A service's own codes are a closed list in its
+ * `src/errors.ts`, one error class per code; the documented table of every code clients can see is
+ * tested against those lists.
  */
 export const GENERIC_ERROR_CODES = [
+  // Bad arguments or input fields (`argumentName` names one), or variables that do not fit their types.
   'BAD_USER_INPUT',
+  // The thing asked for does not exist (or is not the caller's to know about).
   'NOT_FOUND',
+  // No valid access token where one is needed; a bad token is also answered HTTP 401.
   'UNAUTHENTICATED',
+  // Signed in, but not allowed; a subgraph called without its router secret answers it with HTTP 403.
   'FORBIDDEN',
+  // Anything unexpected: the client gets this code alone, the operator the full log line.
   'INTERNAL_SERVER_ERROR',
+  // HTTP 400: the request itself cannot be read (a body that is not JSON, no operation, a persisted query whose hash does not match its text).
+  'BAD_REQUEST',
+  // HTTP 413: the body is larger than the service accepts (the router's REQUEST_BODY_LIMIT).
+  'PAYLOAD_TOO_LARGE',
+  // Apollo Server: the operation text is not GraphQL.
+  'GRAPHQL_PARSE_FAILED',
+  // Apollo Server: the operation does not fit the schema (unknown field, wrong argument type, ...), or asks for introspection in production.
+  'GRAPHQL_VALIDATION_FAILED',
+  // Apollo Server: `operationName` names no operation of the document, or a document of several names none.
+  'OPERATION_RESOLUTION_FAILURE',
+  // Apollo Server: an automatic persisted query sent by hash alone that this process has not seen; the client sends the text once.
+  'PERSISTED_QUERY_NOT_FOUND',
 ] as const;
 
 export type GenericErrorCode = (typeof GENERIC_ERROR_CODES)[number];
@@ -72,14 +90,15 @@ export function createErrorFormatter(logger: Logger) {
     // A code-less GraphQLError about the request itself (no path: Apollo's own checks, such as a
     // persisted query whose hash does not match its text) is the client's to fix.
     if (original instanceof GraphQLError && !original.originalError && formatted.path === undefined) {
-      return withoutStacktrace({ ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } });
+      const code: GenericErrorCode = 'BAD_REQUEST';
+      return withoutStacktrace({ ...formatted, extensions: { ...formatted.extensions, code } });
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
     return {
       message: 'Internal server error',
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies GenericErrorCode },
     };
   };
 }

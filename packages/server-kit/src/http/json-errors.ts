@@ -1,11 +1,12 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { GenericErrorCode } from '../graphql/errors.js';
 
 /** What went wrong with a request before a route could answer it, as the client may be told. */
 export interface RequestProblem {
   /** The HTTP status: the one Express or body-parser gave a client error, else 500. */
   status: number;
-  code: 'BAD_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL_SERVER_ERROR';
+  code: Extract<GenericErrorCode, 'BAD_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL_SERVER_ERROR'>;
   /** Safe to show: never an internal error's own message. */
   message: string;
 }
