@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { alignByKey } from '@supergraph/server-kit/graphql';
 import type { UsersDb } from './db/client.js';
 import type { UserRow } from './db/tables/index.js';
-import { findUsersByIds } from './db/users.js';
+import { findUsersByIds } from './accounts/user-store.js';
 
 /** New DataLoaders for each request, so one request's cache never serves another. */
 export function createLoaders(db: UsersDb) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadUserInputError } from '@supergraph/server-kit/graphql';
-import { normalizeEmail } from '../db/users.js';
+import { normalizeEmail } from './user-store.js';
 
 const emailSchema = z.email();
 const MAX_EMAIL_LENGTH = 254;

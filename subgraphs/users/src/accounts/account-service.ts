@@ -1,11 +1,12 @@
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { BadUserInputError, UnauthenticatedError } from '@supergraph/server-kit/graphql';
 import type { UsersDatabase, UsersDb } from '../db/client.js';
-import { createSession, revokeAllSessions, revokeSessionOfToken, rotateRefreshToken } from '../db/sessions.js';
 import type { UserRow } from '../db/tables/index.js';
-import { findUserByEmail, findUsersByIds, insertCustomer, updatePasswordHash, updateUserName } from '../db/users.js';
+import { readEmail, readName } from './account-input.js';
 import { hashPassword, validateNewPassword, verifyPassword } from './passwords.js';
-import { readEmail, readName } from './validation.js';
+import { revokeSessionsOfUser } from './session-store.js';
+import { endSessionOfToken, openSession, rotateRefreshToken, type IssuedRefreshToken } from './sessions.js';
+import { findUserByEmail, findUserById, insertCustomer, updatePasswordHash, updateUserName } from './user-store.js';
 
 /** What `AuthPayload` resolves from. */
 export interface SignedInSession {
@@ -39,20 +40,24 @@ export function createAccountService({
   sessionTtlMs,
   refreshReuseGraceMs = 10_000,
 }: AccountServiceOptions) {
-  async function signIn(handle: UsersDb, user: UserRow, now: Date): Promise<SignedInSession> {
-    const session = await createSession(handle, { userId: user.id, now, ttlMs: sessionTtlMs });
+  /** The payload of every sign-in and refresh: a fresh access token beside the session's refresh token. */
+  async function toSignedInSession(user: UserRow, refresh: IssuedRefreshToken): Promise<SignedInSession> {
     const access = await issueAccessToken({ id: user.id, role: user.role });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
-      refreshToken: session.refreshToken,
-      refreshTokenExpiresAt: session.expiresAt,
+      refreshToken: refresh.refreshToken,
+      refreshTokenExpiresAt: refresh.expiresAt,
       user,
     };
   }
 
+  async function signIn(handle: UsersDb, user: UserRow, now: Date): Promise<SignedInSession> {
+    return toSignedInSession(user, await openSession(handle, { userId: user.id, now, ttlMs: sessionTtlMs }));
+  }
+
   async function requireUser(viewer: Viewer): Promise<UserRow> {
-    const [user] = await findUsersByIds(database, [viewer.id]);
+    const user = await findUserById(database, viewer.id);
     if (!user) throw new UnauthenticatedError('Your account no longer exists.');
     return user;
   }
@@ -85,20 +90,13 @@ export function createAccountService({
         rotateRefreshToken(tx, { token: refreshToken, now, reuseGraceMs: refreshReuseGraceMs }),
       );
       if (!rotation.ok) throw new UnauthenticatedError(INVALID_REFRESH_TOKEN);
-      const [user] = await findUsersByIds(database, [rotation.userId]);
+      const user = await findUserById(database, rotation.userId);
       if (!user) throw new UnauthenticatedError(INVALID_REFRESH_TOKEN);
-      const access = await issueAccessToken({ id: user.id, role: user.role });
-      return {
-        accessToken: access.token,
-        accessTokenExpiresAt: access.expiresAt,
-        refreshToken: rotation.refreshToken,
-        refreshTokenExpiresAt: rotation.expiresAt,
-        user,
-      };
+      return toSignedInSession(user, rotation);
     },
 
     logout(refreshToken: string): Promise<boolean> {
-      return database.transaction((tx) => revokeSessionOfToken(tx, { token: refreshToken, now: new Date() }));
+      return database.transaction((tx) => endSessionOfToken(tx, { token: refreshToken, now: new Date() }));
     },
 
     async updateProfile(viewer: Viewer, input: { name: string }): Promise<UserRow> {
@@ -122,7 +120,7 @@ export function createAccountService({
       const now = new Date();
       return database.transaction(async (tx) => {
         await updatePasswordHash(tx, { id: user.id, passwordHash });
-        await revokeAllSessions(tx, { userId: user.id, now });
+        await revokeSessionsOfUser(tx, { userId: user.id, now });
         return signIn(tx, { ...user, passwordHash }, now);
       });
     },

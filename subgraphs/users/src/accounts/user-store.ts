@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
-import type { UsersDb } from './client.js';
-import type { UserRow, UsersTables } from './tables/index.js';
+import type { UsersDb } from '../db/client.js';
+import type { UserRow, UsersTables } from '../db/tables/index.js';
+
+// Every statement on the users table, one named function each. Rows come back in drizzle's own
+// typed shape, so nothing needs parsing here.
 
 /** Where a page starts: just after this (createdAt in epoch ms, id) in the list's sort order. */
 export type UserCursor = readonly [createdAtMs: number, id: string];
@@ -16,6 +19,12 @@ export async function findUsersByIds({ db, tables: { users } }: UsersDb, ids: re
     .select()
     .from(users)
     .where(inArray(users.id, [...ids]));
+}
+
+/** The account a user holds, or null when it is gone. */
+export async function findUserById(handle: UsersDb, id: string): Promise<UserRow | null> {
+  const [row] = await findUsersByIds(handle, [id]);
+  return row ?? null;
 }
 
 /** One page of users, oldest account first (pageSize + 1 rows, the extra one only says a next page exists). */

@@ -1,7 +1,7 @@
 import { createDemoUsers, type SeedOptions } from '@supergraph/demo-data';
 import { hashPassword } from '../accounts/passwords.js';
 import type { UsersDatabase, UsersDb } from './client.js';
-import { countUsers, normalizeEmail } from './users.js';
+import { countUsers, normalizeEmail } from '../accounts/user-store.js';
 
 const INSERT_CHUNK = 500;
 

@@ -1,6 +1,6 @@
 import { toConnectionPage } from '@supergraph/server-kit/graphql';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
-import { countUsers, findUsersPage } from '../db/users.js';
+import { countUsers, findUsersPage } from '../accounts/user-store.js';
 import { readUserPageArgs, toUserCursor } from './connections.js';
 
 export const Query: QueryResolvers = {

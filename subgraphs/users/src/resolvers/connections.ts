@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor, resolvePageSize } from '@supergraph/server-kit/graphql';
 import type { UserRow } from '../db/tables/index.js';
-import type { UserCursor } from '../db/users.js';
+import type { UserCursor } from '../accounts/user-store.js';
 
 /** The users list's cursor is the (createdAt in epoch ms, id) sort key of the last user seen. */
 export function toUserCursor(user: UserRow): string {
