@@ -1,12 +1,5 @@
-import type { Viewer } from '@supergraph/server-kit/auth';
-import { UnauthenticatedError } from '@supergraph/server-kit/graphql';
+import { requireViewer } from '@supergraph/server-kit/auth';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
-
-/** The permissions already require a viewer here; checking again keeps the resolver safe on its own. */
-function requireViewer(viewer: Viewer | null): Viewer {
-  if (!viewer) throw new UnauthenticatedError();
-  return viewer;
-}
 
 export const Mutation: MutationResolvers = {
   register: (_parent, { input }, { accounts }) => accounts.register(input),
