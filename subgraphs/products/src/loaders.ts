@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import { alignByKey, createPageLoader } from '@supergraph/server-kit/graphql';
-import { findCategoriesByIds } from './db/categories.js';
+import { findCategoriesByIds } from './catalog/category-store.js';
 import type { ProductsDb } from './db/client.js';
 import {
   countProductsByCategoryIds,
   findProductPagesByCategoryIds,
   findProductsByIds,
   type ProductCursor,
-} from './db/products.js';
+} from './catalog/product-store.js';
 import type { CategoryRow, ProductRow } from './db/tables/index.js';
 
 /** New DataLoaders for each request, so one request's cache never serves another. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { asc, count, eq } from 'drizzle-orm';
 import type { ProductsDatabase, ProductsDb } from '../src/db/client.js';
-import { insertProduct } from '../src/db/products.js';
+import { insertProduct } from '../src/catalog/product-store.js';
 
 /** Numbers the products of this test file's database (each file has its own). */
 let productNumber = 0;

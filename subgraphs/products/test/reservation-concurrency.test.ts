@@ -2,7 +2,7 @@ import { DEFAULT_SEED_OPTIONS } from '@supergraph/demo-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseExpiredReservations } from '../src/inventory/expiry-sweep.js';
 import { InventoryError } from '../src/inventory/inventory-error.js';
-import { commitReservation, releaseReservation, reserveStock, type Reservation } from '../src/inventory/reservations.js';
+import { commitReservation, releaseReservation, reserveStock, type Reservation } from '../src/inventory/reservation-service.js';
 import { createProductsHarness, testDialects, type ProductsHarness } from './harness.js';
 import {
   addStockedProduct,

@@ -4,7 +4,7 @@ import { createLogger } from '@supergraph/server-kit/telemetry';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { releaseExpiredReservations, startReservationSweep } from '../src/inventory/expiry-sweep.js';
 import { InventoryError } from '../src/inventory/inventory-error.js';
-import { commitReservation, findReservation, releaseReservation, reserveStock } from '../src/inventory/reservations.js';
+import { commitReservation, findReservation, releaseReservation, reserveStock } from '../src/inventory/reservation-service.js';
 import { createProductsHarness, testDialects, type ProductsHarness } from './harness.js';
 import { addStockedProduct, countAllReservationRows, newOrderId, readReservationRows, readStock } from './inventory-fixtures.js';
 

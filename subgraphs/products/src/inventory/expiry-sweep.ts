@@ -2,7 +2,7 @@ import { startBackgroundTask } from '@supergraph/server-kit/http';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { ProductsDatabase } from '../db/client.js';
 import { findExpiredReservationOrderIds, findReservationLines } from './reservation-store.js';
-import { releaseLines } from './reservations.js';
+import { releaseLines } from './reservation-service.js';
 
 /** Orders a sweep releases per batch. */
 const SWEEP_BATCH_SIZE = 100;

@@ -1,7 +1,7 @@
 import { reserveRequestSchema, type ReservationBody } from '@supergraph/contracts/reservations';
 import { InventoryError, refuseInvalidInput } from './inventory-error.js';
 import type { ReservationItem } from './reservation-input.js';
-import type { Reservation } from './reservations.js';
+import type { Reservation } from './reservation-service.js';
 
 /**
  * Reads POST /internal/reservations' body, `{ orderId, items: [{ productId, quantity }], ttlSeconds? }`,

@@ -11,7 +11,7 @@ import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { ProductsDatabase } from '../db/client.js';
 import { InventoryError } from './inventory-error.js';
 import { readReserveRequest, toReservationBody } from './internal-api-body.js';
-import { commitReservation, findReservation, releaseReservation, reserveStock } from './reservations.js';
+import { commitReservation, findReservation, releaseReservation, reserveStock } from './reservation-service.js';
 
 export interface InventoryApiOptions {
   database: ProductsDatabase;

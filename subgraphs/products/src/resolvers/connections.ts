@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor, resolvePageSize } from '@supergraph/server-kit/graphql';
-import type { ProductCursor } from '../db/products.js';
+import type { ProductCursor } from '../catalog/product-store.js';
 import type { ProductRow } from '../db/tables/index.js';
 
 /** The catalog's cursor is the (name, id) sort key of the last product seen. */

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, getTableColumns, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { ProductsDb } from './client.js';
-import type { ProductRow, ProductsTables } from './tables/index.js';
+import type { ProductsDb } from '../db/client.js';
+import type { ProductRow, ProductsTables } from '../db/tables/index.js';
 
 /** Catalog filter; every present condition must hold. */
 export interface ProductFilter {

@@ -1,6 +1,7 @@
 import { BadUserInputError, getMinorUnitDigits } from '@supergraph/server-kit/graphql';
-import type { AddProductInput } from './__generated__/resolvers-types.js';
+import type { AddProductInput } from '../__generated__/resolvers-types.js';
 import { readMoneyInput } from './money-input.js';
+import type { ProductFilter } from './product-store.js';
 
 /** The catalog's SKU format: four capital letters, a hyphen and six digits (BOOK-000123). */
 const SKU_PATTERN = /^[A-Z]{4}-[0-9]{6}$/;
@@ -9,6 +10,8 @@ const MAX_DESCRIPTION_LENGTH = 2_000;
 /** Prices are below this many major units of their currency. */
 const PRICE_LIMIT = 1_000_000;
 const MAX_STOCK = 1_000_000;
+/** Longest catalog search text, in characters. */
+const MAX_SEARCH_LENGTH = 100;
 
 /** What a valid AddProductInput becomes: the columns of a new product, before the database checks. */
 export interface NewProductFields {
@@ -71,4 +74,12 @@ function readText(value: string, field: string, { min, max }: { min: number; max
     throw new BadUserInputError(`${field} must be ${range} characters long.`, field);
   }
   return trimmed;
+}
+
+/** The catalog filter of `Query.products`; BAD_USER_INPUT naming `filter.search` when it is too long. */
+export function readProductFilter(filter: ProductFilter | null | undefined): ProductFilter {
+  if ((filter?.search?.length ?? 0) > MAX_SEARCH_LENGTH) {
+    throw new BadUserInputError(`filter.search must be at most ${MAX_SEARCH_LENGTH} characters.`, 'filter.search');
+  }
+  return { ...filter };
 }

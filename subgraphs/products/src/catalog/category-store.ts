@@ -1,6 +1,6 @@
 import { asc, inArray } from 'drizzle-orm';
-import type { ProductsDb } from './client.js';
-import type { CategoryRow } from './tables/index.js';
+import type { ProductsDb } from '../db/client.js';
+import type { CategoryRow } from '../db/tables/index.js';
 
 export async function findAllCategories({ db, tables: { categories } }: ProductsDb): Promise<CategoryRow[]> {
   return db.select().from(categories).orderBy(asc(categories.name), asc(categories.id));
