@@ -1,6 +1,5 @@
-import { isAdmin, isAuthenticated, refuse, type PermissionRules } from '@supergraph/server-kit/auth';
-import { allow, rule, type IRule } from 'graphql-shield';
-import type { Context } from './context.js';
+import { isAuthenticated, isOwnerOrHasRole, type PermissionRules } from '@supergraph/server-kit/auth';
+import { allow, type IRule } from 'graphql-shield';
 import type { OrderRow, UserReference } from './mappers.js';
 
 // Who may see what in the orders subgraph. Every field of every object type has an explicit rule
@@ -14,20 +13,19 @@ import type { OrderRow, UserReference } from './mappers.js';
 
 const OWN_ORDERS_ONLY = 'You can see only your own orders.';
 
-/**
- * The order's owner or an admin. Not cached: the check is one comparison, cheaper than the hash of
- * the parent row that graphql-shield's 'strict' cache would compute for every field.
- */
-export const isOrderOwnerOrAdmin: IRule = rule('orders/isOrderOwnerOrAdmin', { cache: 'no_cache' })(
-  (order: OrderRow, _args, { viewer }: Context) =>
-    (viewer !== null && (viewer.role === 'ADMIN' || viewer.id === order.userId)) || refuse(viewer, OWN_ORDERS_ONLY),
-);
+/** The order's owner or an admin. */
+export const isOrderOwnerOrAdmin: IRule = isOwnerOrHasRole('orders/isOrderOwnerOrAdmin', {
+  ownerIdOf: (order: OrderRow) => order.userId,
+  role: 'ADMIN',
+  message: OWN_ORDERS_ONLY,
+});
 
 /** The user themself or an admin, for what the orders subgraph adds to a User (their orders). */
-export const isSameUserOrAdmin: IRule = rule('orders/isSameUserOrAdmin', { cache: 'no_cache' })(
-  (user: UserReference, _args, { viewer }: Context) =>
-    (viewer !== null && (viewer.role === 'ADMIN' || viewer.id === user.id)) || refuse(viewer, OWN_ORDERS_ONLY),
-);
+export const isSameUserOrAdmin: IRule = isOwnerOrHasRole('orders/isSameUserOrAdmin', {
+  ownerIdOf: (user: UserReference) => user.id,
+  role: 'ADMIN',
+  message: OWN_ORDERS_ONLY,
+});
 
 /** Parts of an order (lines, money, pages): reached only through an Order or User.orders, which are checked. */
 const partOfCheckedOrder = allow;

@@ -1,4 +1,4 @@
-import { isAdmin, isAuthenticated, refuse, type PermissionRules } from '@supergraph/server-kit/auth';
+import { hasRole, isAuthenticated, isOwnerOrHasRole, type PermissionRules } from '@supergraph/server-kit/auth';
 import type { GraphQLResolveInfo } from 'graphql';
 import { allow, or, rule, type IRule } from 'graphql-shield';
 import type { Context } from './context.js';
@@ -12,15 +12,15 @@ import type { UserRow } from './mappers.js';
 // a root field: so the check holds whichever way a User is reached (me, user(id), users, a payload,
 // or `_entities`). That is sound only because User.__resolveReference returns the stored row.
 
-/**
- * The user themself or an admin. Not cached: the check is one comparison, cheaper than the hash of
- * the parent row that graphql-shield's 'strict' cache would compute for every field.
- */
-export const isSelfOrAdmin: IRule = rule('users/isSelfOrAdmin', { cache: 'no_cache' })(
-  (user: UserRow, _args, { viewer }: Context) =>
-    (viewer !== null && (viewer.role === 'ADMIN' || viewer.id === user.id)) ||
-    refuse(viewer, 'You can see only your own profile.'),
-);
+/** A signed-in admin. */
+const isAdmin = hasRole('ADMIN', 'Only an admin may do this.');
+
+/** The user themself or an admin. */
+export const isSelfOrAdmin: IRule = isOwnerOrHasRole('users/isSelfOrAdmin', {
+  ownerIdOf: (user: UserRow) => user.id,
+  role: 'ADMIN',
+  message: 'You can see only your own profile.',
+});
 
 /**
  * The user an AuthPayload carries. register, login and refreshToken are called before the caller

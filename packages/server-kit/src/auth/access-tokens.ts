@@ -1,13 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { identityClaimsSchema, type Viewer } from '@supergraph/contracts/identity';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-
-/** Who is calling, as an access token proves it. */
-export interface Viewer {
-  id: string;
-  role: 'CUSTOMER' | 'ADMIN';
-}
 
 /**
  * The one signature algorithm access tokens use and verifiers accept: ECDSA on P-256. (Ed25519 would
@@ -33,7 +28,8 @@ export class InvalidAccessTokenError extends Error {
 
 /**
  * Verifies an access token: an ES256 signature only (so `alg: none` and HMAC-with-the-public-key
- * tricks fail), `exp` required, issuer and audience checked, 5 s of clock tolerance.
+ * tricks fail), `exp` required, issuer and audience checked, 5 s of clock tolerance, and the identity
+ * claims parsed with the contract's schema (a role outside ROLES is refused).
  */
 export function createAccessTokenVerifier({ publicKey, issuer, audience }: AccessTokenClaims & { publicKey: KeyObject }) {
   return async (token: string): Promise<Viewer> => {
@@ -45,10 +41,9 @@ export function createAccessTokenVerifier({ publicKey, issuer, audience }: Acces
         clockTolerance: 5,
         requiredClaims: ['exp', 'iat', 'sub'],
       });
-      const role = payload.role;
-      if (typeof payload.sub !== 'string' || (role !== 'CUSTOMER' && role !== 'ADMIN'))
-        throw new InvalidAccessTokenError('missing claims');
-      return { id: payload.sub, role };
+      const claims = identityClaimsSchema.safeParse(payload);
+      if (!claims.success) throw new InvalidAccessTokenError('missing claims');
+      return { id: claims.data.sub, role: claims.data.role };
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessTokenError('expired');

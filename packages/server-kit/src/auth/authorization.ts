@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
-import type { Viewer } from './access-tokens.js';
+import type { Role, Viewer } from '@supergraph/contracts/identity';
 import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.js';
 
 /** A rule or a combination of rules (allow, deny, and(), or()): what a rule tree gives one field. */
@@ -33,10 +33,38 @@ export const isAuthenticated: IRule = rule('isAuthenticated', { cache: 'contextu
   (_parent, _args, { viewer }: WithViewer) => viewer !== null || new UnauthenticatedError(),
 );
 
-/** A signed-in admin. */
-export const isAdmin: IRule = rule('isAdmin', { cache: 'contextual' })(
-  (_parent, _args, { viewer }: WithViewer) => viewer?.role === 'ADMIN' || refuse(viewer, 'Only an admin may do this.'),
-);
+/**
+ * A signed-in caller with `role`; anyone else is refused with `message` (UNAUTHENTICATED when
+ * anonymous). Depends on the viewer alone, so it is evaluated once per request (and its verdict is
+ * shared by every hasRole rule of the same role in that request).
+ */
+export function hasRole(role: Role, message: string): IRule {
+  return rule(`hasRole:${role}`, { cache: 'contextual' })(
+    (_parent, _args, { viewer }: WithViewer) => viewer?.role === role || refuse(viewer, message),
+  );
+}
+
+export interface OwnershipRule<Parent> {
+  /** The id of the user who owns the parent row (the row the guarded field is read from). */
+  ownerIdOf: (parent: Parent) => string;
+  /** The role that may see every row, not only its own. */
+  role: Role;
+  /** Why anyone else is refused (FORBIDDEN; UNAUTHENTICATED when anonymous). */
+  message: string;
+}
+
+/**
+ * The owner of the parent row, or a caller with `role`. Checked on the parent, so it holds whichever
+ * way the row is reached (a root field, a list, `_entities`). Not cached: the check is one comparison,
+ * cheaper than the hash of the parent row that graphql-shield's 'strict' cache would compute for
+ * every field. `name` must be unique within the rule tree.
+ */
+export function isOwnerOrHasRole<Parent>(name: string, { ownerIdOf, role, message }: OwnershipRule<Parent>): IRule {
+  return rule(name, { cache: 'no_cache' })(
+    (parent: Parent, _args, { viewer }: WithViewer) =>
+      (viewer !== null && (viewer.role === role || viewer.id === ownerIdOf(parent))) || refuse(viewer, message),
+  );
+}
 
 /**
  * Applies a subgraph's rule tree to its schema with graphql-shield, deny by default: a field the tree

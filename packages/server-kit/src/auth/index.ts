@@ -1,4 +1,6 @@
 // @supergraph/server-kit/auth: Identity: access tokens, the router secret and service credentials, graphql-shield rules.
+// Who is calling: the identity contract's type, named here because every context factory takes one.
+export type { Viewer } from '@supergraph/contracts/identity';
 export { loadAccessTokenPublicKey, createVerifierFromSettings } from './access-keys.js';
 export {
   ACCESS_TOKEN_ALGORITHM,
@@ -8,7 +10,6 @@ export {
   readBearerToken,
   readPem,
   loadOrCreateDevelopmentKeys,
-  type Viewer,
   type AccessTokenClaims,
   type AccessTokenVerifier,
   type AccessTokenIssuer,
@@ -17,8 +18,10 @@ export {
   refuse,
   requireViewer,
   isAuthenticated,
-  isAdmin,
+  hasRole,
+  isOwnerOrHasRole,
   applyPermissions,
+  type OwnershipRule,
   type FieldRule,
   type PermissionRules,
 } from './authorization.js';

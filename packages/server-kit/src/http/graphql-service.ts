@@ -5,10 +5,10 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { Viewer } from '@supergraph/contracts/identity';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { Viewer } from '../auth/access-tokens.js';
 import { createErrorFormatter } from '../graphql/errors.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
 import { createAccessLog } from './access-log.js';

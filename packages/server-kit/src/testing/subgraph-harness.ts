@@ -8,12 +8,8 @@ import type { BaseContext } from '@apollo/server';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import {
-  createAccessTokenIssuer,
-  createAccessTokenVerifier,
-  type AccessTokenVerifier,
-  type Viewer,
-} from '../auth/access-tokens.js';
+import type { Viewer } from '@supergraph/contracts/identity';
+import { createAccessTokenIssuer, createAccessTokenVerifier, type AccessTokenVerifier } from '../auth/access-tokens.js';
 import type { DatabaseLocation, Dialect, ServiceDatabase } from '../db/database.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.js';
