@@ -1,7 +1,14 @@
 import type { Viewer } from '@supergraph/server-kit/auth';
-import { BadUserInputError, UnauthenticatedError } from '@supergraph/server-kit/graphql';
 import type { UsersDatabase, UsersDb } from '../db/client.js';
 import type { UserRow } from '../db/tables/index.js';
+import {
+  AccountGoneError,
+  EmailTakenError,
+  InvalidCredentialsError,
+  InvalidRefreshTokenError,
+  UnchangedPasswordError,
+  WrongCurrentPasswordError,
+} from '../errors.js';
 import { readEmail, readName } from './account-input.js';
 import { hashPassword, validateNewPassword, verifyPassword } from './passwords.js';
 import { revokeSessionsOfUser } from './session-store.js';
@@ -30,9 +37,6 @@ export interface AccountServiceOptions {
   refreshReuseGraceMs?: number;
 }
 
-const INVALID_CREDENTIALS = 'Email or password is incorrect.';
-const INVALID_REFRESH_TOKEN = 'The refresh token is invalid, used or expired; sign in again.';
-
 /** Registration, sign-in, token refresh, sign-out and the signed-in user's own changes. */
 export function createAccountService({
   database,
@@ -58,7 +62,7 @@ export function createAccountService({
 
   async function requireUser(viewer: Viewer): Promise<UserRow> {
     const user = await findUserById(database, viewer.id);
-    if (!user) throw new UnauthenticatedError('Your account no longer exists.');
+    if (!user) throw new AccountGoneError();
     return user;
   }
 
@@ -71,7 +75,7 @@ export function createAccountService({
       const now = new Date();
       return database.transaction(async (tx) => {
         const user = await insertCustomer(tx, { email, name, passwordHash, now });
-        if (!user) throw new BadUserInputError('input.email is already registered; sign in instead.', 'input.email');
+        if (!user) throw new EmailTakenError();
         return signIn(tx, user, now);
       });
     },
@@ -80,7 +84,7 @@ export function createAccountService({
     async login(input: { email: string; password: string }): Promise<SignedInSession> {
       const user = await findUserByEmail(database, input.email);
       const isValid = await verifyPassword(input.password, user?.passwordHash ?? null);
-      if (!user || !isValid) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+      if (!user || !isValid) throw new InvalidCredentialsError();
       return database.transaction((tx) => signIn(tx, user, new Date()));
     },
 
@@ -89,9 +93,9 @@ export function createAccountService({
       const rotation = await database.transaction((tx) =>
         rotateRefreshToken(tx, { token: refreshToken, now, reuseGraceMs: refreshReuseGraceMs }),
       );
-      if (!rotation.ok) throw new UnauthenticatedError(INVALID_REFRESH_TOKEN);
+      if (!rotation.ok) throw new InvalidRefreshTokenError();
       const user = await findUserById(database, rotation.userId);
-      if (!user) throw new UnauthenticatedError(INVALID_REFRESH_TOKEN);
+      if (!user) throw new InvalidRefreshTokenError();
       return toSignedInSession(user, rotation);
     },
 
@@ -102,20 +106,16 @@ export function createAccountService({
     async updateProfile(viewer: Viewer, input: { name: string }): Promise<UserRow> {
       const name = readName(input.name, 'input.name');
       const user = await database.transaction((tx) => updateUserName(tx, { id: viewer.id, name }));
-      if (!user) throw new UnauthenticatedError('Your account no longer exists.');
+      if (!user) throw new AccountGoneError();
       return user;
     },
 
     /** Sets a new password, ends every session (other devices must sign in again) and opens a new one. */
     async changePassword(viewer: Viewer, input: { currentPassword: string; newPassword: string }): Promise<SignedInSession> {
       const user = await requireUser(viewer);
-      if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-        throw new BadUserInputError('input.currentPassword is incorrect.', 'input.currentPassword');
-      }
+      if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw new WrongCurrentPasswordError();
       validateNewPassword(input.newPassword, { field: 'input.newPassword', email: user.email });
-      if (input.newPassword === input.currentPassword) {
-        throw new BadUserInputError('input.newPassword must differ from the current password.', 'input.newPassword');
-      }
+      if (input.newPassword === input.currentPassword) throw new UnchangedPasswordError();
       const passwordHash = await hashPassword(input.newPassword);
       const now = new Date();
       return database.transaction(async (tx) => {
