@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startService, type ServiceProcess } from './support/processes.js';
+import { REPO_ROOT, requestIdOf, type ServiceProcess } from './support/processes.js';
 import { startStack, type Stack } from './support/stack.js';
 
 // The stack's router runs with the default settings (automatic persisted queries, no safelist); a
@@ -25,15 +25,10 @@ beforeAll(async () => {
   stack = await startStack({ dialect: 'sqlite', seedArgs: ['--customers', '3', '--products', '40', '--orders', '5'] });
   router = stack.router;
   products = stack.subgraphs.products;
-  safelistRouter = await startService('router', 'router/src/index.ts', {
-    ...stack.routerEnv,
-    PERSISTED_OPERATIONS: 'safelist',
-    PERSISTED_OPERATIONS_MANIFEST: MANIFEST_PATH,
-  });
+  safelistRouter = await stack.startRouter({ PERSISTED_OPERATIONS: 'safelist', PERSISTED_OPERATIONS_MANIFEST: MANIFEST_PATH });
 });
 
 afterAll(async () => {
-  await safelistRouter?.stop();
   await stack?.stop();
 });
 
@@ -63,11 +58,8 @@ async function get(service: ServiceProcess, params: Record<string, unknown>) {
   };
 }
 
-/** Access-log lines the products subgraph wrote for one request id (written when its response ends). */
-async function productsLinesFor(requestId: string) {
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  return products.logs.filter((line) => (line.req as { id?: string } | undefined)?.id === requestId);
-}
+/** Access-log lines the products subgraph has written for one request id. */
+const productsLinesFor = (requestId: string) => products.logs.filter((line) => requestIdOf(line) === requestId);
 
 describe('automatic persisted queries through the router', () => {
   it('asks for the text of an unknown hash, registers it with the text, then runs it by hash alone', async () => {
@@ -110,6 +102,7 @@ describe('automatic persisted queries through the router', () => {
 describe('PERSISTED_OPERATIONS=safelist', () => {
   it('refuses an operation that is not in the manifest with 400 and PERSISTED_QUERY_NOT_IN_SAFELIST, before calling a subgraph', async () => {
     const requestId = `unlisted-${Date.now()}`;
+    const before = await stack.subgraphOperations();
 
     const { status, body } = await post(safelistRouter, { query: '{ categories { name } }' }, { 'x-request-id': requestId });
 
@@ -122,7 +115,9 @@ describe('PERSISTED_OPERATIONS=safelist', () => {
         },
       ],
     });
-    expect(await productsLinesFor(requestId)).toEqual([]);
+    // Had products been called, it would have counted the operation before answering the router.
+    expect(await stack.subgraphOperations()).toBe(before);
+    expect(productsLinesFor(requestId)).toEqual([]);
   });
 
   it('refuses an unlisted hash, an unlisted query registered through automatic persisted queries, and an unlisted GET', async () => {
@@ -156,7 +151,9 @@ describe('PERSISTED_OPERATIONS=safelist', () => {
     expect(overPost.body.data.categories.length).toBeGreaterThan(0);
     expect(overPost.body.data.categories[0].products.nodes.length).toBeLessThanOrEqual(2);
     expect(overGet.body).toEqual(overPost.body);
-    expect(await productsLinesFor(requestId)).toHaveLength(1);
+    // The access log line is written once the response has finished, which may be after the router has its answer.
+    await products.waitForLog(`the access log line of ${requestId}`, (line) => requestIdOf(line) === requestId);
+    expect(productsLinesFor(requestId)).toHaveLength(1);
   });
 
   it('runs a listed operation sent as its full text, also reformatted, with or without its hash', async () => {

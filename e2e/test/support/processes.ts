@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait-for.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -39,6 +40,16 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): Promise<ExitStatus>;
   /** Resolves to how the process ended, or rejects when it is still running after `timeoutMs` (it is left running). */
   waitForExit(timeoutMs: number): Promise<ExitStatus>;
+  /**
+   * Resolves to the first log line that `matches` once the process has written it (a line written
+   * already counts); rejects after `timeoutMs` (default 10 s) with `what` and the process's last lines.
+   */
+  waitForLog(what: string, matches: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+}
+
+/** The id of the request an access log line is about, when it is one. */
+export function requestIdOf(line: LogLine): string | undefined {
+  return (line.req as { id?: string } | undefined)?.id;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -183,5 +194,11 @@ async function launchService(name: string, entry: string, env: Record<string, st
     },
     kill,
     waitForExit,
+    waitForLog: (what, matches, timeoutMs) =>
+      waitFor(() => logs.find(matches), {
+        what: `${name} to log ${what}`,
+        timeout: timeoutMs,
+        show: () => `(none); its last lines:\n${output().slice(-4000)}`,
+      }),
   };
 }

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { DatabaseLocation, Dialect } from '@supergraph/server-kit/db';
 import { createScratchDatabase, createTestKeys, type ScratchDatabase } from '@supergraph/server-kit/testing';
 import type { toChargeObject } from '../../../packages/payment-sandbox/src/charges.js';
+import { createOperationSender, type OperationSender } from './graphql-client.js';
 import { REPO_ROOT, runDatabaseCommand, startService, type ExitStatus, type ServiceProcess } from './processes.js';
+import { readCounter } from './service-metrics.js';
 
 export const SUBGRAPHS = ['users', 'products', 'orders'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
@@ -89,14 +91,17 @@ export interface Stack {
   startServiceAgain(name: ServiceName, extraEnv?: Record<string, string>, options?: StartAgainOptions): Promise<ServiceProcess>;
   /** stopService() then startServiceAgain(): a crash (default SIGKILL) and a restart on the same port. */
   restart(name: ServiceName, extraEnv?: Record<string, string>, options?: RestartOptions): Promise<ServiceProcess>;
-  /** POSTs an operation to the router; resolves to the HTTP status, headers and JSON body. */
-  query(
-    query: string,
-    variables?: Record<string, unknown>,
-    headers?: Record<string, string>,
-  ): Promise<{ status: number; headers: Headers; body: any }>;
+  /**
+   * POSTs an operation to the router (a typed document from operations/, or an inline text);
+   * resolves to the HTTP status, headers and JSON body.
+   */
+  query: OperationSender;
+  /** Another router on the same subgraphs, with the stack's router settings plus `extraEnv`; stop() stops it. */
+  startRouter(extraEnv: Record<string, string>): Promise<ServiceProcess>;
   /** The services' db_statements_total, read from their /metrics. */
   statementCounts(): Promise<Record<SubgraphName, number>>;
+  /** GraphQL operations the three subgraphs have handled, from their /metrics: the proof that nothing reached them. */
+  subgraphOperations(): Promise<number>;
   /** Every charge the payment sandbox holds for an order (metadata.orderId), newest first, at most 100. */
   sandboxCharges(orderId: string): Promise<SandboxCharge[]>;
   /**
@@ -261,23 +266,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await stopService(name, signal);
         return startServiceAgain(name, extraEnv, startOptions);
       },
-      async query(query, variables = {}, headers = {}) {
-        const response = await fetch(running.router.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify({ query, variables }),
-        });
-        return { status: response.status, headers: response.headers, body: await response.json() };
+      query: createOperationSender(() => running.router.url),
+      async startRouter(extraEnv) {
+        const router = await startService('router', SERVICES.router.entry, { ...settings.router, ...extraEnv });
+        started.push(router);
+        return router;
       },
       async statementCounts() {
-        const entries = await Promise.all(
-          SUBGRAPHS.map(async (name) => {
-            const text = await (await fetch(`${subgraphs[name].origin}/metrics`)).text();
-            const match = /^db_statements_total\{[^}]*\} (\d+)$/m.exec(text);
-            return [name, Number(match?.[1] ?? Number.NaN)] as const;
-          }),
+        const counts = await Promise.all(SUBGRAPHS.map((name) => readCounter(subgraphs[name].origin, 'db_statements_total')));
+        return Object.fromEntries(SUBGRAPHS.map((name, index) => [name, counts[index]!])) as Record<SubgraphName, number>;
+      },
+      async subgraphOperations() {
+        const counts = await Promise.all(
+          SUBGRAPHS.map((name) => readCounter(subgraphs[name].origin, 'graphql_operations_total')),
         );
-        return Object.fromEntries(entries) as Record<SubgraphName, number>;
+        return counts.reduce((sum, count) => sum + count, 0);
       },
       async sandboxCharges(orderId) {
         const url = new URL('/v1/charges', running.paymentSandbox.origin);
