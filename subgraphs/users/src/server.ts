@@ -1,6 +1,6 @@
 import type { AccessTokenIssuer } from '@supergraph/server-kit/auth';
 import { createSubgraphService, type GraphQLService, type SubgraphServiceOptions } from '@supergraph/server-kit/http';
-import { createAccountService } from './accounts/account-service.js';
+import { AccountService } from './accounts/account-service.js';
 import { createContextFactory } from './context.js';
 import type { UsersDatabase } from './db/client.js';
 import { buildSchema } from './schema.js';
@@ -14,7 +14,7 @@ export interface UsersServiceOptions extends SubgraphServiceOptions<UsersDatabas
 
 /** The users subgraph's HTTP server, ready to listen; used by index.ts and by tests. */
 export function createUsersService({ issueAccessToken, sessionTtlMs, ...options }: UsersServiceOptions): Promise<GraphQLService> {
-  const accounts = createAccountService({ database: options.database, issueAccessToken, sessionTtlMs });
+  const accounts = new AccountService({ database: options.database, issueAccessToken, sessionTtlMs });
   return createSubgraphService({
     name: 'users',
     ...options,

@@ -1,7 +1,7 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
 import type { Dialect } from '@supergraph/server-kit/db';
 import { createSubgraphHarness, createTestKeys } from '@supergraph/server-kit/testing';
-import { createAccountService } from '../src/accounts/account-service.js';
+import { AccountService } from '../src/accounts/account-service.js';
 import { createContextFactory } from '../src/context.js';
 import { openUsersDatabase } from '../src/db/client.js';
 import { seedUsers } from '../src/db/seed.js';
@@ -32,7 +32,7 @@ export function createUsersHarness(dialect: Dialect, seed: Partial<SeedOptions> 
     createContext: (database) =>
       createContextFactory(
         database,
-        createAccountService({ database, issueAccessToken: keys.issue, sessionTtlMs: SESSION_TTL_MS }),
+        new AccountService({ database, issueAccessToken: keys.issue, sessionTtlMs: SESSION_TTL_MS }),
       ),
   }).then((harness) => ({ ...harness, keys }));
 }

@@ -38,15 +38,85 @@ export interface AccountServiceOptions {
 }
 
 /** Registration, sign-in, token refresh, sign-out and the signed-in user's own changes. */
-export function createAccountService({
-  database,
-  issueAccessToken,
-  sessionTtlMs,
-  refreshReuseGraceMs = 10_000,
-}: AccountServiceOptions) {
+export class AccountService {
+  private readonly database: UsersDatabase;
+  private readonly issueAccessToken: AccountServiceOptions['issueAccessToken'];
+  private readonly sessionTtlMs: number;
+  private readonly refreshReuseGraceMs: number;
+
+  constructor({ database, issueAccessToken, sessionTtlMs, refreshReuseGraceMs = 10_000 }: AccountServiceOptions) {
+    this.database = database;
+    this.issueAccessToken = issueAccessToken;
+    this.sessionTtlMs = sessionTtlMs;
+    this.refreshReuseGraceMs = refreshReuseGraceMs;
+  }
+
+  async register(input: { email: string; password: string; name: string }): Promise<SignedInSession> {
+    const email = readEmail(input.email, 'input.email');
+    const name = readName(input.name, 'input.name');
+    validateNewPassword(input.password, { field: 'input.password', email });
+    const passwordHash = await hashPassword(input.password);
+    const now = new Date();
+    return this.database.transaction(async (tx) => {
+      const user = await insertCustomer(tx, { email, name, passwordHash, now });
+      if (!user) throw new EmailTakenError();
+      return this.signIn(tx, user, now);
+    });
+  }
+
+  /** The same answer, after the same work, for an unknown address and a wrong password. */
+  async login(input: { email: string; password: string }): Promise<SignedInSession> {
+    const user = await findUserByEmail(this.database, input.email);
+    const isValid = await verifyPassword(input.password, user?.passwordHash ?? null);
+    if (!user || !isValid) throw new InvalidCredentialsError();
+    return this.database.transaction((tx) => this.signIn(tx, user, new Date()));
+  }
+
+  async refresh(refreshToken: string): Promise<SignedInSession> {
+    const now = new Date();
+    const rotation = await this.database.transaction((tx) =>
+      rotateRefreshToken(tx, { token: refreshToken, now, reuseGraceMs: this.refreshReuseGraceMs }),
+    );
+    if (!rotation.ok) throw new InvalidRefreshTokenError();
+    const user = await findUserById(this.database, rotation.userId);
+    if (!user) throw new InvalidRefreshTokenError();
+    return this.toSignedInSession(user, rotation);
+  }
+
+  logout(refreshToken: string): Promise<boolean> {
+    return this.database.transaction((tx) => endSessionOfToken(tx, { token: refreshToken, now: new Date() }));
+  }
+
+  async updateProfile(viewer: Viewer, input: { name: string }): Promise<UserRow> {
+    const name = readName(input.name, 'input.name');
+    const user = await this.database.transaction((tx) => updateUserName(tx, { id: viewer.id, name }));
+    if (!user) throw new AccountGoneError();
+    return user;
+  }
+
+  /** Sets a new password, ends every session (other devices must sign in again) and opens a new one. */
+  async changePassword(viewer: Viewer, input: { currentPassword: string; newPassword: string }): Promise<SignedInSession> {
+    const user = await this.requireUser(viewer);
+    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw new WrongCurrentPasswordError();
+    validateNewPassword(input.newPassword, { field: 'input.newPassword', email: user.email });
+    if (input.newPassword === input.currentPassword) throw new UnchangedPasswordError();
+    const passwordHash = await hashPassword(input.newPassword);
+    const now = new Date();
+    return this.database.transaction(async (tx) => {
+      await updatePasswordHash(tx, { id: user.id, passwordHash });
+      await revokeSessionsOfUser(tx, { userId: user.id, now });
+      return this.signIn(tx, { ...user, passwordHash }, now);
+    });
+  }
+
+  /** Opens a session for the user inside the caller's transaction and answers with its tokens. */
+  private async signIn(handle: UsersDb, user: UserRow, now: Date): Promise<SignedInSession> {
+    return this.toSignedInSession(user, await openSession(handle, { userId: user.id, now, ttlMs: this.sessionTtlMs }));
+  }
+
   /** The payload of every sign-in and refresh: a fresh access token beside the session's refresh token. */
-  async function toSignedInSession(user: UserRow, refresh: IssuedRefreshToken): Promise<SignedInSession> {
-    const access = await issueAccessToken({ id: user.id, role: user.role });
+  private async toSignedInSession(user: UserRow, refresh: IssuedRefreshToken): Promise<SignedInSession> {
+    const access = await this.issueAccessToken({ id: user.id, role: user.role });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,
@@ -56,75 +126,9 @@ export function createAccountService({
     };
   }
 
-  async function signIn(handle: UsersDb, user: UserRow, now: Date): Promise<SignedInSession> {
-    return toSignedInSession(user, await openSession(handle, { userId: user.id, now, ttlMs: sessionTtlMs }));
-  }
-
-  async function requireUser(viewer: Viewer): Promise<UserRow> {
-    const user = await findUserById(database, viewer.id);
+  private async requireUser(viewer: Viewer): Promise<UserRow> {
+    const user = await findUserById(this.database, viewer.id);
     if (!user) throw new AccountGoneError();
     return user;
   }
-
-  return {
-    async register(input: { email: string; password: string; name: string }): Promise<SignedInSession> {
-      const email = readEmail(input.email, 'input.email');
-      const name = readName(input.name, 'input.name');
-      validateNewPassword(input.password, { field: 'input.password', email });
-      const passwordHash = await hashPassword(input.password);
-      const now = new Date();
-      return database.transaction(async (tx) => {
-        const user = await insertCustomer(tx, { email, name, passwordHash, now });
-        if (!user) throw new EmailTakenError();
-        return signIn(tx, user, now);
-      });
-    },
-
-    /** The same answer, after the same work, for an unknown address and a wrong password. */
-    async login(input: { email: string; password: string }): Promise<SignedInSession> {
-      const user = await findUserByEmail(database, input.email);
-      const isValid = await verifyPassword(input.password, user?.passwordHash ?? null);
-      if (!user || !isValid) throw new InvalidCredentialsError();
-      return database.transaction((tx) => signIn(tx, user, new Date()));
-    },
-
-    async refresh(refreshToken: string): Promise<SignedInSession> {
-      const now = new Date();
-      const rotation = await database.transaction((tx) =>
-        rotateRefreshToken(tx, { token: refreshToken, now, reuseGraceMs: refreshReuseGraceMs }),
-      );
-      if (!rotation.ok) throw new InvalidRefreshTokenError();
-      const user = await findUserById(database, rotation.userId);
-      if (!user) throw new InvalidRefreshTokenError();
-      return toSignedInSession(user, rotation);
-    },
-
-    logout(refreshToken: string): Promise<boolean> {
-      return database.transaction((tx) => endSessionOfToken(tx, { token: refreshToken, now: new Date() }));
-    },
-
-    async updateProfile(viewer: Viewer, input: { name: string }): Promise<UserRow> {
-      const name = readName(input.name, 'input.name');
-      const user = await database.transaction((tx) => updateUserName(tx, { id: viewer.id, name }));
-      if (!user) throw new AccountGoneError();
-      return user;
-    },
-
-    /** Sets a new password, ends every session (other devices must sign in again) and opens a new one. */
-    async changePassword(viewer: Viewer, input: { currentPassword: string; newPassword: string }): Promise<SignedInSession> {
-      const user = await requireUser(viewer);
-      if (!(await verifyPassword(input.currentPassword, user.passwordHash))) throw new WrongCurrentPasswordError();
-      validateNewPassword(input.newPassword, { field: 'input.newPassword', email: user.email });
-      if (input.newPassword === input.currentPassword) throw new UnchangedPasswordError();
-      const passwordHash = await hashPassword(input.newPassword);
-      const now = new Date();
-      return database.transaction(async (tx) => {
-        await updatePasswordHash(tx, { id: user.id, passwordHash });
-        await revokeSessionsOfUser(tx, { userId: user.id, now });
-        return signIn(tx, { ...user, passwordHash }, now);
-      });
-    },
-  };
 }
-
-export type AccountService = ReturnType<typeof createAccountService>;
