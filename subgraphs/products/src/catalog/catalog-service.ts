@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { BadUserInputError } from '@supergraph/server-kit/graphql';
 import type { AddProductInput } from '../__generated__/resolvers-types.js';
 import type { ProductsDatabase } from '../db/client.js';
 import type { ProductRow } from '../db/tables/index.js';
+import { SkuTakenError, UnknownCategoryError } from '../errors.js';
 import { findCategoriesByIds } from './category-store.js';
 import { readAddProductInput } from './product-input.js';
 import { insertProduct } from './product-store.js';
@@ -15,10 +15,8 @@ import { insertProduct } from './product-store.js';
 export async function addProduct(database: ProductsDatabase, input: AddProductInput): Promise<ProductRow> {
   const fields = readAddProductInput(input);
   const [category] = await findCategoriesByIds(database, [fields.categoryId]);
-  if (!category) {
-    throw new BadUserInputError('input.categoryId must be the id of an existing category.', 'input.categoryId');
-  }
+  if (!category) throw new UnknownCategoryError();
   const product = await database.transaction((tx) => insertProduct(tx, { id: randomUUID(), ...fields, createdAt: new Date() }));
-  if (!product) throw new BadUserInputError(`input.sku ${fields.sku} is already in the catalog.`, 'input.sku');
+  if (!product) throw new SkuTakenError(fields.sku);
   return product;
 }

@@ -1,5 +1,6 @@
 import { BadUserInputError, getMinorUnitDigits } from '@supergraph/server-kit/graphql';
 import type { AddProductInput } from '../__generated__/resolvers-types.js';
+import { UnknownCategoryError } from '../errors.js';
 import { readMoneyInput } from './money-input.js';
 import type { ProductFilter } from './product-store.js';
 
@@ -48,9 +49,7 @@ export function readAddProductInput(input: AddProductInput): NewProductFields {
       'input.price.amount',
     );
   }
-  if (input.categoryId.length === 0) {
-    throw new BadUserInputError('input.categoryId must be the id of an existing category.', 'input.categoryId');
-  }
+  if (input.categoryId.length === 0) throw new UnknownCategoryError();
   if (input.stock < 0 || input.stock > MAX_STOCK) {
     throw new BadUserInputError(`input.stock must be between 0 and ${MAX_STOCK.toLocaleString('en')}.`, 'input.stock');
   }
