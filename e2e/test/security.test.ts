@@ -9,7 +9,9 @@ import {
 } from '@supergraph/demo-data';
 import { createAccessTokenIssuer } from '@supergraph/server-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type ServiceProcess } from './support/processes.js';
+import { OrderDetailsDocument, LoginDocument } from '../../operations/__generated__/graphql.js';
+import { DEMO_PASSWORD } from './support/example-operations.js';
+import type { ServiceProcess } from './support/processes.js';
 import { SUBGRAPHS, startStack, type Stack } from './support/stack.js';
 
 // Identity and authorization do not depend on the dialect: one SQLite stack covers the edge.
@@ -32,27 +34,17 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const tokenFor = async (viewer: { id: string; role: 'CUSTOMER' | 'ADMIN' }) => (await stack.keys.issue(viewer)).token;
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** Counts GraphQL operations a subgraph handled, from its /metrics: the proof that nothing reached it. */
-async function subgraphOperations(): Promise<number> {
-  let total = 0;
-  for (const name of SUBGRAPHS) {
-    const text = await (await fetch(`${stack.subgraphs[name].origin}/metrics`)).text();
-    for (const match of text.matchAll(/^graphql_operations_total\{[^}]*\} (\d+)$/gm)) total += Number(match[1]);
-  }
-  return total;
-}
-
 describe('access tokens at the router', () => {
   const ME = `#graphql\n{ me { id } }`;
 
   async function expectRejected(token: string, reason: RegExp) {
-    const before = await subgraphOperations();
+    const before = await stack.subgraphOperations();
     const { status, headers, body } = await stack.query(ME, {}, bearer(token));
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
     expect(body.data).toBeUndefined();
     expect(body.errors).toEqual([{ message: expect.stringMatching(reason), extensions: { code: 'UNAUTHENTICATED' } }]);
-    expect(await subgraphOperations()).toBe(before);
+    expect(await stack.subgraphOperations()).toBe(before);
   }
 
   it('accepts a valid token, and the subgraph sees that identity', async () => {
@@ -117,13 +109,10 @@ describe('access tokens at the router', () => {
   });
 
   it('signs in through the router end to end: login, then the token it returns works', async () => {
-    const login = await stack.query(
-      `#graphql
-      mutation ($input: LoginInput!) { login(input: $input) { accessToken user { id } } }`,
-      { input: { email: DEMO_CUSTOMER_EMAIL, password: 'supergraph-demo-2026' } },
-    );
+    const login = await stack.query(LoginDocument, { email: DEMO_CUSTOMER_EMAIL, password: DEMO_PASSWORD });
     expect(login.body.errors).toBeUndefined();
-    const { body } = await stack.query(ME, {}, bearer(login.body.data.login.accessToken));
+    expect(login.body.data?.login.user.id).toBe(customerA.id);
+    const { body } = await stack.query(ME, {}, bearer(login.body.data!.login.accessToken));
     expect(body.data.me.id).toBe(customerA.id);
   });
 });
@@ -198,11 +187,7 @@ describe("one customer reading another's data", () => {
     body.errors?.map((error) => error.extensions.code) ?? [];
 
   it("cannot read B's order through Query.order", async () => {
-    const { body } = await stack.query(
-      `#graphql\nquery ($id: ID!) { order(id: $id) { id total { amount } items { quantity } } }`,
-      { id: orderOfB.id },
-      bearer(await tokenFor(customerA)),
-    );
+    const { body } = await stack.query(OrderDetailsDocument, { orderId: orderOfB.id }, bearer(await tokenFor(customerA)));
     expect(body.data?.order ?? null).toBeNull();
     expect(codesOf(body)).toContain('FORBIDDEN');
     expect(JSON.stringify(body)).not.toContain(String(orderOfB.totalCents / 100));
@@ -249,10 +234,7 @@ describe("one customer reading another's data", () => {
 describe('production mode', () => {
   let production: ServiceProcess;
   beforeAll(async () => {
-    production = await startService('router', 'router/src/index.ts', { ...stack.routerEnv, NODE_ENV: 'production' });
-  });
-  afterAll(async () => {
-    await production?.stop();
+    production = await stack.startRouter({ NODE_ENV: 'production' });
   });
   const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
     fetch(production.url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
