@@ -101,7 +101,7 @@ export type ReservationBody = z.infer<typeof reservationBodySchema>;
 
 /** Every code the API answers an error with, and the HTTP status that goes with it. */
 export const RESERVATION_ERROR_STATUS = {
-  /** The body is not JSON, or not a JSON object. */
+  /** The body is not JSON, or not a JSON object (a body Express cannot decode keeps Express's 4xx: 415, an unknown charset). */
   BAD_REQUEST: 400,
   /** A field breaks its rule; `field` names it (`items[2].quantity`). Nothing was changed. */
   BAD_USER_INPUT: 400,

@@ -5,8 +5,9 @@ import {
   type ReservationErrorCode,
   type ReservationErrorDetails,
 } from '@supergraph/contracts/reservations';
-import express, { Router, type ErrorRequestHandler, type Response } from 'express';
+import express, { Router } from 'express';
 import { requireServiceCredential } from '@supergraph/server-kit/auth';
+import { createJsonErrorHandler } from '@supergraph/server-kit/http';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { ProductsDatabase } from '../db/client.js';
 import { InventoryError } from './inventory-error.js';
@@ -55,46 +56,28 @@ export function createInventoryRoutes({
     res.json(toReservationBody(await releaseReservation(database, { orderId: req.params.orderId, now: now() })));
   });
   reservations.use((req, res) => {
-    sendError(res, 'NOT_FOUND', `There is no ${req.method} ${req.originalUrl} in this API.`);
+    const { status, body } = toErrorAnswer('NOT_FOUND', `There is no ${req.method} ${req.originalUrl} in this API.`);
+    res.status(status).json(body);
   });
-  reservations.use(answerErrors(logger));
+  // Expected refusals keep their code and details; a body that is not JSON or too large is a
+  // BAD_REQUEST or PAYLOAD_TOO_LARGE; anything else is logged and answered INTERNAL_SERVER_ERROR.
+  reservations.use(
+    createJsonErrorHandler({
+      logger,
+      unexpectedErrorMessage: 'unexpected error in the inventory API',
+      answerKnownError: (error) =>
+        error instanceof InventoryError ? toErrorAnswer(error.code, error.message, error.details) : undefined,
+      toBody: ({ code, message }): ReservationErrorBody => ({ error: { code, message } }),
+    }),
+  );
 
   const routes = Router();
   routes.use(RESERVATIONS_PATH, reservations);
   return routes;
 }
 
-/**
- * Expected refusals keep their code and details; a body that is not JSON or too large is 400 or
- * 413; anything else is logged in full and answered as a bare INTERNAL_SERVER_ERROR.
- */
-function answerErrors(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, next) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    if (error instanceof InventoryError) {
-      sendError(res, error.code, error.message, error.details);
-      return;
-    }
-    const { status, type } = error as { status?: number; type?: string };
-    if (status === 413) {
-      sendError(res, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
-      return;
-    }
-    if (status !== undefined && status >= 400 && status < 500) {
-      const message = type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : 'The request body cannot be read.';
-      sendError(res, 'BAD_REQUEST', message);
-      return;
-    }
-    logger.error({ err: error, method: req.method, url: req.originalUrl }, 'unexpected error in the inventory API');
-    sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-  };
-}
-
 /** An error answer in the contract's shape, with the status the contract gives its code. */
-function sendError(res: Response, code: ReservationErrorCode, message: string, details: ReservationErrorDetails = {}): void {
+function toErrorAnswer(code: ReservationErrorCode, message: string, details: ReservationErrorDetails = {}) {
   const body: ReservationErrorBody = { error: { code, message, ...details } };
-  res.status(RESERVATION_ERROR_STATUS[code]).json(body);
+  return { status: RESERVATION_ERROR_STATUS[code], body };
 }
