@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InvalidSettingsError, parseSettingGroups, parseSettings, subgraphSettingsSchema } from '../src/settings/settings.js';
+import { InvalidSettingsError, parseSettingGroups, parseSettings } from '../src/settings/parse-settings.js';
+import { subgraphSettingsSchema } from '../src/settings/subgraph-settings.js';
 
 const schema = subgraphSettingsSchema({ service: 'products', defaultPort: 4002 });
 

@@ -5,6 +5,10 @@ export {
   parseSettingGroups,
   loadSettingGroupsOrExit,
   loadSettingsOrExit,
+  type SettingGroups,
+  type ParsedSettingGroups,
+} from './parse-settings.js';
+export {
   portSetting,
   nodeEnvSetting,
   logLevelSetting,
@@ -17,10 +21,7 @@ export {
   MIN_PRODUCTION_SECRET_LENGTH,
   developmentRouterSecret,
   developmentServiceSecret,
-  subgraphSettingsSchema,
   readTestDatabaseSettings,
   type AccessTokenSettings,
-  type SettingGroups,
-  type ParsedSettingGroups,
-  type SubgraphSettings,
 } from './settings.js';
+export { subgraphSettingsSchema, type SubgraphSettings } from './subgraph-settings.js';

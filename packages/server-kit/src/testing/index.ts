@@ -5,9 +5,8 @@ export {
   createSubgraphHarness,
   createTestKeys,
   dataOf,
-  findFieldsWithoutRule,
-  describeRuleTree,
   type ScratchDatabase,
   type ExecuteResult,
   type SubgraphHarnessOptions,
 } from './subgraph-harness.js';
+export { findFieldsWithoutRule, describeRuleTree } from './rule-tree.js';
