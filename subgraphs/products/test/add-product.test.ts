@@ -1,7 +1,8 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
-import { count, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countProductRows } from './catalog-fixtures.js';
 import { createProductsHarness, dataOf, testDialects, type ProductsHarness } from './harness.js';
 
 const seed = { ...DEFAULT_SEED_OPTIONS, products: 20 };
@@ -32,11 +33,7 @@ describe.each(testDialects())('addProduct on %s', (dialect) => {
   });
   afterAll(() => harness?.close());
 
-  const countProducts = async () => {
-    const { db, tables } = harness.database;
-    const [row] = await db.select({ total: count() }).from(tables.products);
-    return row!.total;
-  };
+  const countProducts = () => countProductRows(harness.database);
   const findRow = async (sku: string) => {
     const { db, tables } = harness.database;
     const [row] = await db.select().from(tables.products).where(eq(tables.products.sku, sku));

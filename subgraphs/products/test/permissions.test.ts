@@ -1,10 +1,10 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { describeRuleTree } from '@supergraph/server-kit/testing';
-import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
+import { countProductRows } from './catalog-fixtures.js';
 import { createProductsHarness, dataOf, testDialects, type ProductsHarness } from './harness.js';
 
 const seed = { ...DEFAULT_SEED_OPTIONS, products: 30 };
@@ -32,11 +32,7 @@ describe.each(testDialects())('authorization in the products subgraph on %s', (d
   });
   afterAll(() => harness?.close());
 
-  const countProducts = async () => {
-    const { db, tables } = harness.database;
-    const [row] = await db.select({ total: count() }).from(tables.products);
-    return row!.total;
-  };
+  const countProducts = () => countProductRows(harness.database);
 
   const ADD_PRODUCT = `#graphql
     mutation AddProduct($input: AddProductInput!) { addProduct(input: $input) { product { id sku price { amount currency } } } }`;
