@@ -7,7 +7,7 @@ import {
   nodeEnvSetting,
   subgraphSettingsSchema,
 } from '@supergraph/server-kit/settings';
-import { CRASH_POINTS, type CrashPoint } from './checkout/crash-points.js';
+import { CRASH_POINTS } from './checkout/crash-points.js';
 
 export const settingsSchema = subgraphSettingsSchema({ service: 'orders', defaultPort: 4003 });
 
@@ -114,7 +114,7 @@ export const checkoutSettingsSchema = z
       leaseMs: raw.CHECKOUT_LEASE_MS,
       waitMs: raw.CHECKOUT_WAIT_MS,
       idempotencyRetentionMs: raw.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000,
-      crashPoint: raw.CHECKOUT_CRASH_POINT as CrashPoint | undefined,
+      crashPoint: raw.CHECKOUT_CRASH_POINT,
     },
   }));
 

@@ -10,9 +10,9 @@ import { expect } from 'vitest';
 import type { CreateOrderInput } from '../src/__generated__/resolvers-types.js';
 import { createCheckoutService } from '../src/checkout/checkout.js';
 import type { CrashHook, CrashPoint } from '../src/checkout/crash-points.js';
-import { driveSaga } from '../src/checkout/saga.js';
+import { driveSaga } from '../src/checkout/driver.js';
+import type { Saga } from '../src/checkout/saga-record.js';
 import { findSaga, findSagaByKey } from '../src/checkout/saga-store.js';
-import type { CheckoutSagaRow } from '../src/db/tables/index.js';
 import type { InventoryClient } from '../src/clients/inventory-client.js';
 import type { Charge, ChargeRequest, PaymentProvider } from '../src/clients/payment-provider.js';
 import { createSandboxPaymentProvider } from '../src/clients/sandbox-payment-provider.js';
@@ -229,7 +229,7 @@ export async function createCheckoutHarness(
   const { db, tables } = database;
 
   /** Carries a saga on as the driver holding its lease would, until that driver dies at `point`. */
-  async function driveUntilCrash(saga: CheckoutSagaRow, point: CrashPoint): Promise<void> {
+  async function driveUntilCrash(saga: Saga, point: CrashPoint): Promise<void> {
     expect(saga.leaseOwner).not.toBeNull();
     await expect(
       driveSaga({ ...harness.checkoutDeps, crash: crashAt(point) }, saga, { owner: saga.leaseOwner!, mode: 'request' }),

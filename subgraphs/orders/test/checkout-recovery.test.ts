@@ -381,7 +381,7 @@ describe.each(testDialects())('checkout recovery on %s', (dialect) => {
 
       const passes = await Promise.all([h.recoverOnce(), h.recoverOnce()]);
 
-      expect(passes[0]!.driven + passes[1]!.driven).toBe(points.length);
+      expect(passes[0].driven + passes[1].driven).toBe(points.length);
       for (const orderId of orderIds) {
         expect((await h.readOrder(orderId)).status).toBe('CONFIRMED');
         expect(await h.chargesOf(orderId)).toEqual([expect.objectContaining({ status: 'succeeded', isRefunded: false })]);

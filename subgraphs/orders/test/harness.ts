@@ -5,7 +5,7 @@ import { createSubgraphHarness } from '@supergraph/server-kit/testing';
 import { createCheckoutService, type CheckoutService } from '../src/checkout/checkout.js';
 import { createSagaDependencies, stepBudgetMs } from '../src/checkout/index.js';
 import { createRecovery } from '../src/checkout/recovery.js';
-import type { SagaDependencies } from '../src/checkout/saga.js';
+import type { SagaDependencies } from '../src/checkout/dependencies.js';
 import { createContextFactory } from '../src/context.js';
 import { openOrdersDatabase, type OrdersDatabase } from '../src/db/client.js';
 import { seedOrders } from '../src/db/seed.js';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { BadUserInputError, type AppError } from '@supergraph/server-kit/graphql';
 import {
   CheckoutExpiredError,
@@ -12,8 +13,9 @@ import { CANCELLATION_REASONS, type CancellationReason } from '../db/tables/inde
 
 /**
  * Why a saga stopped going forward, as stored in checkout_sagas.failure_code (details as JSON in
- * failure_details). The saga decides it once; every retry of the request with the same key answers
- * with the same error (toCheckoutError), and a cancelled order shows it as its cancellation reason.
+ * failure_details). The transition decides it once; every retry of the request with the same key
+ * answers with the same error, and toCheckoutError below is the one place that maps a stored
+ * outcome to that error. A cancelled order shows the code as its cancellation reason.
  */
 export const FAILURE_CODES = [
   // Before an order existed: checkout ends REJECTED, nothing reserved or charged.
@@ -30,33 +32,20 @@ export const FAILURE_CODES = [
 
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
-export interface FailureDetails {
-  productId?: string;
-  available?: number;
-  requested?: number;
-  declineCode?: string;
-  message?: string;
-}
+/** What the saga records beside a code, for the error every retry answers with (failure_details). */
+export const failureDetailsSchema = z.object({
+  productId: z.string().optional(),
+  available: z.number().optional(),
+  requested: z.number().optional(),
+  declineCode: z.string().optional(),
+  message: z.string().optional(),
+});
 
-export function readFailureCode(value: string | null): FailureCode | null {
-  return value !== null && (FAILURE_CODES as readonly string[]).includes(value) ? (value as FailureCode) : null;
-}
-
-export function readFailureDetails(value: string | null): FailureDetails {
-  if (value === null) return {};
-  try {
-    const parsed = JSON.parse(value) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as FailureDetails) : {};
-  } catch {
-    return {};
-  }
-}
+export type FailureDetails = z.infer<typeof failureDetailsSchema>;
 
 /** What a cancelled order says about why; checkout failures that leave no order never get here. */
 export function toCancellationReason(code: FailureCode | null): CancellationReason {
-  return (CANCELLATION_REASONS as readonly (FailureCode | null)[]).includes(code)
-    ? (code as CancellationReason)
-    : 'PAYMENT_FAILED';
+  return CANCELLATION_REASONS.find((reason) => reason === code) ?? 'PAYMENT_FAILED';
 }
 
 /** Failures that were decided after the order was confirmed: a retry of createOrder returns the order. */

@@ -8,7 +8,7 @@ import { createCheckoutService, type CheckoutService } from './checkout.js';
 import { crashAt } from './crash-points.js';
 import type { CheckoutMetrics } from './metrics.js';
 import { startRecoveryLoop, type RecoveryLoop } from './recovery.js';
-import type { SagaDependencies } from './saga.js';
+import type { SagaDependencies } from './dependencies.js';
 
 export type { CheckoutService } from './checkout.js';
 export type { RecoveryLoop } from './recovery.js';

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { startBackgroundTask } from '@supergraph/server-kit/http';
 import type { Logger } from '@supergraph/server-kit/telemetry';
-import { driveSaga, refundLateCharges, type SagaDependencies } from './saga.js';
-import {
-  claimSaga,
-  findDueSagaIds,
-  findLateChargeChecksDue,
-  forgetIdempotencyKeys,
-  releaseLease,
-  rescheduleLateChargeCheck,
-} from './saga-store.js';
+import type { SagaDependencies } from './dependencies.js';
+import { driveSaga } from './driver.js';
+import { createKeyPurge } from './idempotency-keys.js';
+import { checkLateCharges } from './late-charges.js';
+import { claimSaga, findDueSagaIds, releaseLease } from './saga-store.js';
 
 /** Sagas one pass takes at most, and how many it drives at once. */
 const BATCH_SIZE = 20;
 const CONCURRENCY = 4;
-/** How often a pass also frees expired idempotency keys, and how many at most each time. */
-const KEY_PURGE_INTERVAL_MS = 60_000;
-const KEY_PURGE_BATCH = 500;
-/** When the provider cannot answer a late-charge check, it is tried again this much later. */
-const LATE_CHARGE_RETRY_MS = 60_000;
 
 export interface RecoveryOptions {
   /** Pause between two passes (CHECKOUT_RECOVERY_INTERVAL_MS). */
@@ -57,9 +48,9 @@ export function startRecoveryLoop(deps: SagaDependencies, options: RecoveryOptio
 export function createRecovery(
   deps: SagaDependencies,
   { idempotencyRetentionMs }: Pick<RecoveryOptions, 'idempotencyRetentionMs'>,
-): { runOnce(isStopped?: () => boolean): Promise<{ driven: number }> } {
+): { runOnce: (isStopped?: () => boolean) => Promise<{ driven: number }> } {
   const logger: Logger = deps.logger;
-  let lastKeyPurge: Date | undefined;
+  const purgeExpiredKeys = createKeyPurge(deps.database, logger, idempotencyRetentionMs);
 
   async function recover(orderId: string): Promise<boolean> {
     const owner = randomUUID();
@@ -83,17 +74,7 @@ export function createRecovery(
 
   async function runOnce(isStopped: () => boolean = () => false): Promise<{ driven: number }> {
     const now = deps.now();
-    if (lastKeyPurge === undefined || now.getTime() - lastKeyPurge.getTime() >= KEY_PURGE_INTERVAL_MS) {
-      lastKeyPurge = now;
-      // Housekeeping must not hold recovery back: a failure is logged and tried at the next purge.
-      try {
-        const endedBefore = new Date(now.getTime() - idempotencyRetentionMs);
-        const forgotten = await forgetIdempotencyKeys(deps.database, { endedBefore, limit: KEY_PURGE_BATCH });
-        if (forgotten > 0) logger.info({ forgotten }, `freed ${forgotten} expired idempotency keys`);
-      } catch (error) {
-        logger.error({ err: error }, 'could not free expired idempotency keys; the next purge retries');
-      }
-    }
+    await purgeExpiredKeys(now);
     const due = await findDueSagaIds(deps.database, { now, limit: BATCH_SIZE });
     let driven = 0;
     for (let i = 0; i < due.length && !isStopped(); i += CONCURRENCY) {
@@ -104,22 +85,8 @@ export function createRecovery(
           logger.error({ err: result.reason, orderId: due[i + index] }, 'checkout saga recovery failed; the next pass retries');
       });
     }
-    if (!isStopped()) await checkLateCharges(deps.now());
+    if (!isStopped()) await checkLateCharges(deps, { now: deps.now(), limit: BATCH_SIZE });
     return { driven };
-  }
-
-  /** The late-charge checks that are due; one the provider cannot answer is tried again a minute later. */
-  async function checkLateCharges(now: Date): Promise<void> {
-    const due = await findLateChargeChecksDue(deps.database, { now, limit: BATCH_SIZE });
-    for (const { orderId, lateChargeCheckAt } of due) {
-      try {
-        const isDone = await refundLateCharges(deps, orderId);
-        const to = isDone ? null : new Date(now.getTime() + LATE_CHARGE_RETRY_MS);
-        await rescheduleLateChargeCheck(deps.database, { orderId, from: lateChargeCheckAt, to });
-      } catch (error) {
-        logger.error({ err: error, orderId }, 'late-charge check failed; the next pass retries');
-      }
-    }
   }
 
   return { runOnce };

@@ -1,6 +1,17 @@
 import { and, asc, count, eq, getTableColumns, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { OrdersDb } from '../db/client.js';
-import type { OrderItemRow, OrderRow, OrderStatusChangeRow, OrdersTables } from '../db/tables/index.js';
+import type {
+  CancellationReason,
+  OrderItemRow,
+  OrderRow,
+  OrderStatus,
+  OrderStatusChangeRow,
+  OrdersTables,
+} from '../db/tables/index.js';
+
+// Every read and every write of the orders tables (orders, order_items, order_status_changes). The
+// checkout saga writes through insertPendingOrder and changeOrderStatus, in the transaction that
+// records its step.
 
 /** Where a page of a user's orders starts: just after this (createdAt ms, id), newest first. */
 export type OrderCursor = readonly [createdAtMs: number, id: string];
@@ -91,4 +102,44 @@ export async function findStatusChangesByOrderIds(
 function isAfter(orders: OrdersTables['orders'], [createdAtMs, id]: OrderCursor): SQL | undefined {
   const createdAt = new Date(createdAtMs);
   return or(lt(orders.createdAt, createdAt), and(eq(orders.createdAt, createdAt), lt(orders.id, id)));
+}
+
+export interface NewOrder {
+  id: string;
+  userId: string;
+  /** The sum of the lines, in minor units. */
+  totalMinor: number;
+  currency: string;
+  createdAt: Date;
+  lines: { productId: string; quantity: number; unitPriceMinor: number }[];
+}
+
+/** The order as the reservation priced it: PENDING, its lines, and the first entry of its history. */
+export async function insertPendingOrder(
+  { db, tables: { orders, orderItems, orderStatusChanges } }: OrdersDb,
+  order: NewOrder,
+  now: Date,
+): Promise<void> {
+  await db.insert(orders).values({
+    id: order.id,
+    userId: order.userId,
+    status: 'PENDING',
+    totalMinor: order.totalMinor,
+    currency: order.currency,
+    createdAt: order.createdAt,
+    updatedAt: now,
+  });
+  await db
+    .insert(orderItems)
+    .values(order.lines.map((line, index) => ({ orderId: order.id, lineNumber: index + 1, currency: order.currency, ...line })));
+  await db.insert(orderStatusChanges).values({ orderId: order.id, status: 'PENDING', reason: null, changedAt: now });
+}
+
+/** Moves an order to a new status and records the change (once: a replayed step records nothing new). */
+export async function changeOrderStatus(
+  { db, tables: { orders, orderStatusChanges } }: OrdersDb,
+  { orderId, status, reason, now }: { orderId: string; status: OrderStatus; reason: CancellationReason | null; now: Date },
+): Promise<void> {
+  await db.update(orders).set({ status, updatedAt: now }).where(eq(orders.id, orderId));
+  await db.insert(orderStatusChanges).values({ orderId, status, reason, changedAt: now }).onConflictDoNothing();
 }

@@ -13,7 +13,7 @@ export const CANCELLATION_REASONS = [
 export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
 /**
- * Where a checkout saga is (see src/checkout/saga.ts). RESERVING, CHARGING, COMMITTING and
+ * Where a checkout saga is (see src/checkout/transition.ts). RESERVING, CHARGING, COMMITTING and
  * COMPENSATING are in progress: the recovery loop finishes them after a crash. CONFIRMED, CANCELLED
  * and REJECTED (ended before an order existed) are final, except that cancelOrder moves a CONFIRMED
  * saga back to COMPENSATING.

@@ -68,7 +68,7 @@ export const orderStatusChanges = sqliteTable(
  * The checkout saga of each order (and the cancellation of a confirmed one), persisted step by step
  * so the recovery loop can finish or compensate it after a crash. The row is written before the
  * order exists: its id is the order's id, which products' reservation and the provider's charge are
- * keyed by. See src/checkout/saga.ts.
+ * keyed by. See src/checkout/driver.ts.
  */
 export const checkoutSagas = sqliteTable(
   'checkout_sagas',
