@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The real products service, in this process: the client is checked against the API it calls.
@@ -83,6 +84,35 @@ describe.each(testDialects())("the inventory client against the products service
       isRetryable: false,
       code: 'RESERVATION_CONFLICT',
     });
+  });
+
+  it('reads an answer outside the reservation contract as unavailable: an unknown code, a reservation missing its times', async () => {
+    const answers = [
+      { status: 409, body: { error: { code: 'TEAPOT', message: 'not a reservation code' } } },
+      { status: 200, body: { orderId: 'o-1', status: 'RELEASED', expiresAt: '2026-12-07T06:00:00.000Z', lines: [] } },
+    ];
+    const server = createHttpServer((_req, res) => {
+      const { status, body } = answers.shift() ?? { status: 500, body: {} };
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const stranger = createInventoryClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        secret: TEST_INVENTORY_SECRET,
+        timeoutMs: 2_000,
+      });
+      for (let answer = 0; answer < 2; answer++) {
+        expect(await stranger.release('o-1')).toMatchObject({
+          status: 'unavailable',
+          isRetryable: true,
+          reason: 'provider_error',
+        });
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('answers unavailable, unreachable, when nothing listens', async () => {

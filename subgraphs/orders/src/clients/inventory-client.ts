@@ -80,6 +80,7 @@ export interface InventoryClientOptions {
   timeoutMs: number;
 }
 
+/** An error answer's `error` object, as the contract reads it. */
 type InventoryError = ReservationErrorBody['error'];
 
 export function createInventoryClient({ baseUrl, secret, timeoutMs }: InventoryClientOptions): InventoryClient {
@@ -95,7 +96,7 @@ export function createInventoryClient({ baseUrl, secret, timeoutMs }: InventoryC
 
   return {
     async reserve({ orderId, items, ttlSeconds }) {
-      const answer = await send('', { orderId, items, ttlSeconds });
+      const answer = await send('', { orderId, items, ttlSeconds } satisfies ReserveRequestBody);
       if (isNoAnswer(answer)) return answer;
       if (answer.status === 200 || answer.status === 201) return readReservation(answer, 'reserve', 'reserved');
       const error = readError(answer);
