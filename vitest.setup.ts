@@ -1,16 +1,22 @@
 import { afterEach, beforeEach, vi } from 'vitest';
 
-// An unexpected console.error is a bug: fail the test that caused it.
-let consoleErrors: unknown[][] = [];
+// An unexpected console.error or console.warn is a bug: fail the test that caused it. A test that
+// expects one gives the mock an implementation of its own (vi.mocked(console.warn).mockImplementation).
+const FAILING_METHODS = ['error', 'warn'] as const;
+let calls: { method: (typeof FAILING_METHODS)[number]; args: unknown[] }[] = [];
+let spies: { mockRestore(): void }[] = [];
 beforeEach(() => {
-  consoleErrors = [];
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
-    consoleErrors.push(args);
-  });
+  calls = [];
+  spies = FAILING_METHODS.map((method) =>
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      calls.push({ method, args });
+    }),
+  );
 });
 afterEach(() => {
-  vi.mocked(console.error).mockRestore();
-  if (consoleErrors.length > 0) {
-    throw new Error(`console.error was called:\n${consoleErrors.map((args) => args.map(String).join(' ')).join('\n')}`);
+  for (const spy of spies) spy.mockRestore();
+  if (calls.length > 0) {
+    const lines = calls.map(({ method, args }) => `console.${method}: ${args.map(String).join(' ')}`);
+    throw new Error(`console.error or console.warn was called:\n${lines.join('\n')}`);
   }
 });

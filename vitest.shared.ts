@@ -8,7 +8,7 @@ const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 
 /**
  * The settings every package's vitest project shares: resolve workspace packages to their
- * TypeScript sources (the `source` export condition) and fail a test on an unexpected console.error.
+ * TypeScript sources (the `source` export condition) and fail a test on an unexpected console.error or console.warn.
  */
 export function defineWorkspaceProject(name: string, overrides: { testTimeout?: number; fileParallelism?: boolean } = {}) {
   return defineProject({
