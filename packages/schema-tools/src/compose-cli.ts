@@ -2,7 +2,7 @@
 // repository root through tsx.
 // Exit codes: 0 success, 1 composition failed / output stale / bad config, 2 bad command line.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { readCommandLine, UsageError } from './command-line.js';
 import { renderApiSchemaFile } from './api-schema.js';
 import { composeSupergraph } from './compose.js';
 import { formatCompositionReport } from './composition-report.js';
@@ -44,28 +44,15 @@ type Attempt =
   | { status: 'failed'; watchedFiles: string[] }
   | { status: 'invalid-config' };
 
-class UsageError extends Error {}
-
 function parseCliArgs(args: string[]): CliOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        config: { type: 'string' },
-        out: { type: 'string' },
-        'api-out': { type: 'string' },
-        check: { type: 'boolean', default: false },
-        watch: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
+  const values = readCommandLine(args, {
+    config: { type: 'string' },
+    out: { type: 'string' },
+    'api-out': { type: 'string' },
+    check: { type: 'boolean', default: false },
+    watch: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return 'help';
   if (values.check && values.watch) throw new UsageError('--check and --watch cannot be combined');
   return {

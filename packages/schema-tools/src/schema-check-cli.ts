@@ -1,7 +1,7 @@
 // `npm run schema:check`: will this change break clients? Run from the repository root through tsx.
 // Exit codes: 0 pass, 1 the check failed, 2 the check could not run (bad command line or input).
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { readCommandLine, UsageError } from './command-line.js';
 import { AcceptedChangesError } from './accepted-changes.js';
 import { defaultBaseSpec, type BaseSpec } from './base-supergraph.js';
 import { runSchemaCheck, SchemaCheckInputError, type SchemaCheckOptions } from './schema-check.js';
@@ -28,31 +28,18 @@ Options:
 
 Exit codes: 0 pass, 1 the check failed, 2 the check could not run.`;
 
-class UsageError extends Error {}
-
 function parseCliArgs(args: string[]): { options: SchemaCheckOptions; isJson: boolean } | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        subgraph: { type: 'string' },
-        schema: { type: 'string' },
-        base: { type: 'string' },
-        'base-file': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        config: { type: 'string' },
-        operations: { type: 'string' },
-        accepted: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
+  const values = readCommandLine(args, {
+    subgraph: { type: 'string' },
+    schema: { type: 'string' },
+    base: { type: 'string' },
+    'base-file': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    config: { type: 'string' },
+    operations: { type: 'string' },
+    accepted: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) return 'help';
   if ((values.subgraph === undefined) !== (values.schema === undefined)) {
     throw new UsageError('--subgraph and --schema go together: the subgraph to replace and the file with its proposed schema');

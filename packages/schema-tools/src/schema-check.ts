@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { composeSupergraphConfig, type SchemaOverride } from './compose.js';
 import { findAcceptance, findStaleAcceptances, loadAcceptedChanges, type AcceptedChange } from './accepted-changes.js';
-import { readBaseSupergraph, type BaseSpec } from './base-supergraph.js';
+import { readBaseSupergraph, type BaseSpec, type BaseSupergraph } from './base-supergraph.js';
 import type { CompositionDiagnostic } from './composition-diagnostics.js';
 import { formatDisplayPath } from './display-path.js';
 import { readOperationFiles, validateOperations, type OperationError } from './operation-check.js';
@@ -97,19 +97,9 @@ export class SchemaCheckInputError extends Error {
 export async function runSchemaCheck(options: SchemaCheckOptions): Promise<SchemaCheckReport> {
   const cwd = options.cwd ?? process.cwd();
   const display = (path: string) => formatDisplayPath(path, cwd);
-  const config = await loadSupergraphConfig(options.configPath);
-  const overrides = await readProposedSchema(
-    options.proposed,
-    config.subgraphs.map((subgraph) => subgraph.name),
-    display,
-  );
-  const accepted = await loadAcceptedChanges(options.acceptedChangesPath);
-  const operationFiles = await readOperationFiles(options.operationsDirectory, display(options.operationsDirectory));
-  const composition = await composeSupergraphConfig(config, { schemaOverrides: overrides });
-  const base = await readBaseSupergraph(options.base, cwd);
-  if (!base.ok && options.base.kind === 'git' && options.base.isExplicit)
-    throw new SchemaCheckInputError(`--base: ${base.reason}`);
-  if (!base.ok && options.base.kind === 'file') throw new SchemaCheckInputError(`--base-file: ${base.reason}`);
+  const { subgraphs, composition, base, accepted, operationFiles } = await readCheckInputs(options, cwd, display);
+  const findings = composition.ok ? await checkSupergraph(composition.supergraphSdl, base, accepted, operationFiles) : null;
+  const compared = findings?.compared;
 
   const withDisplayPaths = (diagnostic: CompositionDiagnostic): CompositionDiagnostic => ({
     ...diagnostic,
@@ -117,44 +107,62 @@ export async function runSchemaCheck(options: SchemaCheckOptions): Promise<Schem
       location.file === undefined ? location : { ...location, file: display(location.file) },
     ),
   });
-  const report: SchemaCheckReport = {
-    verdict: 'pass',
-    base: { label: base.label, isCompared: false, ...(base.ok ? {} : { unavailableReason: base.reason }) },
+  const findingsReport: Omit<SchemaCheckReport, 'verdict' | 'summary'> = {
+    base: { label: base.label, isCompared: compared !== undefined, ...(base.ok ? {} : { unavailableReason: base.reason }) },
     proposed: options.proposed ? { subgraph: options.proposed.subgraph, schemaFile: display(options.proposed.schemaPath) } : null,
     composition: {
       ok: composition.ok,
-      subgraphs: config.subgraphs.map((subgraph) => subgraph.name),
+      subgraphs,
       errors: composition.ok ? [] : composition.errors.map(withDisplayPaths),
       hints: composition.ok ? composition.hints.map(withDisplayPaths) : [],
     },
-    changes: [],
-    operations: { isChecked: false, files: operationFiles.map((file) => file.file), errors: [] },
-    acceptedChanges: { file: display(options.acceptedChangesPath), stale: [] },
-    summary: {
-      compositionErrors: 0,
-      breaking: 0,
-      acceptedBreaking: 0,
-      dangerous: 0,
-      nonBreaking: 0,
-      operationErrors: 0,
-      staleAcceptances: 0,
+    changes: compared?.changes ?? [],
+    operations: {
+      isChecked: findings !== null,
+      files: operationFiles.map((file) => file.file),
+      errors: findings?.operationErrors ?? [],
     },
+    acceptedChanges: { file: display(options.acceptedChangesPath), stale: compared?.stale ?? [] },
   };
+  const summary = summarize(findingsReport);
+  const verdict = summary.compositionErrors + summary.breaking + summary.operationErrors > 0 ? 'fail' : 'pass';
+  return { verdict, ...findingsReport, summary };
+}
 
-  if (composition.ok) {
-    const proposed = createSupergraphView(composition.supergraphSdl);
-    report.operations = { ...report.operations, isChecked: true, errors: validateOperations(proposed.apiSchema, operationFiles) };
-    if (base.ok) {
-      const changes = await findSchemaChanges(readBaseView(base.sdl, base.label), proposed);
-      report.base.isCompared = true;
-      report.changes = changes.map((change) => checkChange(change, accepted, report.operations.errors));
-      report.acceptedChanges.stale = findStaleAcceptances(changes, accepted);
-    }
-  }
-  report.summary = summarize(report);
-  const { compositionErrors, breaking, operationErrors } = report.summary;
-  report.verdict = compositionErrors + breaking + operationErrors > 0 ? 'fail' : 'pass';
-  return report;
+/** Everything the check reads before it judges anything; a missing or unreadable input stops it here. */
+async function readCheckInputs(options: SchemaCheckOptions, cwd: string, display: (path: string) => string) {
+  const config = await loadSupergraphConfig(options.configPath);
+  const subgraphs = config.subgraphs.map((subgraph) => subgraph.name);
+  const overrides = await readProposedSchema(options.proposed, subgraphs, display);
+  const accepted = await loadAcceptedChanges(options.acceptedChangesPath);
+  const operationFiles = await readOperationFiles(options.operationsDirectory, display(options.operationsDirectory));
+  const composition = await composeSupergraphConfig(config, { schemaOverrides: overrides });
+  const base = await readBaseSupergraph(options.base, cwd);
+  if (!base.ok && options.base.kind === 'git' && options.base.isExplicit)
+    throw new SchemaCheckInputError(`--base: ${base.reason}`);
+  if (!base.ok && options.base.kind === 'file') throw new SchemaCheckInputError(`--base-file: ${base.reason}`);
+  return { subgraphs, composition, base, accepted, operationFiles };
+}
+
+/**
+ * What a composed supergraph breaks: the operations that no longer validate against its API schema,
+ * and, when the base could be read, its changes against the base (`compared`, else undefined).
+ */
+async function checkSupergraph(
+  supergraphSdl: string,
+  base: BaseSupergraph,
+  accepted: readonly AcceptedChange[],
+  operationFiles: Awaited<ReturnType<typeof readOperationFiles>>,
+) {
+  const proposed = createSupergraphView(supergraphSdl);
+  const operationErrors = validateOperations(proposed.apiSchema, operationFiles);
+  if (!base.ok) return { operationErrors, compared: undefined };
+  const changes = await findSchemaChanges(readBaseView(base.sdl, base.label), proposed);
+  const compared = {
+    changes: changes.map((change) => checkChange(change, accepted, operationErrors)),
+    stale: findStaleAcceptances(changes, accepted),
+  };
+  return { operationErrors, compared };
 }
 
 async function readProposedSchema(
@@ -200,7 +208,7 @@ function checkChange(
   };
 }
 
-function summarize(report: SchemaCheckReport): SchemaCheckReport['summary'] {
+function summarize(report: Omit<SchemaCheckReport, 'verdict' | 'summary'>): SchemaCheckReport['summary'] {
   const count = (predicate: (change: CheckedChange) => boolean) => report.changes.filter(predicate).length;
   return {
     compositionErrors: report.composition.errors.length,
