@@ -110,16 +110,13 @@ export async function commitReservation(
   const id = readOrderId(orderId);
   return database.transaction(async (tx) => {
     await updateReservationStatus(tx, { orderId: id, from: ['RESERVED'], to: 'COMMITTED', now });
-    const lines = await findReservationLines(tx, id);
-    if (lines.length === 0) throw reservationNotFound(id);
+    const lines = await findExistingReservationLines(tx, id);
     // A release (or the sweep) won: throwing also undoes any line this call moved.
     if (lines.some((line) => line.status === 'RELEASED')) {
       throw new InventoryError(
         'RESERVATION_RELEASED',
         `The stock reservation for order ${id} was released; it cannot be committed.`,
-        {
-          orderId: id,
-        },
+        { orderId: id },
       );
     }
     return toReservation(id, lines);
@@ -138,18 +135,21 @@ export async function releaseReservation(
   const id = readOrderId(orderId);
   return database.transaction(async (tx) => {
     await releaseLines(tx, { orderId: id, from: ['RESERVED', 'COMMITTED'], now });
-    const lines = await findReservationLines(tx, id);
-    if (lines.length === 0) throw reservationNotFound(id);
-    return toReservation(id, lines);
+    return toReservation(id, await findExistingReservationLines(tx, id));
   });
 }
 
 /** An order's reservation as it is now; RESERVATION_NOT_FOUND when there is none. */
 export async function findReservation(db: ProductsDb, orderId: string): Promise<Reservation> {
   const id = readOrderId(orderId);
-  const lines = await findReservationLines(db, id);
-  if (lines.length === 0) throw reservationNotFound(id);
-  return toReservation(id, lines);
+  return toReservation(id, await findExistingReservationLines(db, id));
+}
+
+/** An order's reservation lines; RESERVATION_NOT_FOUND when it has none. */
+async function findExistingReservationLines(db: ProductsDb, orderId: string): Promise<ReservationLineRow[]> {
+  const lines = await findReservationLines(db, orderId);
+  if (lines.length === 0) throw reservationNotFound(orderId);
+  return lines;
 }
 
 /**
