@@ -1,35 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO_ADMIN_EMAIL, DEMO_CUSTOMER_EMAIL, getDemoCustomerId, parseSeedOptions } from '@supergraph/demo-data';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN_EMAIL, DEMO_CUSTOMER_EMAIL } from '@supergraph/demo-data';
+import { describe, expect, it } from 'vitest';
 import { LoginDocument, RefreshTokenDocument } from '../../operations/__generated__/graphql.js';
 import { createOperationSender, type OperationSender } from './support/graphql-client.js';
-import { expectRefused as expectRefusedBy } from './support/refusals.js';
-import { startStack, type Stack } from './support/stack.js';
+import { LIMITS_CUSTOMER, useLimitsStack } from './support/limits-stack.js';
 
-// The router's rate limits, through real processes: one SQLite stack (limits do not depend on the
-// dialect), and a router per test on the same subgraphs with a small budget. The bounds on an
-// operation's shape are in request-limits.test.ts.
-const seedArgs = ['--customers', '4', '--products', '20', '--orders', '20'];
-const seed = parseSeedOptions(seedArgs);
-const customer = { id: getDemoCustomerId(seed), role: 'CUSTOMER' as const };
-
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ dialect: 'sqlite', seedArgs });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-
-const expectRefused = <TResponse extends { status: number; body: any }>(
-  send: () => Promise<TResponse>,
-  status: number,
-  code: string,
-) => expectRefusedBy(stack, send, status, code);
+// The router's rate limits, through real processes: one SQLite stack, and a router per test on the
+// same subgraphs with a small budget. The bounds on an operation's shape are in request-limits.test.ts.
+const limits = useLimitsStack();
+const { expectRefused } = limits;
+const customer = LIMITS_CUSTOMER;
 
 /** Starts a router on the stack's subgraphs with `env` on top of its settings, and a sender for it. */
 async function startRouter(env: Record<string, string>): Promise<OperationSender> {
-  const router = await stack.startRouter(env);
+  const router = await limits.stack.startRouter(env);
   return createOperationSender(() => router.url);
 }
 
@@ -70,7 +54,7 @@ describe('rate limits at the router', () => {
     ]);
 
     // Signing in buys no budget beyond the address's (the signed-in caller test below goes further).
-    const authorization = `Bearer ${(await stack.keys.issue(customer)).token}`;
+    const authorization = `Bearer ${(await limits.stack.keys.issue(customer)).token}`;
     await expectRefused(() => query('{ me { id } }', {}, { authorization }), 429, 'RATE_LIMITED');
   });
 
@@ -140,7 +124,7 @@ describe('rate limits at the router', () => {
         `${i === 0 ? '' : `a${i}: `}login(input: { email: "spray-${i}@example.com", password: "not-the-password" }) { accessToken }`,
     ).join(' ')} }`;
 
-    const { body, headers } = await expectRefused(() => stack.query(spray), 400, 'TOO_MANY_ACCOUNT_MUTATIONS');
+    const { body, headers } = await expectRefused(() => limits.stack.query(spray), 400, 'TOO_MANY_ACCOUNT_MUTATIONS');
 
     expect(body.errors).toEqual([
       {
@@ -151,7 +135,7 @@ describe('rate limits at the router', () => {
     expect(headers.get('ratelimit')).toMatch(/^limit=300, remaining=\d+, reset=\d+$/);
     const mixed = `mutation ($input: RegisterInput!) { register(input: $input) { accessToken }
       refreshToken(input: { refreshToken: "not-a-token" }) { accessToken } }`;
-    await expectRefused(() => stack.query(mixed, { input: freshAccount() }), 400, 'TOO_MANY_ACCOUNT_MUTATIONS');
+    await expectRefused(() => limits.stack.query(mixed, { input: freshAccount() }), 400, 'TOO_MANY_ACCOUNT_MUTATIONS');
   });
 
   it('charges every register, login and refreshToken to the client IP’s AUTH_RATE_LIMIT_PER_MINUTE bucket, new emails or not', async () => {
