@@ -2,6 +2,7 @@ import { createDemoProducts, getDemoCustomerId, getDemoUserId, parseSeedOptions 
 import type { DatabaseLocation } from '@supergraph/server-kit/db';
 import { testDialects } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserOrdersDocument } from '../../operations/__generated__/graphql.js';
 // Fixtures are written with the orders service's own table definitions, into its throwaway database.
 import { openOrdersDatabase } from '../../subgraphs/orders/src/db/client.js';
 import { startStack, type Stack } from './support/stack.js';
@@ -46,21 +47,6 @@ async function writeOrders(location: DatabaseLocation, userId: string, count: nu
   await database.close();
 }
 
-const USER_ORDERS = `#graphql
-  query UserOrders($id: ID!) {
-    user(id: $id) {
-      name
-      orders(first: 50) {
-        totalCount
-        nodes {
-          id status total { amount currency }
-          items { quantity unitPrice { amount } product { name sku price { amount currency } category { name } } }
-        }
-      }
-    }
-  }
-`;
-
 describe.each(testDialects())('every subgraph on %s', (dialect) => {
   let stack: Stack;
   beforeAll(async () => {
@@ -81,11 +67,11 @@ describe.each(testDialects())('every subgraph on %s', (dialect) => {
     const before = await stack.statementCounts();
     // As the user themself: a user's profile and orders are theirs (and admins') alone.
     const { token } = await stack.keys.issue({ id: userId, role: 'CUSTOMER' });
-    const { body } = await stack.query(USER_ORDERS, { id: userId }, { authorization: `Bearer ${token}` });
+    const { body } = await stack.query(UserOrdersDocument, { userId, first: 50 }, { authorization: `Bearer ${token}` });
     const after = await stack.statementCounts();
     expect(body.errors).toBeUndefined();
     return {
-      body,
+      orders: body.data?.user?.orders,
       statements: {
         users: after.users - before.users,
         products: after.products - before.products,
@@ -98,12 +84,12 @@ describe.each(testDialects())('every subgraph on %s', (dialect) => {
     const one = await countStatementsOfJoin(oneOrderUserId);
     const fifty = await countStatementsOfJoin(fiftyOrdersUserId);
 
-    expect(one.body.data.user.orders.nodes).toHaveLength(1);
-    expect(fifty.body.data.user.orders.totalCount).toBe(50);
-    expect(fifty.body.data.user.orders.nodes).toHaveLength(50);
-    const items = fifty.body.data.user.orders.nodes.flatMap((node: { items: unknown[] }) => node.items);
+    expect(one.orders?.nodes).toHaveLength(1);
+    expect(fifty.orders?.totalCount).toBe(50);
+    expect(fifty.orders?.nodes).toHaveLength(50);
+    const items = fifty.orders?.nodes.flatMap((node) => node.items) ?? [];
     expect(items).toHaveLength(250);
-    expect(items.every((item: { product: { name: string } | null }) => typeof item.product?.name === 'string')).toBe(true);
+    expect(items.every((item) => typeof item.product?.name === 'string')).toBe(true);
 
     // users: the user. orders: the page, the count, the lines. products: the products, their categories.
     expect(one.statements).toEqual({ users: 1, orders: 3, products: 2 });
