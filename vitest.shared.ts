@@ -10,7 +10,10 @@ const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
  * The settings every package's vitest project shares: resolve workspace packages to their
  * TypeScript sources (the `source` export condition) and fail a test on an unexpected console.error or console.warn.
  */
-export function defineWorkspaceProject(name: string, overrides: { testTimeout?: number; fileParallelism?: boolean } = {}) {
+export function defineWorkspaceProject(
+  name: string,
+  overrides: { testTimeout?: number; hookTimeout?: number; fileParallelism?: boolean } = {},
+) {
   return defineProject({
     resolve: { conditions: ['source'], alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
     ssr: { resolve: { conditions: ['source'] } },
@@ -21,7 +24,7 @@ export function defineWorkspaceProject(name: string, overrides: { testTimeout?: 
       setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
       testTimeout: overrides.testTimeout ?? 20_000,
       fileParallelism: overrides.fileParallelism ?? true,
-      hookTimeout: 60_000,
+      hookTimeout: overrides.hookTimeout ?? 60_000,
       env: { LOG_LEVEL: 'silent' },
     },
   });

@@ -215,7 +215,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       USERS_SUBGRAPH_URL: subgraphs.users.url,
       PRODUCTS_SUBGRAPH_URL: subgraphs.products.url,
       ORDERS_SUBGRAPH_URL: subgraphs.orders.url,
-      SUBGRAPH_TIMEOUT_MS: '5000',
+      // Generous: on a busy 2-core machine a password hash or a checkout takes seconds. The timeout suite sets its own.
+      SUBGRAPH_TIMEOUT_MS: '15000',
       ...authEnv,
       ...secrets,
       ...options.routerEnv,
