@@ -135,24 +135,13 @@ async function prepareCharge(
   const behaviour: TokenBehaviour | undefined = Object.hasOwn(TEST_TOKENS, params.source)
     ? TEST_TOKENS[params.source as TestToken]
     : undefined;
-  if (!behaviour) {
-    return () =>
-      invalidRequest(`No such token: '${params.source}'. The sandbox knows ${Object.keys(TEST_TOKENS).join(', ')}.`, {
-        code: 'invalid_source',
-        param: 'source',
-      }).toResponse();
-  }
+  if (!behaviour) return () => refuseUnknownToken(params.source);
   const newCharge = (status: ChargeRecord['status'], failure: ChargeFailure | null) =>
     createChargeRecord(params, now(), status, failure);
 
   switch (behaviour.kind) {
     case 'hang':
-      // The request is accepted and never answered; nothing is charged. The connection is held until
-      // the client gives up (or the sandbox stops).
-      log.info({ source: params.source }, 'holding the request without answering');
-      // (A retry that waited for another attempt with its key may find its own client gone already.)
-      if (!abandoned.aborted) await new Promise((resolve) => abandoned.addEventListener('abort', resolve, { once: true }));
-      log.info({ source: params.source }, 'stopped holding the request; nothing charged');
+      await holdUnanswered(abandoned, log, params.source);
       return null;
     case 'fail':
       return () => {
@@ -188,6 +177,24 @@ async function prepareCharge(
       return { status: 200, body: toChargeObject(charge) };
     };
   }
+}
+
+function refuseUnknownToken(source: string): ApiResponse {
+  return invalidRequest(`No such token: '${source}'. The sandbox knows ${Object.keys(TEST_TOKENS).join(', ')}.`, {
+    code: 'invalid_source',
+    param: 'source',
+  }).toResponse();
+}
+
+/**
+ * The request is accepted and never answered; nothing is charged. The connection is held until the
+ * client gives up (or the sandbox stops).
+ */
+async function holdUnanswered(abandoned: AbortSignal, log: RequestContext['log'], source: string): Promise<void> {
+  log.info({ source }, 'holding the request without answering');
+  // (A retry that waited for another attempt with its key may find its own client gone already.)
+  if (!abandoned.aborted) await new Promise((resolve) => abandoned.addEventListener('abort', resolve, { once: true }));
+  log.info({ source }, 'stopped holding the request; nothing charged');
 }
 
 interface ChargeFailure {

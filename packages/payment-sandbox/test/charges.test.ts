@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chargeBody, startSandbox, type SandboxApi } from './sandbox-api.js';
+import { describe, expect, it } from 'vitest';
+import { chargeBody, useSandbox } from './sandbox-api.js';
 
 describe('charges', () => {
-  let api: SandboxApi;
-  beforeAll(async () => {
-    api = await startSandbox();
-  });
-  afterAll(() => api?.close());
+  const api = useSandbox();
 
   it('charges tok_visa and answers the succeeded charge with its metadata', async () => {
     const body = chargeBody('tok_visa', { currency: 'USD', description: 'Order 1' });

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chargeBody, startSandbox, type SandboxApi } from './sandbox-api.js';
+import { describe, expect, it } from 'vitest';
+import { chargeBody, useSandbox } from './sandbox-api.js';
 
 describe('idempotency keys', () => {
-  let api: SandboxApi;
-  beforeAll(async () => {
-    api = await startSandbox();
-  });
-  afterAll(() => api?.close());
+  const api = useSandbox();
 
   it('answers five sequential retries with the first charge and charges once', async () => {
     const key = randomUUID();

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chargeBody, startSandbox, type SandboxApi } from './sandbox-api.js';
+import { describe, expect, it } from 'vitest';
+import { chargeBody, useSandbox } from './sandbox-api.js';
 
 describe('refunds', () => {
-  let api: SandboxApi;
-  beforeAll(async () => {
-    api = await startSandbox();
-  });
-  afterAll(() => api?.close());
+  const api = useSandbox();
 
   const charge = async (amount = 1999) =>
     (await api.post('/v1/charges', chargeBody('tok_visa', { amount }), { key: randomUUID() })).body;

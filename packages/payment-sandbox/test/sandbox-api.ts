@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createLogger } from '@supergraph/server-kit/telemetry';
+import { afterAll, beforeAll } from 'vitest';
 import { createPaymentSandbox, type PaymentSandbox, type PaymentSandboxOptions } from '../src/payment-sandbox.js';
 
 export const SECRET_KEY = 'sk_test_sandbox_tests';
@@ -94,4 +95,33 @@ export async function startSandbox(options: Partial<PaymentSandboxOptions> = {})
     close: () => sandbox.close(),
   };
   return api;
+}
+
+/**
+ * One sandbox for the calling test file, started before its first test and closed after its last;
+ * the tests reach it through the returned API.
+ */
+export function useSandbox(): SandboxApi {
+  let started: SandboxApi | undefined;
+  beforeAll(async () => {
+    started = await startSandbox();
+  });
+  afterAll(() => started?.close());
+  const current = (): SandboxApi => {
+    if (!started) throw new Error('the sandbox starts before the first test');
+    return started;
+  };
+  return {
+    get sandbox() {
+      return current().sandbox;
+    },
+    get url() {
+      return current().url;
+    },
+    post: (...args) => current().post(...args),
+    get: (...args) => current().get(...args),
+    waitForLog: (...args) => current().waitForLog(...args),
+    chargesForOrder: (orderId) => current().chargesForOrder(orderId),
+    close: () => current().close(),
+  };
 }
