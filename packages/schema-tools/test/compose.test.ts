@@ -5,7 +5,8 @@ import { composeSubgraphSchemas, composeSupergraph, formatCompositionReport, typ
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-const federation = (imports: string) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${imports}])\n`;
+const federation = (imports: string) =>
+  `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: [${imports}])\n`;
 
 describe('composeSupergraph', () => {
   it('composes a valid config into a supergraph that joins both subgraphs', async () => {
@@ -61,8 +62,16 @@ describe('formatCompositionReport', () => {
 
   it('renders hints with their code and coordinate', () => {
     const result = composeSubgraphSchemas([
-      { name: 'a', url: 'http://a', sdl: `${federation('"@shareable"')}type Query {\n  "Greeting."\n  hello: String @shareable\n}` },
-      { name: 'b', url: 'http://b', sdl: `${federation('"@shareable"')}type Query {\n  "A greeting."\n  hello: String @shareable\n}` },
+      {
+        name: 'a',
+        url: 'http://a',
+        sdl: `${federation('"@shareable"')}type Query {\n  "Greeting."\n  hello: String @shareable\n}`,
+      },
+      {
+        name: 'b',
+        url: 'http://b',
+        sdl: `${federation('"@shareable"')}type Query {\n  "A greeting."\n  hello: String @shareable\n}`,
+      },
     ]);
 
     expect(result.ok).toBe(true);
@@ -77,7 +86,11 @@ describe('composeSubgraphSchemas', () => {
     const current = await readSubgraphSchemasFrom('valid');
     const proposal = current.map((subgraph) =>
       subgraph.name === 'reviews'
-        ? { ...subgraph, sdl: subgraph.sdl.replace('reviews: [Review!]!', 'name: String!\n  reviews: [Review!]!'), file: 'proposed/reviews.graphql' }
+        ? {
+            ...subgraph,
+            sdl: subgraph.sdl.replace('reviews: [Review!]!', 'name: String!\n  reviews: [Review!]!'),
+            file: 'proposed/reviews.graphql',
+          }
         : subgraph,
     );
 
@@ -88,12 +101,22 @@ describe('composeSubgraphSchemas', () => {
     expect(result.errors.map(({ code, coordinate, subgraphs }) => ({ code, coordinate, subgraphs }))).toEqual([
       { code: 'INVALID_FIELD_SHARING', coordinate: 'Product.name', subgraphs: ['products', 'reviews'] },
     ]);
-    expect(result.errors[0]?.locations).toContainEqual({ subgraph: 'reviews', file: 'proposed/reviews.graphql', line: 6, column: 3 });
+    expect(result.errors[0]?.locations).toContainEqual({
+      subgraph: 'reviews',
+      file: 'proposed/reviews.graphql',
+      line: 6,
+      column: 3,
+    });
   });
 
   it('reports a syntax error with the subgraph and its position instead of throwing', () => {
     const result = composeSubgraphSchemas([
-      { name: 'products', url: 'http://products', sdl: 'type Query {\n  product(id: ID!): \n}\n', file: '/repo/products.graphql' },
+      {
+        name: 'products',
+        url: 'http://products',
+        sdl: 'type Query {\n  product(id: ID!): \n}\n',
+        file: '/repo/products.graphql',
+      },
     ]);
 
     expect(result).toEqual({
@@ -112,7 +135,11 @@ describe('composeSubgraphSchemas', () => {
 
   it('names the field around an unknown type and moves the [subgraph] prefix out of the message', () => {
     const result = composeSubgraphSchemas([
-      { name: 'products', url: 'http://products', sdl: `${federation('"@key"')}type Query {\n  product: Product\n}\ntype Product {\n  id: ID!\n  price: Mony\n}` },
+      {
+        name: 'products',
+        url: 'http://products',
+        sdl: `${federation('"@key"')}type Query {\n  product: Product\n}\ntype Product {\n  id: ID!\n  price: Mony\n}`,
+      },
     ]);
 
     expect(result.ok).toBe(false);

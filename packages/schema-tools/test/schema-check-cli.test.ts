@@ -7,12 +7,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeSupergraph, renderSupergraphFile } from '../src/index.js';
+import { BASE_FIXTURE as fixture, readProposedProducts } from './schema-check-fixture.js';
 
 // The check runs as CI runs it: a separate Node process with tsx, in a git repository whose main
 // branch has the committed supergraph.graphql.
 const cliPath = fileURLToPath(new URL('../src/schema-check-cli.ts', import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const fixture = fileURLToPath(new URL('./fixtures/schema-check/', import.meta.url));
 const execFileAsync = promisify(execFile);
 
 let repo: string;
@@ -221,7 +221,7 @@ describe('npm run schema:check', () => {
 describe('npm run schema:check -- --subgraph <name> --schema <file>', () => {
   it('checks a proposed subgraph schema against the others, leaving the working tree alone', async () => {
     await commitToMain();
-    await cp(join(fixture, 'proposed/removed-enum-value.graphql'), join(repo, 'proposed.graphql'));
+    await writeFile(join(repo, 'proposed.graphql'), await readProposedProducts('removed-enum-value'));
 
     const { exitCode, stdout } = await runSchemaCheck(['--subgraph', 'products', '--schema', 'proposed.graphql']);
 
@@ -234,7 +234,7 @@ describe('npm run schema:check -- --subgraph <name> --schema <file>', () => {
 
   it('passes a proposed schema with only dangerous changes', async () => {
     await commitToMain();
-    await cp(join(fixture, 'proposed/new-optional-argument.graphql'), join(repo, 'proposed.graphql'));
+    await writeFile(join(repo, 'proposed.graphql'), await readProposedProducts('new-optional-argument'));
 
     const { exitCode, stdout } = await runSchemaCheck(['--subgraph', 'products', '--schema', 'proposed.graphql', '--json']);
 

@@ -10,8 +10,18 @@ describe('loadSupergraphConfig', () => {
 
     expect(config.federationVersion).toBe('=2.14.4');
     expect(config.subgraphs).toEqual([
-      { name: 'products', routingUrl: 'http://localhost:4102/graphql', schemaFile: './products.graphql', schemaPath: `${fixtures}valid/products.graphql` },
-      { name: 'reviews', routingUrl: 'http://localhost:4105/graphql', schemaFile: './reviews.graphql', schemaPath: `${fixtures}valid/reviews.graphql` },
+      {
+        name: 'products',
+        routingUrl: 'http://localhost:4102/graphql',
+        schemaFile: './products.graphql',
+        schemaPath: `${fixtures}valid/products.graphql`,
+      },
+      {
+        name: 'reviews',
+        routingUrl: 'http://localhost:4105/graphql',
+        schemaFile: './reviews.graphql',
+        schemaPath: `${fixtures}valid/reviews.graphql`,
+      },
     ]);
   });
 
@@ -62,7 +72,9 @@ describe('parseSupergraphConfig', () => {
   });
 
   it('reports invalid YAML with its position', () => {
-    expect(() => parseSupergraphConfig('subgraphs:\n  users: [\n', '/repo/supergraph.yaml')).toThrow(/supergraph\.yaml: invalid YAML: .*line 3/);
+    expect(() => parseSupergraphConfig('subgraphs:\n  users: [\n', '/repo/supergraph.yaml')).toThrow(
+      /supergraph\.yaml: invalid YAML: .*line 3/,
+    );
   });
 
   it('rejects a config whose subgraphs list is empty', () => {
