@@ -1,5 +1,5 @@
 import type { Viewer } from '@supergraph/server-kit/auth';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import {
   ADMIN,
   checkoutInput,
@@ -10,22 +10,19 @@ import {
   type CheckoutHarness,
   SEEDED_ORDERS,
 } from './checkout-harness.js';
-import { useCheckoutSuite } from './checkout-suite.js';
-import { dataOf, testDialects } from './harness.js';
+import { describeCheckout } from './checkout-suite.js';
+import { dataOf } from './harness.js';
 
 // cancelOrder as a client sees it: refund, restock and the cancellation reason, once however often
 // it is asked; who may cancel what.
 const [seededToCancel] = SEEDED_ORDERS.filter((order) => order.status === 'CONFIRMED' && order.userId === CUSTOMER.id);
 const seededPending = SEEDED_ORDERS.find((order) => order.status === 'PENDING')!;
 
-describe.each(testDialects())('cancelOrder on %s', (dialect) => {
-  const suite = useCheckoutSuite(dialect);
+describeCheckout('cancelOrder', (suite) => {
   const { placeOrder } = suite;
   let h: CheckoutHarness;
   let customer: Viewer;
-  beforeEach(() => {
-    ({ h, customer } = suite);
-  });
+  beforeEach(() => ({ h, customer } = suite));
 
   it('cancels the owner’s confirmed order: refunds the charge, puts the stock back, records CANCELLED_BY_CUSTOMER', async () => {
     const placed = await placeOrder(checkoutInput({ items: [{ productId: 'chair', quantity: 3 }] }));

@@ -2,20 +2,17 @@ import type { Viewer } from '@supergraph/server-kit/auth';
 import type { ExecuteResult } from '@supergraph/server-kit/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkoutInput, errorOf, newCustomer, type CheckoutHarness } from './checkout-harness.js';
-import { useCheckoutSuite } from './checkout-suite.js';
-import { dataOf, testDialects } from './harness.js';
+import { describeCheckout } from './checkout-suite.js';
+import { dataOf } from './harness.js';
 
 // createOrder sent again with the same idempotency key: the first outcome answers every retry, a
 // different request with the key is refused, and a failure the client may retry frees the key.
 
-describe.each(testDialects())('createOrder retried on %s', (dialect) => {
-  const suite = useCheckoutSuite(dialect);
+describeCheckout('createOrder retried', (suite) => {
   const { placeOrder } = suite;
   let h: CheckoutHarness;
   let customer: Viewer;
-  beforeEach(() => {
-    ({ h, customer } = suite);
-  });
+  beforeEach(() => ({ h, customer } = suite));
 
   /**
    * Runs `between` right after the next transaction that returned an empty list (createOrder's

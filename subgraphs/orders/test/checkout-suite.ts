@@ -1,6 +1,6 @@
 import type { Viewer } from '@supergraph/server-kit/auth';
 import type { Dialect } from '@supergraph/server-kit/db';
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
 import {
   checkoutInput,
   createCheckoutHarness,
@@ -8,25 +8,20 @@ import {
   startPaymentSandbox,
   type CheckoutHarness,
 } from './checkout-harness.js';
-import { dataOf } from './harness.js';
+import { dataOf, testDialects } from './harness.js';
 
 /**
- * The set-up the checkout operation suites share, for one dialect: a payment sandbox and a checkout
- * harness for the whole suite (one database: nothing moves the clock or runs the recovery loop),
- * and a customer of its own and fresh fakes for each test.
+ * The set-up the checkout operation suites share, for one dialect: a checkout harness for the whole
+ * suite (one database: nothing moves the clock or runs the recovery loop) talking to the file's
+ * payment sandbox, and a customer of its own and fresh fakes for each test.
  */
-export function useCheckoutSuite(dialect: Dialect) {
-  let sandbox: Awaited<ReturnType<typeof startPaymentSandbox>> | undefined;
+export function useCheckoutSuite(dialect: Dialect, sandboxUrl: () => string) {
   let harness: CheckoutHarness | undefined;
   let customer: Viewer = newCustomer();
   beforeAll(async () => {
-    sandbox = await startPaymentSandbox();
-    harness = await createCheckoutHarness(dialect, sandbox.url);
+    harness = await createCheckoutHarness(dialect, sandboxUrl());
   });
-  afterAll(async () => {
-    await harness?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => harness?.close());
   beforeEach(() => {
     harness!.resetFakes();
     customer = newCustomer();
@@ -39,7 +34,7 @@ export function useCheckoutSuite(dialect: Dialect) {
       return customer;
     },
     get sandboxUrl(): string {
-      return sandbox!.url;
+      return sandboxUrl();
     },
     /** Places an order that confirms, and returns it as createOrder answered. */
     placeOrder: async (input = checkoutInput()) => {
@@ -49,4 +44,24 @@ export function useCheckoutSuite(dialect: Dialect) {
     },
   };
   return suite;
+}
+
+export type CheckoutSuite = ReturnType<typeof useCheckoutSuite>;
+
+/**
+ * `define`'s tests once per dialect (`<title> on sqlite`, ...), over useCheckoutSuite's set-up,
+ * with one payment sandbox for the file.
+ */
+export function describeCheckout(title: string, define: (suite: CheckoutSuite, dialect: Dialect) => void): void {
+  let sandbox: Awaited<ReturnType<typeof startPaymentSandbox>> | undefined;
+  beforeAll(async () => {
+    sandbox = await startPaymentSandbox();
+  });
+  afterAll(() => sandbox?.close());
+  describe.each(testDialects())(`${title} on %s`, (dialect) =>
+    define(
+      useCheckoutSuite(dialect, () => sandbox!.url),
+      dialect,
+    ),
+  );
 }

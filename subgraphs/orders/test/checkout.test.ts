@@ -9,8 +9,8 @@ import {
   SEEDED_ORDERS,
   type CheckoutHarness,
 } from './checkout-harness.js';
-import { useCheckoutSuite } from './checkout-suite.js';
-import { dataOf, testDialects } from './harness.js';
+import { describeCheckout } from './checkout-suite.js';
+import { dataOf } from './harness.js';
 
 // createOrder as a client sees it, with what it leaves in the database, in the inventory and at the
 // payment sandbox. Nothing here runs the recovery loop or moves the clock, so the tests share one
@@ -19,14 +19,11 @@ import { dataOf, testDialects } from './harness.js';
 // request, crashes and recovery in checkout-recovery.test.ts.
 const [, seededToKeep] = SEEDED_ORDERS.filter((order) => order.status === 'CONFIRMED' && order.userId === CUSTOMER.id);
 
-describe.each(testDialects())('createOrder on %s', (dialect) => {
-  const suite = useCheckoutSuite(dialect);
+describeCheckout('createOrder', (suite, dialect) => {
   const { placeOrder } = suite;
   let h: CheckoutHarness;
   let customer: Viewer;
-  beforeEach(() => {
-    ({ h, customer } = suite);
-  });
+  beforeEach(() => ({ h, customer } = suite));
 
   it('confirms the order at the inventory’s prices, charges its total once, commits the stock and records the history', async () => {
     const startedAt = h.clock.now().getTime();

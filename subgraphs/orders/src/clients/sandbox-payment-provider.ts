@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { callJson, isNoAnswer, noAnswer, type JsonAnswer } from './json-call.js';
 import type {
   Charge,
+  ChargeRequest,
   ChargeResult,
   FindChargesResult,
   InvalidRefundReason,
   PaymentProvider,
   PaymentProviderUnavailable,
   PaymentRequestInvalid,
+  RefundRequest,
   RefundResult,
 } from './payment-provider.js';
 
@@ -74,7 +76,7 @@ export function createSandboxPaymentProvider({
 }: SandboxPaymentProviderOptions): PaymentProvider {
   const origin = baseUrl.replace(/\/+$/, '');
 
-  const send = (method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<Answer> =>
+  const send: Send = (method, path, body, idempotencyKey) =>
     callJson({
       method,
       url: `${origin}${path}`,
@@ -87,94 +89,105 @@ export function createSandboxPaymentProvider({
     });
 
   return {
-    async charge({ orderId, amountMinor, currency, paymentToken, idempotencyKey, description }): Promise<ChargeResult> {
-      const answer = await send(
-        'POST',
-        '/v1/charges',
-        {
-          amount: amountMinor,
-          currency: currency.toLowerCase(),
-          source: paymentToken,
-          metadata: { orderId },
-          ...(description === undefined ? {} : { description }),
-        },
-        idempotencyKey,
-      );
-      if (isNoAnswer(answer)) return answer;
-      if (answer.status === 200) {
-        const charge = chargeObject.safeParse(answer.body);
-        return charge.success ? { status: 'succeeded', charge: toCharge(charge.data) } : malformed('POST /v1/charges', answer);
-      }
-      const error = readError(answer);
-      if (!error) return malformed('POST /v1/charges', answer);
-      if (answer.status === 402 && error.type === 'card_error') {
-        return {
-          status: 'declined',
-          code: 'PAYMENT_DECLINED',
-          isRetryable: false,
-          declineCode: error.decline_code ?? error.code ?? 'generic_decline',
-          message: error.message ?? 'The card was declined.',
-          chargeId: error.charge ?? null,
-        };
-      }
-      const shared = classifyShared(answer.status, error);
-      if (shared) return shared;
-      if (error.type === 'idempotency_error') return invalid('idempotency_key_reused', error);
-      const isBadToken =
-        error.code === 'invalid_source' ||
-        error.code === 'token_already_used' ||
-        (error.code === 'resource_missing' && error.param === 'source');
-      return invalid(isBadToken ? 'invalid_payment_token' : 'invalid_request', error);
-    },
-
-    async refund({ chargeId, idempotencyKey, amountMinor }): Promise<RefundResult> {
-      const answer = await send(
-        'POST',
-        '/v1/refunds',
-        { charge: chargeId, ...(amountMinor === undefined ? {} : { amount: amountMinor }) },
-        idempotencyKey,
-      );
-      if (isNoAnswer(answer)) return answer;
-      if (answer.status === 200) {
-        const refund = refundObject.safeParse(answer.body);
-        if (!refund.success) return malformed('POST /v1/refunds', answer);
-        const { id, charge, amount, currency } = refund.data;
-        return { status: 'succeeded', refund: { id, chargeId: charge, amountMinor: amount, currency: currency.toUpperCase() } };
-      }
-      const error = readError(answer);
-      if (!error) return malformed('POST /v1/refunds', answer);
-      const shared = classifyShared(answer.status, error);
-      if (shared) return shared;
-      if (error.type === 'idempotency_error') return invalid('idempotency_key_reused', error);
-      const reasons: Record<string, InvalidRefundReason> = {
-        resource_missing: 'charge_not_found',
-        charge_already_refunded: 'charge_already_refunded',
-        charge_not_refundable: 'charge_not_refundable',
-        amount_too_large: 'refund_exceeds_charge',
-      };
-      return invalid(
-        (error.code && Object.hasOwn(reasons, error.code) ? reasons[error.code] : undefined) ?? 'invalid_request',
-        error,
-      );
-    },
-
-    async findChargesForOrder(orderId): Promise<FindChargesResult> {
-      const query = new URLSearchParams({ 'metadata[orderId]': orderId, limit: String(LIST_LIMIT) });
-      const answer = await send('GET', `/v1/charges?${query}`);
-      if (isNoAnswer(answer)) return answer;
-      if (answer.status === 200) {
-        const list = chargeList.safeParse(answer.body);
-        return list.success
-          ? { status: 'succeeded', charges: list.data.data.map(toCharge) }
-          : malformed('GET /v1/charges', answer);
-      }
-      const error = readError(answer);
-      if (!error) return malformed('GET /v1/charges', answer);
-      const shared = classifyShared(answer.status, error);
-      if (shared) return shared;
-      return invalid('invalid_request', error);
-    },
+    charge: (request) => sendCharge(send, request),
+    refund: (request) => sendRefund(send, request),
+    findChargesForOrder: (orderId) => sendFindCharges(send, orderId),
   };
+}
+
+/** One call to the provider's API. */
+type Send = (method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string) => Promise<Answer>;
+
+/** POST /v1/charges, its answer read as a ChargeResult. */
+async function sendCharge(
+  send: Send,
+  { orderId, amountMinor, currency, paymentToken, idempotencyKey, description }: ChargeRequest,
+): Promise<ChargeResult> {
+  const answer = await send(
+    'POST',
+    '/v1/charges',
+    {
+      amount: amountMinor,
+      currency: currency.toLowerCase(),
+      source: paymentToken,
+      metadata: { orderId },
+      ...(description === undefined ? {} : { description }),
+    },
+    idempotencyKey,
+  );
+  if (isNoAnswer(answer)) return answer;
+  if (answer.status === 200) {
+    const charge = chargeObject.safeParse(answer.body);
+    return charge.success ? { status: 'succeeded', charge: toCharge(charge.data) } : malformed('POST /v1/charges', answer);
+  }
+  const error = readError(answer);
+  if (!error) return malformed('POST /v1/charges', answer);
+  if (answer.status === 402 && error.type === 'card_error') {
+    return {
+      status: 'declined',
+      code: 'PAYMENT_DECLINED',
+      isRetryable: false,
+      declineCode: error.decline_code ?? error.code ?? 'generic_decline',
+      message: error.message ?? 'The card was declined.',
+      chargeId: error.charge ?? null,
+    };
+  }
+  const shared = classifyShared(answer.status, error);
+  if (shared) return shared;
+  if (error.type === 'idempotency_error') return invalid('idempotency_key_reused', error);
+  const isBadToken =
+    error.code === 'invalid_source' ||
+    error.code === 'token_already_used' ||
+    (error.code === 'resource_missing' && error.param === 'source');
+  return invalid(isBadToken ? 'invalid_payment_token' : 'invalid_request', error);
+}
+
+/** POST /v1/refunds, its answer read as a RefundResult. */
+async function sendRefund(send: Send, { chargeId, idempotencyKey, amountMinor }: RefundRequest): Promise<RefundResult> {
+  const answer = await send(
+    'POST',
+    '/v1/refunds',
+    { charge: chargeId, ...(amountMinor === undefined ? {} : { amount: amountMinor }) },
+    idempotencyKey,
+  );
+  if (isNoAnswer(answer)) return answer;
+  if (answer.status === 200) {
+    const refund = refundObject.safeParse(answer.body);
+    if (!refund.success) return malformed('POST /v1/refunds', answer);
+    const { id, charge, amount, currency } = refund.data;
+    return { status: 'succeeded', refund: { id, chargeId: charge, amountMinor: amount, currency: currency.toUpperCase() } };
+  }
+  const error = readError(answer);
+  if (!error) return malformed('POST /v1/refunds', answer);
+  const shared = classifyShared(answer.status, error);
+  if (shared) return shared;
+  if (error.type === 'idempotency_error') return invalid('idempotency_key_reused', error);
+  const reasons: Record<string, InvalidRefundReason> = {
+    resource_missing: 'charge_not_found',
+    charge_already_refunded: 'charge_already_refunded',
+    charge_not_refundable: 'charge_not_refundable',
+    amount_too_large: 'refund_exceeds_charge',
+  };
+  return invalid(
+    (error.code && Object.hasOwn(reasons, error.code) ? reasons[error.code] : undefined) ?? 'invalid_request',
+    error,
+  );
+}
+
+/** GET /v1/charges by the order id in their metadata, its answer read as a FindChargesResult. */
+async function sendFindCharges(send: Send, orderId: string): Promise<FindChargesResult> {
+  const query = new URLSearchParams({ 'metadata[orderId]': orderId, limit: String(LIST_LIMIT) });
+  const answer = await send('GET', `/v1/charges?${query}`);
+  if (isNoAnswer(answer)) return answer;
+  if (answer.status === 200) {
+    const list = chargeList.safeParse(answer.body);
+    return list.success ? { status: 'succeeded', charges: list.data.data.map(toCharge) } : malformed('GET /v1/charges', answer);
+  }
+  const error = readError(answer);
+  if (!error) return malformed('GET /v1/charges', answer);
+  const shared = classifyShared(answer.status, error);
+  if (shared) return shared;
+  return invalid('invalid_request', error);
 }
 
 function toCharge(charge: z.output<typeof chargeObject>): Charge {
