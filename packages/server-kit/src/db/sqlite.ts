@@ -41,22 +41,9 @@ export function openSqliteDatabase<TTables extends Record<string, unknown>>(
   options: SqliteOptions<TTables>,
 ): ServiceDatabase<TTables> {
   mkdirSync(dirname(options.file), { recursive: true });
-  const connect = (role: 'writer' | 'reader') => {
-    const client = new Database(options.file, { readonly: role === 'reader' });
-    if (role === 'writer') {
-      client.pragma('journal_mode = WAL');
-      client.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-      client.pragma('foreign_keys = ON');
-    }
-    client.pragma('busy_timeout = 5000');
-    cachePreparedStatements(client, options.statementCacheSize ?? 500);
-    const onStatement = options.onStatement;
-    const db = drizzle({ client, schema: options.tables, ...(onStatement ? { logger: { logQuery: () => onStatement() } } : {}) });
-    return { client, db: db as QueryDb<TTables> };
-  };
   // The writer first: it creates the file and switches it to WAL before the reader opens it.
-  const writer = connect('writer');
-  const reader = connect('reader');
+  const writer = connectSqlite(options, 'writer');
+  const reader = connectSqlite(options, 'reader');
   let queue: Promise<unknown> = Promise.resolve();
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
     const result = queue.then(job, job);
@@ -96,6 +83,21 @@ export function openSqliteDatabase<TTables extends Record<string, unknown>>(
       reader.client.close();
     },
   };
+}
+
+/** One connection to the file: the writer sets WAL, the sync level and foreign keys for the file; the reader is read-only. */
+function connectSqlite<TTables extends Record<string, unknown>>(options: SqliteOptions<TTables>, role: 'writer' | 'reader') {
+  const client = new Database(options.file, { readonly: role === 'reader' });
+  if (role === 'writer') {
+    client.pragma('journal_mode = WAL');
+    client.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    client.pragma('foreign_keys = ON');
+  }
+  client.pragma('busy_timeout = 5000');
+  cachePreparedStatements(client, options.statementCacheSize ?? 500);
+  const onStatement = options.onStatement;
+  const db = drizzle({ client, schema: options.tables, ...(onStatement ? { logger: { logQuery: () => onStatement() } } : {}) });
+  return { client, db: db as QueryDb<TTables> };
 }
 
 /**
