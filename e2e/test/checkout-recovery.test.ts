@@ -3,12 +3,10 @@ import { getDemoUserId, parseSeedOptions } from '@supergraph/demo-data';
 import { testDialects } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashCheckoutRequest } from '../../subgraphs/orders/src/checkout/checkout-input.js';
-import { CRASH_POINTS, type CrashPoint } from '../../subgraphs/orders/src/checkout/crash-points.js';
+import { CancelOrderDocument, CheckoutDocument } from '../../operations/__generated__/graphql.js';
 import {
   addProducts,
   FAST_CHECKOUT_ENV,
-  CANCEL_ORDER,
-  CREATE_ORDER,
   customerHeaders,
   expectCheckoutInvariants,
   firstError,
@@ -16,6 +14,7 @@ import {
   ORDER,
   type CheckoutRecords,
 } from './support/checkout.js';
+import { CRASH_CASES, OUTCOMES } from './support/crash-cases.js';
 import { startStack, type Stack } from './support/stack.js';
 
 const seedArgs = ['--customers', '4', '--products', '20', '--orders', '0'];
@@ -30,56 +29,6 @@ const STOCKED = { id: 'e2e-recovery-stocked', stock: 500, priceMinor: 1_250 };
 const ordersEnv = FAST_CHECKOUT_ENV;
 /** tok_chargeSucceedsSlowly takes this long, within the provider timeout: a window to stop products in mid-checkout. */
 const SLOW_CHARGE_MS = 1_200;
-
-/**
- * What a crash point interrupts: a checkout that is paid (tok_visa), one whose card is declined, or
- * the cancellation of a confirmed order; and where the saga was left when the process died (step and
- * payment state). Every point is listed (the type says so), compensation-recorded for both flows
- * that reach it.
- */
-type Flow = 'checkout' | 'declined checkout' | 'cancellation';
-const CRASH_CASES: Record<CrashPoint, { flow: Flow; leftAt: [step: string, paymentState: string] }[]> = {
-  'checkout-recorded': [{ flow: 'checkout', leftAt: ['RESERVING', 'NONE'] }],
-  'stock-reserved-answered': [{ flow: 'checkout', leftAt: ['RESERVING', 'NONE'] }],
-  'stock-reserved-recorded': [{ flow: 'checkout', leftAt: ['CHARGING', 'UNKNOWN'] }],
-  'payment-captured-answered': [{ flow: 'checkout', leftAt: ['CHARGING', 'UNKNOWN'] }],
-  'payment-captured-recorded': [{ flow: 'checkout', leftAt: ['COMMITTING', 'CAPTURED'] }],
-  'stock-committed-answered': [{ flow: 'checkout', leftAt: ['COMMITTING', 'CAPTURED'] }],
-  'payment-declined-answered': [{ flow: 'declined checkout', leftAt: ['CHARGING', 'UNKNOWN'] }],
-  'compensation-recorded': [
-    { flow: 'declined checkout', leftAt: ['COMPENSATING', 'DECLINED'] },
-    { flow: 'cancellation', leftAt: ['COMPENSATING', 'CAPTURED'] },
-  ],
-  'payment-refunded-answered': [{ flow: 'cancellation', leftAt: ['COMPENSATING', 'CAPTURED'] }],
-  'stock-released-answered': [{ flow: 'cancellation', leftAt: ['COMPENSATING', 'REFUNDED'] }],
-};
-const isForward = ({ flow }: { flow: Flow }) => flow === 'checkout';
-const allCases = CRASH_POINTS.flatMap((point) => CRASH_CASES[point].map((crashCase) => ({ point, ...crashCase })));
-const forwardCases = allCases.filter(isForward);
-const compensatingCases = allCases.filter((crashCase) => !isForward(crashCase));
-const alternatingCases = Array.from({ length: Math.max(forwardCases.length, compensatingCases.length) }, (_, index) => [
-  forwardCases[index],
-  compensatingCases[index],
-])
-  .flat()
-  .filter((crashCase) => crashCase !== undefined);
-/**
- * The cases, forward and compensating ones in turn. After a crash, orders starts again already armed
- * for the next case when that one is of the other kind (`armNext`), which saves a restart per case:
- * a paid checkout (its recovery, its retry, and the order a cancellation case places first) never
- * reaches a compensation point, and a compensation never reaches a forward point.
- */
-const crashCases = alternatingCases.map((crashCase, index) => {
-  const after = alternatingCases[index + 1];
-  return { ...crashCase, armNext: after && isForward(after) !== isForward(crashCase) ? after.point : undefined };
-});
-
-/** How each flow ends once the recovery loop has finished it. */
-const OUTCOMES = {
-  checkout: { step: 'CONFIRMED', failureCode: null, paymentState: 'CAPTURED' },
-  'declined checkout': { step: 'CANCELLED', failureCode: 'PAYMENT_DECLINED', paymentState: 'DECLINED' },
-  cancellation: { step: 'CANCELLED', failureCode: 'CANCELLED_BY_CUSTOMER', paymentState: 'REFUNDED' },
-} as const satisfies Record<Flow, object>;
 
 describe.each(testDialects())('checkout across crashes and outages, every subgraph on %s', (dialect) => {
   let stack: Stack;
@@ -107,13 +56,13 @@ describe.each(testDialects())('checkout across crashes and outages, every subgra
     paymentToken,
   });
   const createOrder = async (userId: string, input: ReturnType<typeof checkoutInput>) => {
-    const { status, body } = await stack.query(CREATE_ORDER, { input }, await customerHeaders(stack, userId));
+    const { status, body } = await stack.query(CheckoutDocument, input, await customerHeaders(stack, userId));
     expect(status).toBe(200);
     return body;
   };
   const expectInvariants = () => expectCheckoutInvariants(stack, records, initialStock);
 
-  it.each(crashCases)(
+  it.each(CRASH_CASES)(
     'finishes a $flow that the orders process died in at $point, and a retry answers with the outcome',
     async ({ point, flow, leftAt, armNext }) => {
       const headers = await customerHeaders(stack, crashCustomer!);
@@ -125,13 +74,13 @@ describe.each(testDialects())('checkout across crashes and outages, every subgra
         // A paid checkout reaches no compensation point, so the order to cancel is placed by the armed process.
         const placed = await createOrder(crashCustomer!, input);
         expect(placed.data?.createOrder.status).toBe('CONFIRMED');
-        cancelledOrderId = placed.data.createOrder.id;
+        cancelledOrderId = placed.data!.createOrder.id;
       }
 
       const { body } =
         cancelledOrderId === undefined
-          ? await stack.query(CREATE_ORDER, { input }, headers)
-          : await stack.query(CANCEL_ORDER, { id: cancelledOrderId }, headers);
+          ? await stack.query(CheckoutDocument, input, headers)
+          : await stack.query(CancelOrderDocument, { orderId: cancelledOrderId }, headers);
 
       expect(body.data).toBeNull();
       expect(firstError(body).extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'orders' });
@@ -157,9 +106,9 @@ describe.each(testDialects())('checkout across crashes and outages, every subgra
         expect(retry.data).toBeNull();
         expect(firstError(retry).extensions).toMatchObject({ code: 'PAYMENT_DECLINED', orderId });
       } else {
-        expect(retry.data.createOrder).toMatchObject({ id: orderId, status: 'CANCELLED' });
-        const cancelAgain = await stack.query(CANCEL_ORDER, { id: orderId }, headers);
-        expect(cancelAgain.body.data.cancelOrder).toMatchObject({
+        expect(retry.data?.createOrder).toMatchObject({ id: orderId, status: 'CANCELLED' });
+        const cancelAgain = await stack.query(CancelOrderDocument, { orderId }, headers);
+        expect(cancelAgain.body.data?.cancelOrder).toMatchObject({
           id: orderId,
           status: 'CANCELLED',
           cancellationReason: 'CANCELLED_BY_CUSTOMER',
@@ -192,7 +141,7 @@ describe.each(testDialects())('checkout across crashes and outages, every subgra
       await stack.startServiceAgain('products');
       const placed = await createOrder(productsOutageCustomer!, input);
       expect(placed.errors).toBeUndefined();
-      expect(placed.data.createOrder.status).toBe('CONFIRMED');
+      expect(placed.data?.createOrder.status).toBe('CONFIRMED');
 
       await records.waitForAllSagasFinal();
       const sagas = (await records.listSagas()).filter((saga) => saga.userId === productsOutageCustomer);
@@ -200,7 +149,7 @@ describe.each(testDialects())('checkout across crashes and outages, every subgra
         { step: 'REJECTED', failureCode: 'INVENTORY_UNAVAILABLE' },
         { step: 'CONFIRMED', failureCode: null },
       ]);
-      expect(sagas[1]!.orderId).toBe(placed.data.createOrder.id);
+      expect(sagas[1]!.orderId).toBe(placed.data?.createOrder.id);
       expect(await stack.sandboxCharges(sagas[0]!.orderId)).toEqual([]);
       await expectInvariants();
     });
@@ -225,7 +174,7 @@ describe.each(testDialects())('checkout across crashes and outages, every subgra
       await stack.startServiceAgain('products');
       // A retry with the key drives the commit at once instead of waiting for the loop's backoff.
       const retry = await createOrder(commitOutageCustomer!, input);
-      expect(retry.data.createOrder).toMatchObject({ id: orderId, status: 'CONFIRMED' });
+      expect(retry.data?.createOrder).toMatchObject({ id: orderId, status: 'CONFIRMED' });
       expect((await stack.sandboxCharges(orderId)).map(({ status, refunded }) => ({ status, refunded }))).toEqual([
         { status: 'succeeded', refunded: false },
       ]);
@@ -252,7 +201,7 @@ describe.each(testDialects())('checkout across crashes and outages, every subgra
       await stack.startServiceAgain('paymentSandbox');
       expect(await records.waitForFinalSaga(orderId)).toMatchObject({ step: 'CONFIRMED', paymentState: 'CAPTURED' });
       const retry = await createOrder(sandboxOutageCustomer!, input);
-      expect(retry.data.createOrder).toMatchObject({ id: orderId, status: 'CONFIRMED' });
+      expect(retry.data?.createOrder).toMatchObject({ id: orderId, status: 'CONFIRMED' });
       expect((await stack.sandboxCharges(orderId)).map(({ status, refunded }) => ({ status, refunded }))).toEqual([
         { status: 'succeeded', refunded: false },
       ]);

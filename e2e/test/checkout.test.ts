@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { getDemoUserId, parseSeedOptions } from '@supergraph/demo-data';
 import { testDialects } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CancelOrderDocument, CheckoutDocument } from '../../operations/__generated__/graphql.js';
 import {
   addProducts,
   FAST_CHECKOUT_ENV,
-  CANCEL_ORDER,
-  CREATE_ORDER,
   customerHeaders,
   expectCheckoutInvariants,
   firstError,
@@ -59,8 +58,8 @@ describe.each(testDialects())('checkout through the router, every subgraph on %s
   ) => {
     const { productId, quantity = 1, idempotencyKey = randomUUID(), paymentToken = 'tok_visa' } = input;
     const { status, body } = await stack.query(
-      CREATE_ORDER,
-      { input: { items: [{ productId, quantity }], idempotencyKey, paymentToken } },
+      CheckoutDocument,
+      { items: [{ productId, quantity }], idempotencyKey, paymentToken },
       await customerHeaders(stack, userId),
     );
     expect(status).toBe(200);
@@ -74,7 +73,7 @@ describe.each(testDialects())('checkout through the router, every subgraph on %s
 
     const confirmed = answers.filter((body) => body.data?.createOrder);
     const refused = answers.filter((body) => body.errors);
-    expect(confirmed.map((body) => body.data.createOrder.status)).toEqual(Array(5).fill('CONFIRMED'));
+    expect(confirmed.map((body) => body.data?.createOrder.status)).toEqual(Array(5).fill('CONFIRMED'));
     expect(refused).toHaveLength(45);
     for (const body of refused) {
       expect(body.data).toBeNull();
@@ -92,7 +91,7 @@ describe.each(testDialects())('checkout through the router, every subgraph on %s
     );
     expect(committed.reduce((sum, line) => sum + line.quantity, 0)).toBe(5);
     for (const body of confirmed) {
-      const charges = await stack.sandboxCharges(body.data.createOrder.id);
+      const charges = await stack.sandboxCharges(body.data!.createOrder.id);
       expect(charges.map(({ status, amount, refunded }) => ({ status, amount, refunded }))).toEqual([
         { status: 'succeeded', amount: LAST_FIVE.priceMinor, refunded: false },
       ]);
@@ -109,10 +108,10 @@ describe.each(testDialects())('checkout through the router, every subgraph on %s
 
     const answers = [...concurrent, ...sequential];
     for (const body of answers) expect(body.errors).toBeUndefined();
-    const orderIds = new Set(answers.map((body) => body.data.createOrder.id));
+    const orderIds = new Set(answers.map((body) => body.data?.createOrder.id));
     expect(orderIds.size).toBe(1);
     const [orderId] = orderIds;
-    expect(answers.map((body) => body.data.createOrder.status)).toEqual(Array(10).fill('CONFIRMED'));
+    expect(answers.map((body) => body.data?.createOrder.status)).toEqual(Array(10).fill('CONFIRMED'));
     expect((await records.listOrders()).filter((order) => order.userId === retrier).map((order) => order.id)).toEqual([orderId]);
     const charges = await stack.sandboxCharges(orderId!);
     expect(charges.map(({ status, amount }) => ({ status, amount }))).toEqual([
@@ -147,21 +146,21 @@ describe.each(testDialects())('checkout through the router, every subgraph on %s
   it('lets the owner cancel a confirmed order: CANCELLED, the charge refunded at the provider, the stock back', async () => {
     const stockBefore = (await records.readStock()).get(PLENTY.id);
     const placed = await createOrder(canceller!, { productId: PLENTY.id, quantity: 4 });
-    const orderId = placed.data.createOrder.id as string;
+    const orderId = placed.data!.createOrder.id;
     expect((await records.readStock()).get(PLENTY.id)).toBe(stockBefore! - 4);
 
-    const { status, body } = await stack.query(CANCEL_ORDER, { id: orderId }, await customerHeaders(stack, canceller!));
+    const { status, body } = await stack.query(CancelOrderDocument, { orderId }, await customerHeaders(stack, canceller!));
 
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data.cancelOrder).toEqual({
+    expect(body.data?.cancelOrder).toEqual({
       id: orderId,
       status: 'CANCELLED',
       cancellationReason: 'CANCELLED_BY_CUSTOMER',
       statusHistory: [
-        { status: 'PENDING', reason: null },
-        { status: 'CONFIRMED', reason: null },
-        { status: 'CANCELLED', reason: 'CANCELLED_BY_CUSTOMER' },
+        { status: 'PENDING', at: expect.any(String), reason: null },
+        { status: 'CONFIRMED', at: expect.any(String), reason: null },
+        { status: 'CANCELLED', at: expect.any(String), reason: 'CANCELLED_BY_CUSTOMER' },
       ],
     });
     const charges = await stack.sandboxCharges(orderId);

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { createDemoCategories } from '@supergraph/demo-data';
 import type { DatabaseLocation } from '@supergraph/server-kit/db';
 import { expect } from 'vitest';
@@ -6,9 +5,10 @@ import { openOrdersDatabase, type OrdersDatabase } from '../../../subgraphs/orde
 import { FINAL_SAGA_STEPS as FINAL_STEPS } from '../../../subgraphs/orders/src/db/tables/index.js';
 import type { CheckoutSagaRow, OrderRow } from '../../../subgraphs/orders/src/db/tables/index.js';
 import { openProductsDatabase, type ProductsDatabase } from '../../../subgraphs/products/src/db/client.js';
-import { insertProduct } from '../../../subgraphs/products/src/db/products.js';
+import { insertProduct } from '../../../subgraphs/products/src/catalog/product-store.js';
 import type { StockReservationRow } from '../../../subgraphs/products/src/db/tables/index.js';
 import type { SandboxCharge, Stack } from './stack.js';
+import { waitFor } from './wait-for.js';
 
 /**
  * Orders settings that keep the checkout tests quick: recovery every 200 ms, a 2 s lease (longer than
@@ -23,22 +23,12 @@ export const FAST_CHECKOUT_ENV = {
   CHECKOUT_PAYMENT_SETTLE_SECONDS: '3',
 } as const;
 
-// Checkout as the e2e tests see it: the operations a client sends, the rows the orders and products
-// services leave behind (read straight from their databases), the sandbox's charges, and the
-// invariants that must hold between the three once every saga has ended.
+// Checkout as the e2e tests see it: the operations a client sends (Checkout and CancelOrder from
+// operations/, and the order's status below), the rows the orders and products services leave
+// behind (read straight from their databases), the sandbox's charges, and the invariants that must
+// hold between the three once every saga has ended.
 
-export const CREATE_ORDER = `#graphql
-  mutation Checkout($input: CreateOrderInput!) {
-    createOrder(input: $input) { id status cancellationReason total { amount currency } items { quantity } }
-  }
-`;
-
-export const CANCEL_ORDER = `#graphql
-  mutation CancelOrder($id: ID!) {
-    cancelOrder(id: $id) { id status cancellationReason statusHistory { status reason } }
-  }
-`;
-
+/** An order's status and why it was cancelled, which the example OrderDetails does not ask for. */
 export const ORDER = `#graphql
   query Order($id: ID!) {
     order(id: $id) { id status cancellationReason statusHistory { status reason } }
@@ -90,7 +80,6 @@ export function firstError(body: { errors?: { message: string; extensions?: Reco
   return error;
 }
 
-const POLL_INTERVAL_MS = 100;
 /** How long a wait for a saga may take before the test fails, unless the caller says otherwise. */
 const DEFAULT_WAIT_MS = 20_000;
 
@@ -125,21 +114,17 @@ export async function openCheckoutRecords(stack: Stack): Promise<CheckoutRecords
     (await orders.db.select().from(orders.tables.checkoutSagas)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   const findSaga = async (orderId: string) => (await listSagas()).find((saga) => saga.orderId === orderId);
 
-  const poll = async <T>(
-    description: string,
-    read: () => Promise<T>,
-    isDone: (value: T) => boolean,
-    timeoutMs: number,
-  ): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (isDone(value)) return value;
-      if (Date.now() > deadline) {
-        throw new Error(`${description} within ${timeoutMs} ms; last seen:\n${JSON.stringify(value, null, 2)}`);
-      }
-      await delay(POLL_INTERVAL_MS);
-    }
+  /** Waits until `read()` returns what `isDone` wants, and fails showing what it returned last. */
+  const poll = async <T>(what: string, read: () => Promise<T>, isDone: (value: T) => boolean, timeout: number) => {
+    let lastSeen: T | undefined;
+    await waitFor(
+      async () => {
+        lastSeen = await read();
+        return isDone(lastSeen);
+      },
+      { what, timeout, interval: 100, show: () => JSON.stringify(lastSeen, null, 2) },
+    );
+    return lastSeen as T;
   };
 
   return {
@@ -152,7 +137,7 @@ export async function openCheckoutRecords(stack: Stack): Promise<CheckoutRecords
     listSagas,
     findSaga,
     async waitForSaga(description, isWanted, timeoutMs = DEFAULT_WAIT_MS) {
-      const sagas = await poll(`no saga was ${description}`, listSagas, (rows) => rows.some(isWanted), timeoutMs);
+      const sagas = await poll(`a saga ${description}`, listSagas, (rows) => rows.some(isWanted), timeoutMs);
       return sagas.find(isWanted)!;
     },
     async findOrder(orderId) {
@@ -166,7 +151,7 @@ export async function openCheckoutRecords(stack: Stack): Promise<CheckoutRecords
     },
     async waitForFinalSaga(orderId, timeoutMs = DEFAULT_WAIT_MS) {
       const saga = await poll(
-        `checkout saga ${orderId} did not reach a final step`,
+        `checkout saga ${orderId} to reach a final step`,
         async () => (await findSaga(orderId)) ?? null,
         (row) => row !== null && FINAL_STEPS.includes(row.step),
         timeoutMs,
@@ -175,7 +160,7 @@ export async function openCheckoutRecords(stack: Stack): Promise<CheckoutRecords
     },
     async waitForAllSagasFinal(timeoutMs = DEFAULT_WAIT_MS) {
       await poll(
-        'some checkout sagas did not reach a final step',
+        'every checkout saga to reach a final step (last seen: the unfinished ones)',
         async () => (await listSagas()).filter((saga) => !FINAL_STEPS.includes(saga.step)),
         (unfinished) => unfinished.length === 0,
         timeoutMs,
