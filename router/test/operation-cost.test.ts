@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@supergraph/server-kit/settings';
-import { buildSchema, getOperationAST, getVariableValues, parse } from 'graphql';
+import { buildSchema, getOperationAST, getVariableValues, parse, print, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import {
+  CatalogPageDocument,
+  CategoriesDocument,
+  OrderDetailsDocument,
+  UserOrdersDocument,
+} from '../../operations/__generated__/graphql.js';
 import { measureOperation } from '../src/operation-cost.js';
 
 // The API schema clients see, as the router serves it.
@@ -16,7 +22,8 @@ function measure(text: string, variables: Record<string, unknown> = {}) {
   return measureOperation(schema, document, operation, coerced, { maxPageSize: 100 });
 }
 
-const operationText = (file: string) => readFileSync(join(REPO_ROOT, 'operations', file), 'utf8');
+// An operation from operations/ as a client sends it: the typed document, with the fragments it spreads.
+const operationText = (document: DocumentNode) => print(document);
 
 describe('measureOperation: cost', () => {
   it('counts each object once per page item, and scalars nothing', () => {
@@ -78,13 +85,13 @@ describe('measureOperation: cost', () => {
   });
 
   it('scores every operation in operations/ far below the default limit of 10000, even with full pages', () => {
-    expect(measure(operationText('UserOrders.graphql'), { userId: '1' }).cost).toBe(313);
-    expect(measure(operationText('UserOrders.graphql'), { userId: '1', first: 100 }).cost).toBe(6203);
-    expect(measure(operationText('CatalogPage.graphql')).cost).toBe(82);
-    expect(measure(operationText('CatalogPage.graphql'), { first: 100 }).cost).toBe(402);
-    expect(measure(operationText('Categories.graphql')).cost).toBe(100);
-    expect(measure(operationText('Categories.graphql'), { productsPerCategory: 100 }).cost).toBe(2020);
-    expect(measure(operationText('OrderDetails.graphql'), { orderId: '1' }).cost).toBe(43);
+    expect(measure(operationText(UserOrdersDocument), { userId: '1' }).cost).toBe(313);
+    expect(measure(operationText(UserOrdersDocument), { userId: '1', first: 100 }).cost).toBe(6203);
+    expect(measure(operationText(CatalogPageDocument)).cost).toBe(82);
+    expect(measure(operationText(CatalogPageDocument), { first: 100 }).cost).toBe(402);
+    expect(measure(operationText(CategoriesDocument)).cost).toBe(100);
+    expect(measure(operationText(CategoriesDocument), { productsPerCategory: 100 }).cost).toBe(2020);
+    expect(measure(operationText(OrderDetailsDocument), { orderId: '1' }).cost).toBe(43);
   });
 });
 

@@ -5,15 +5,19 @@ import {
   getNamedType,
   GraphQLError,
   Kind,
+  NoUnusedFragmentsRule,
   parse,
   Source,
+  specifiedRules,
   TypeInfo,
   validate,
   visit,
   visitWithTypeInfo,
   type ASTNode,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
+  type ValidationRule,
 } from 'graphql';
 import { describeFileError } from './supergraph-config.js';
 
@@ -54,29 +58,85 @@ export async function readOperationFiles(directory: string, displayDirectory: st
   );
 }
 
-/** Validates each operation file on its own against a schema, as a client would send it. */
+/**
+ * Validates each operation file against a schema as a client sends it: the file's own definitions
+ * and the fragments it spreads from other files in the set (as the codegen client preset and Apollo
+ * Client put a document together). An error is reported once, in the file and definition it is in.
+ */
 export function validateOperations(schema: GraphQLSchema, files: readonly OperationFile[]): OperationError[] {
-  return files.flatMap((file) => validateOperationFile(schema, file));
+  const parsed = files.map(parseOperationFile);
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const { document } of parsed) {
+    for (const definition of document?.definitions ?? []) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(definition.name.value)) {
+        fragments.set(definition.name.value, definition);
+      }
+    }
+  }
+  const errors = parsed.flatMap(({ file, document, syntaxError }) =>
+    document ? validateDocument(schema, withSpreadFragments(document, fragments), file) : [syntaxError],
+  );
+  const seen = new Set<string>();
+  return errors.filter((error) => {
+    const key = `${error.file}:${error.line}:${error.column}:${error.message}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
 }
 
-function validateOperationFile(schema: GraphQLSchema, { file, text }: OperationFile): OperationError[] {
-  const source = new Source(text, file);
-  let document: DocumentNode;
+type ParsedFile =
+  { file: string; document: DocumentNode; syntaxError?: never } | { file: string; document?: never; syntaxError: OperationError };
+
+function parseOperationFile({ file, text }: OperationFile): ParsedFile {
   try {
-    document = parse(source);
+    return { file, document: parse(new Source(text, file)) };
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     const { line, column } = error.locations?.[0] ?? { line: 1, column: 1 };
-    return [{ file, line, column, operation: null, definition: null, coordinate: null, message: error.message }];
+    return {
+      file,
+      syntaxError: { file, line, column, operation: null, definition: null, coordinate: null, message: error.message },
+    };
   }
-  const errors = validate(schema, document);
+}
+
+/** The document with every fragment it spreads, directly or through another fragment, that another file defines. */
+function withSpreadFragments(document: DocumentNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): DocumentNode {
+  const defined = new Set(
+    document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [definition.name.value] : [])),
+  );
+  const added: FragmentDefinitionNode[] = [];
+  const pending: ASTNode[] = [...document.definitions];
+  while (pending.length > 0) {
+    visit(pending.pop()!, {
+      FragmentSpread(spread) {
+        const fragment = fragments.get(spread.name.value);
+        if (!fragment || defined.has(fragment.name.value)) return;
+        defined.add(fragment.name.value);
+        added.push(fragment);
+        pending.push(fragment);
+      },
+    });
+  }
+  return added.length === 0 ? document : { ...document, definitions: [...document.definitions, ...added] };
+}
+
+// A file of fragments alone is there to be spread by others; its fragments are not "unused".
+function rulesFor(document: DocumentNode): readonly ValidationRule[] {
+  const hasOperation = document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  return hasOperation ? specifiedRules : specifiedRules.filter((rule) => rule !== NoUnusedFragmentsRule);
+}
+
+function validateDocument(schema: GraphQLSchema, document: DocumentNode, fallbackFile: string): OperationError[] {
+  const errors = validate(schema, document, rulesFor(document));
   const coordinates = findErrorCoordinates(schema, document, errors);
   return errors.map((error) => {
     const node = primaryNode(error);
-    const { line, column } = node?.loc ? getLocation(source, node.loc.start) : (error.locations?.[0] ?? { line: 1, column: 1 });
-    const definition = node?.loc ? findDefinitionAt(document, node.loc.start) : undefined;
+    const source = node?.loc?.source;
+    const { line, column } =
+      node?.loc && source ? getLocation(source, node.loc.start) : (error.locations?.[0] ?? { line: 1, column: 1 });
+    const definition = node?.loc && source ? findDefinitionAt(document, source, node.loc.start) : undefined;
     return {
-      file,
+      file: source?.name ?? fallbackFile,
       line,
       column,
       operation: definition?.name ?? null,
@@ -95,10 +155,11 @@ function primaryNode(error: GraphQLError): ASTNode | undefined {
 
 function findDefinitionAt(
   document: DocumentNode,
+  source: Source,
   offset: number,
 ): { name: string | null; kind: NonNullable<OperationError['definition']> } | undefined {
   const definition = document.definitions.find(
-    (candidate) => candidate.loc && candidate.loc.start <= offset && offset < candidate.loc.end,
+    (candidate) => candidate.loc?.source === source && candidate.loc.start <= offset && offset < candidate.loc.end,
   );
   if (definition?.kind === Kind.OPERATION_DEFINITION) return { name: definition.name?.value ?? null, kind: definition.operation };
   if (definition?.kind === Kind.FRAGMENT_DEFINITION) return { name: definition.name.value, kind: 'fragment' };

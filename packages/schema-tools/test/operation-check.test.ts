@@ -75,6 +75,35 @@ describe('validateOperations', () => {
     );
   });
 
+  it('validates an operation with the fragments it spreads from another file, and reports a fragment error once, where it is written', () => {
+    const errors = validateOperations(schema, [
+      { file: 'operations/Catalog.graphql', text: 'query Catalog { products(category: "c") { ...Card } }\n' },
+      { file: 'operations/Search.graphql', text: 'query Search { products(category: "s") { ...Card name } }\n' },
+      {
+        file: 'operations/fragments.graphql',
+        text: 'fragment Card on Product {\n  id\n  sku\n}\nfragment Spare on Product { id }\n',
+      },
+    ]);
+
+    expect(errors).toEqual([
+      {
+        file: 'operations/fragments.graphql',
+        line: 3,
+        column: 3,
+        operation: 'Card',
+        definition: 'fragment',
+        coordinate: 'Product.sku',
+        message: 'Cannot query field "sku" on type "Product".',
+      },
+    ]);
+  });
+
+  it('refuses a spread of a fragment no file defines, and an unused fragment beside an operation', () => {
+    const errors = validate('query Catalog { products(category: "c") { ...Missing } }\nfragment Unused on Product { id }\n');
+
+    expect(errors.map((error) => error.message)).toEqual(['Unknown fragment "Missing".', 'Fragment "Unused" is never used.']);
+  });
+
   it('reports a syntax error with its position', () => {
     expect(validate('query Catalog {\n  products(\n}\n')).toEqual([
       {
