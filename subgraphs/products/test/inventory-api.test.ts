@@ -1,25 +1,16 @@
-import { DEFAULT_SEED_OPTIONS } from '@supergraph/demo-data';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProductsHarness, TEST_INVENTORY_SECRET, testDialects, type ProductsHarness } from './harness.js';
-import {
-  addStockedProduct,
-  countReservationsByStatus,
-  newOrderId,
-  readReservationRows,
-  readStock,
-} from './inventory-fixtures.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TEST_INVENTORY_SECRET } from './harness.js';
+import { addStockedProduct, countReservationsByStatus, newOrderId, readReservationRows } from './inventory-fixtures.js';
+import { describeInventory } from './inventory-suite.js';
 
-const seed = { ...DEFAULT_SEED_OPTIONS, products: 10 };
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
-  let harness: ProductsHarness;
+describeInventory('the internal inventory API', (suite) => {
+  const { stockOf } = suite;
   let origin: string;
   beforeAll(async () => {
-    harness = await createProductsHarness(dialect, seed);
-    origin = new URL(await harness.service.listen(0, '127.0.0.1')).origin;
+    origin = new URL(await suite.harness.service.listen(0, '127.0.0.1')).origin;
   });
-  afterAll(() => harness?.close());
 
   /** Calls the API with the service credential (or the given headers instead) and reads the JSON answer. */
   async function call(
@@ -40,7 +31,7 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
 
   describe('authentication', () => {
     it('refuses a request without the service credential with 401 UNAUTHENTICATED, before reading the body', async () => {
-      const product = await addStockedProduct(harness.database, { stock: 3 });
+      const product = await addStockedProduct(suite.database, { stock: 3 });
       const response = await call(
         'POST',
         '/internal/reservations',
@@ -51,7 +42,7 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
       expect(response.body).toEqual({
         error: { code: 'UNAUTHENTICATED', message: 'This API needs a service credential in the x-service-credential header.' },
       });
-      expect(await readStock(harness.database, product.id)).toBe(3);
+      expect(await stockOf(product)).toEqual([3]);
       expect((await call('GET', `/internal/reservations/${newOrderId()}`, undefined, {})).status).toBe(401);
     });
 
@@ -82,7 +73,7 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
   });
 
   it('reserves (201), repeats (200), reads, commits and releases a reservation, with stock and rows to match', async () => {
-    const product = await addStockedProduct(harness.database, { stock: 10, priceMinor: 2450 });
+    const product = await addStockedProduct(suite.database, { stock: 10, priceMinor: 2450 });
     const orderId = newOrderId();
     const request = { orderId, items: [{ productId: product.id, quantity: 4 }] };
 
@@ -98,24 +89,24 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
     });
     // The default lifetime, RESERVATION_TTL_SECONDS (900 in the harness).
     expect(Date.parse(created.body.expiresAt) - Date.parse(created.body.createdAt)).toBe(900_000);
-    expect(await readStock(harness.database, product.id)).toBe(6);
+    expect(await stockOf(product)).toEqual([6]);
 
     const repeated = await reserve(request);
     expect(repeated).toMatchObject({ status: 200, body: created.body });
-    expect(await readStock(harness.database, product.id)).toBe(6);
+    expect(await stockOf(product)).toEqual([6]);
 
     expect(await call('GET', `/internal/reservations/${orderId}`)).toMatchObject({ status: 200, body: created.body });
 
     const committed = await call('POST', `/internal/reservations/${orderId}/commit`);
     expect(committed).toMatchObject({ status: 200, body: { orderId, status: 'COMMITTED', lines: created.body.lines } });
     expect((await call('POST', `/internal/reservations/${orderId}/commit`)).status).toBe(200);
-    expect(await readStock(harness.database, product.id)).toBe(6);
+    expect(await stockOf(product)).toEqual([6]);
 
     const released = await call('POST', `/internal/reservations/${orderId}/release`);
     expect(released).toMatchObject({ status: 200, body: { orderId, status: 'RELEASED' } });
     expect((await call('POST', `/internal/reservations/${orderId}/release`)).status).toBe(200);
-    expect(await readStock(harness.database, product.id)).toBe(10);
-    expect(await readReservationRows(harness.database, orderId)).toEqual([
+    expect(await stockOf(product)).toEqual([10]);
+    expect(await readReservationRows(suite.database, orderId)).toEqual([
       expect.objectContaining({ status: 'RELEASED', quantity: 4 }),
     ]);
 
@@ -124,7 +115,7 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
   });
 
   it('holds a reservation for the ttlSeconds it asks for', async () => {
-    const product = await addStockedProduct(harness.database, { stock: 1 });
+    const product = await addStockedProduct(suite.database, { stock: 1 });
     const { status, body } = await reserve({
       orderId: newOrderId(),
       items: [{ productId: product.id, quantity: 1 }],
@@ -135,8 +126,8 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
   });
 
   it('answers 409 OUT_OF_STOCK naming the product and what is available, and takes nothing', async () => {
-    const plenty = await addStockedProduct(harness.database, { stock: 10 });
-    const scarce = await addStockedProduct(harness.database, { stock: 1 });
+    const plenty = await addStockedProduct(suite.database, { stock: 10 });
+    const scarce = await addStockedProduct(suite.database, { stock: 1 });
     const response = await reserve({
       orderId: newOrderId(),
       items: [
@@ -154,7 +145,7 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
         message: `Product ${scarce.id} has 1 unit left; 2 requested.`,
       },
     });
-    expect([await readStock(harness.database, plenty.id), await readStock(harness.database, scarce.id)]).toEqual([10, 1]);
+    expect(await stockOf(plenty, scarce)).toEqual([10, 1]);
   });
 
   it('answers 404 UNKNOWN_PRODUCT for a product the catalog does not have', async () => {
@@ -167,12 +158,12 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
   });
 
   it('answers 409 RESERVATION_CONFLICT when the order id already holds other items', async () => {
-    const product = await addStockedProduct(harness.database, { stock: 10 });
+    const product = await addStockedProduct(suite.database, { stock: 10 });
     const orderId = newOrderId();
     expect((await reserve({ orderId, items: [{ productId: product.id, quantity: 1 }] })).status).toBe(201);
     const response = await reserve({ orderId, items: [{ productId: product.id, quantity: 2 }] });
     expect(response).toMatchObject({ status: 409, body: { error: { code: 'RESERVATION_CONFLICT', orderId } } });
-    expect(await readStock(harness.database, product.id)).toBe(9);
+    expect(await stockOf(product)).toEqual([9]);
   });
 
   it('answers 404 RESERVATION_NOT_FOUND for an order without a reservation', async () => {
@@ -203,7 +194,7 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
     ['a ttlSeconds over a day', { ttlSeconds: 86_401 }, 'ttlSeconds'],
     ['a ttlSeconds sent as a string', { ttlSeconds: '60' }, 'ttlSeconds'],
   ])('answers 400 BAD_USER_INPUT for %s, naming the field, and changes nothing', async (_case, change, field) => {
-    const product = await addStockedProduct(harness.database, { stock: 5 });
+    const product = await addStockedProduct(suite.database, { stock: 5 });
     const { items: itemChange, ...rest } = change as { items?: unknown };
     const items = Array.isArray(itemChange)
       ? itemChange.map((item) => (typeof item === 'object' ? { productId: product.id, quantity: 1, ...item } : item))
@@ -213,8 +204,8 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(response.body.error.message).toContain(field);
-    expect(await readStock(harness.database, product.id)).toBe(5);
-    expect(await countReservationsByStatus(harness.database, product.id)).toEqual({});
+    expect(await stockOf(product)).toEqual([5]);
+    expect(await countReservationsByStatus(suite.database, product.id)).toEqual({});
   });
 
   it.each([
@@ -240,7 +231,7 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
   });
 
   it('lets exactly 5 of 50 concurrent HTTP reservations through for 5 units in stock: 45 get 409 OUT_OF_STOCK', async () => {
-    const product = await addStockedProduct(harness.database, { stock: 5 });
+    const product = await addStockedProduct(suite.database, { stock: 5 });
 
     const responses = await Promise.all(
       Array.from({ length: 50 }, () => reserve({ orderId: newOrderId(), items: [{ productId: product.id, quantity: 1 }] })),
@@ -254,7 +245,7 @@ describe.each(testDialects())('the internal inventory API on %s', (dialect) => {
         .filter((response) => response.status === 409)
         .every((response) => response.body.error.code === 'OUT_OF_STOCK' && response.body.error.available === 0),
     ).toBe(true);
-    expect(await readStock(harness.database, product.id)).toBe(0);
-    expect(await countReservationsByStatus(harness.database, product.id)).toEqual({ RESERVED: 5 });
+    expect(await stockOf(product)).toEqual([0]);
+    expect(await countReservationsByStatus(suite.database, product.id)).toEqual({ RESERVED: 5 });
   });
 });
