@@ -1,6 +1,6 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
-import { describeRuleTree } from '@supergraph/server-kit/testing';
+import { describeRuleTree, selectConnectionPage } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
@@ -53,7 +53,7 @@ describe.each(testDialects())('authorization in the products subgraph on %s', (d
           `#graphql
           query ($id: ID!) {
             product(id: $id) { id sku name description stock inStock createdAt price { amount currency } category { id name slug } }
-            products(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } nodes { id } }
+            products(first: 2) { ${selectConnectionPage('id')} }
             categories { id products(first: 1) { totalCount nodes { id } } }
           }`,
           { id: product.id },

@@ -7,7 +7,7 @@ import {
   getDemoCustomerId,
 } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
-import { describeRuleTree, type ExecuteResult } from '@supergraph/server-kit/testing';
+import { describeRuleTree, selectConnectionPage, type ExecuteResult } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
@@ -48,7 +48,7 @@ describe.each(testDialects())('authorization in the users subgraph on %s', (dial
   const USER_ENTITY = `#graphql
     query UserEntity($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { ${PROFILE} } } }`;
   const USERS = `#graphql
-    query Users { users(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } nodes { ${PROFILE} } } }`;
+    query Users { users(first: 3) { ${selectConnectionPage(PROFILE)} } }`;
   const representationOfB = { representations: [{ __typename: 'User', id: userB.id }] };
 
   describe('Query.me', () => {

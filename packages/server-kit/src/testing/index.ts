@@ -10,3 +10,10 @@ export {
   type SubgraphHarnessOptions,
 } from './subgraph-harness.js';
 export { findFieldsWithoutRule, describeRuleTree } from './rule-tree.js';
+export {
+  selectConnectionPage,
+  readAllPages,
+  testPageArgumentRefusals,
+  type ConnectionPageResult,
+  type PageArguments,
+} from './connection-pages.js';
