@@ -11,6 +11,7 @@ import {
   serviceSettingsShape,
   type AccessTokenSettings,
 } from '@supergraph/server-kit/settings';
+import { corsOriginsSetting, DEVELOPMENT_CORS_ORIGINS } from './cors.js';
 import { limitSettingsShape, readLimitSettings } from './limit-settings.js';
 
 const SUBGRAPH_URL_VARIABLE = /^([A-Z][A-Z0-9_]*)_SUBGRAPH_URL$/;
@@ -29,6 +30,7 @@ const settingsSchema = z
       .max(300_000, 'must be at most 300000')
       .default(10_000),
     PERSISTED_OPERATIONS: z.enum(['off', 'safelist']).default('off'),
+    CORS_ORIGINS: corsOriginsSetting.optional(),
     PERSISTED_OPERATIONS_MANIFEST: z.string().min(1).default('operations/__generated__/persisted-documents.json'),
     ...limitSettingsShape,
   })
@@ -75,6 +77,11 @@ const settingsSchema = z
         return match && typeof value === 'string' ? [[match[1]!.toLowerCase(), value]] : [];
       }),
     ),
+    /**
+     * The browser origins that may call the router (cors.ts): CORS_ORIGINS, or in development any
+     * localhost port and Apollo Studio; in production none until listed.
+     */
+    corsOrigins: raw.CORS_ORIGINS ?? (raw.NODE_ENV === 'production' ? [] : corsOriginsSetting.parse(DEVELOPMENT_CORS_ORIGINS)),
     /** Request bounds, body limit, rate limits, Redis and trusted proxies (limit-settings.ts). */
     limits: readLimitSettings(raw),
     accessTokens: {

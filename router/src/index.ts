@@ -22,5 +22,6 @@ const router = await createRouter({
   secretFor: (subgraph) => resolveSubgraphSecret(settings, subgraph),
   safelist,
   limits: settings.limits,
+  corsOrigins: settings.corsOrigins,
 });
 await runService(router, { ...settings.http, logger });

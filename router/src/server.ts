@@ -2,6 +2,7 @@ import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { authenticateRequests, type AccessTokenVerifier } from '@supergraph/server-kit/auth';
 import { createGraphQLService, type GraphQLService } from '@supergraph/server-kit/http';
 import type { Logger, ServiceMetrics } from '@supergraph/server-kit/telemetry';
+import { createCorsMiddleware, type CorsOrigin } from './cors.js';
 import { createGateway, type RouterContext } from './gateway.js';
 import { parseLimitSettings, type LimitSettings } from './limit-settings.js';
 import type { PersistedOperationsManifest } from './persisted-operations-manifest.js';
@@ -32,6 +33,8 @@ export interface RouterOptions {
   safelist?: PersistedOperationsManifest;
   /** Request bounds, body limit and rate limits (see request-limits.ts). Default: the documented defaults. */
   limits?: LimitSettings;
+  /** The browser origins that may call the router (cors.ts). Default none: no CORS headers for anyone. */
+  corsOrigins?: readonly CorsOrigin[];
 }
 
 /**
@@ -46,6 +49,7 @@ export async function createRouter({
   secretFor,
   safelist,
   limits: limitSettings = parseLimitSettings({}),
+  corsOrigins = [],
   ...options
 }: RouterOptions): Promise<GraphQLService> {
   const supergraph = createSupergraphFileSource(supergraphPath, options.logger);
@@ -62,6 +66,7 @@ export async function createRouter({
     ...options,
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects, typed against the interface's v1 package.
     graphql: { gateway: gateway as unknown as GatewayInterface },
+    beforeBodyMiddleware: [createCorsMiddleware(corsOrigins)],
     graphqlMiddleware: [
       ...(safelist ? [createSafelistMiddleware(safelist)] : []),
       authenticateRequests(verifyAccessToken),

@@ -43,7 +43,12 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   plugins?: ApolloServerPlugin<TContext>[];
   /** Builds the per-request context (viewer, database, DataLoaders). */
   context: (args: ContextArgs) => Promise<TContext>;
-  /** Express middleware run before GraphQL on /graphql (the router's auth and limits). Default none. */
+  /**
+   * Express middleware run on /graphql before the body is read, so that what it does also reaches
+   * answers to unreadable or oversized bodies (the router's CORS). Default none.
+   */
+  beforeBodyMiddleware?: RequestHandler[];
+  /** Express middleware run before GraphQL on /graphql, after the body is read (the router's auth and limits). Default none. */
   graphqlMiddleware?: RequestHandler[];
   /** Whether the service can serve now; GET /ready answers 503 while false. Default always true. */
   isReady?: () => boolean | Promise<boolean>;
@@ -93,6 +98,7 @@ export async function createGraphQLService<TContext extends BaseContext>(
   app.use(
     '/graphql',
     accessLog,
+    ...(options.beforeBodyMiddleware ?? []),
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     ...(options.graphqlMiddleware ?? []),
     expressMiddleware(apollo, { context: ({ req, res }) => createRequestContext(options, req, res) }),
