@@ -1,15 +1,8 @@
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { beforeEach, expect, it } from 'vitest';
-import {
-  ADMIN,
-  checkoutInput,
-  CUSTOMER,
-  errorOf,
-  initialStockOf,
-  newCustomer,
-  type CheckoutHarness,
-  SEEDED_ORDERS,
-} from './checkout-harness.js';
+import { ADMIN, checkoutInput, CUSTOMER, initialStockOf, newCustomer, SEEDED_ORDERS } from './checkout-fixtures.js';
+import type { CheckoutHarness } from './checkout-harness.js';
+import { errorOf } from './checkout-operations.js';
 import { describeCheckout } from './checkout-suite.js';
 import { dataOf } from './harness.js';
 

@@ -1,7 +1,9 @@
 import type { Viewer } from '@supergraph/server-kit/auth';
 import type { ExecuteResult } from '@supergraph/server-kit/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkoutInput, errorOf, newCustomer, type CheckoutHarness } from './checkout-harness.js';
+import { checkoutInput, newCustomer } from './checkout-fixtures.js';
+import type { CheckoutHarness } from './checkout-harness.js';
+import { errorOf } from './checkout-operations.js';
 import { describeCheckout } from './checkout-suite.js';
 import { dataOf } from './harness.js';
 

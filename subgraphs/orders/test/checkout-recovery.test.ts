@@ -1,16 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrashPoint } from '../src/checkout/crash-points.js';
-import {
-  checkoutInput,
-  createCheckoutHarness,
-  CUSTOMER,
-  errorOf,
-  initialStockOf,
-  startPaymentSandbox,
-  TIMING,
-  type CheckoutHarness,
-} from './checkout-harness.js';
+import { checkoutInput, CUSTOMER, initialStockOf, TIMING } from './checkout-fixtures.js';
+import { createCheckoutHarness, type CheckoutHarness } from './checkout-harness.js';
+import { errorOf } from './checkout-operations.js';
 import { dataOf, testDialects } from './harness.js';
+import { startPaymentSandbox } from './payment-sandbox.js';
 
 // Checkouts the request could not finish: a payment provider or an inventory that does not answer
 // in time, a driver that died between two steps (a crashed process, holding its lease), and the

@@ -1,14 +1,10 @@
 import type { Viewer } from '@supergraph/server-kit/auth';
 import type { Dialect } from '@supergraph/server-kit/db';
 import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
-import {
-  checkoutInput,
-  createCheckoutHarness,
-  newCustomer,
-  startPaymentSandbox,
-  type CheckoutHarness,
-} from './checkout-harness.js';
+import { checkoutInput, newCustomer } from './checkout-fixtures.js';
+import { createCheckoutHarness, type CheckoutHarness } from './checkout-harness.js';
 import { dataOf, testDialects } from './harness.js';
+import { startPaymentSandbox } from './payment-sandbox.js';
 
 /**
  * The set-up the checkout operation suites share, for one dialect: a checkout harness for the whole

@@ -1,14 +1,8 @@
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  checkoutInput,
-  createCheckoutHarness,
-  CUSTOMER,
-  errorOf,
-  initialStockOf,
-  SEEDED_ORDERS,
-  type CheckoutHarness,
-} from './checkout-harness.js';
+import { checkoutInput, CUSTOMER, initialStockOf, SEEDED_ORDERS } from './checkout-fixtures.js';
+import { createCheckoutHarness, type CheckoutHarness } from './checkout-harness.js';
+import { errorOf } from './checkout-operations.js';
 import { describeCheckout } from './checkout-suite.js';
 import { dataOf } from './harness.js';
 
