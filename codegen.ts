@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
@@ -33,9 +32,9 @@ function subgraphResolverTypes(name: string, mappers: Record<string, string>): C
 /**
  * Typed documents for the example client operations in operations/ (the client preset), generated
  * against api-schema.graphql, the API schema `npm run compose` derives from supergraph.graphql
- * (the preset cannot read a supergraph's join directives). Also writes persisted-documents.json,
- * the manifest the router's safelist serves: each operation's normalized text by the hex sha256 of
- * that text, which is exactly the hash an automatic-persisted-query client sends for it.
+ * (the preset cannot read a supergraph's join directives). The persisted query list the router's
+ * safelist serves is written beside them by `generate-persisted-query-manifest`
+ * (persisted-query-manifest.config.json), from the documents as Apollo Client sends them.
  */
 const clientOperations: CodegenConfig['generates'] = {
   'operations/__generated__/': {
@@ -44,11 +43,6 @@ const clientOperations: CodegenConfig['generates'] = {
     preset: 'client',
     presetConfig: {
       fragmentMasking: false,
-      persistedDocuments: {
-        mode: 'embedHashInDocument',
-        // Plain hex, as `extensions.persistedQuery.sha256Hash` carries it (the preset's own sha256 adds a `sha256:` prefix).
-        hashAlgorithm: (operation: string) => createHash('sha256').update(operation).digest('hex'),
-      },
     },
     config: {
       useTypeImports: true,

@@ -31,7 +31,7 @@ const settingsSchema = z
       .default(10_000),
     PERSISTED_OPERATIONS: z.enum(['off', 'safelist']).default('off'),
     CORS_ORIGINS: corsOriginsSetting.optional(),
-    PERSISTED_OPERATIONS_MANIFEST: z.string().min(1).default('operations/__generated__/persisted-documents.json'),
+    PERSISTED_OPERATIONS_MANIFEST: z.string().min(1).default('operations/__generated__/persisted-query-manifest.json'),
     ...limitSettingsShape,
   })
   .superRefine((raw, ctx) => {

@@ -1,35 +1,54 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { stripIgnoredCharacters } from 'graphql';
+import { z } from 'zod';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 
 /**
- * The operations a safelisting router runs: `operations/__generated__/persisted-documents.json`,
- * written by `npm run codegen` as `{ "<sha256 hex of the text>": "<operation text>" }`.
+ * The operations a safelisting router runs: a persisted query list in Apollo's manifest format
+ * (`operations/__generated__/persisted-query-manifest.json`, written by `npm run codegen` with
+ * `@apollo/generate-persisted-query-manifest` from the documents exactly as Apollo Client sends them,
+ * `__typename` included). Each operation's id is the sha256 of its body, which is what Apollo
+ * Client's persisted-query links send.
  */
 export interface PersistedOperationsManifest {
   /** Where it was read from, for logs. */
   path: string;
   /** How many operations it lists. */
   size: number;
-  /** The text of a listed operation, by the hash a client sends in `extensions.persistedQuery.sha256Hash`. */
+  /** The body of a listed operation, by the id a client sends in `extensions.persistedQuery.sha256Hash`. */
   findByHash(sha256Hash: string): string | undefined;
   /**
    * Whether a full operation text is listed: byte for byte, or differing only in what GraphQL
-   * ignores (whitespace, commas, comments), so a client that reformats the manifest's text is not
-   * refused. Any other difference, field order included, is a different operation.
+   * ignores (whitespace, commas, comments), so a client that reformats the manifest's body is not
+   * refused. Any other difference, field order or a missing `__typename` included, is a different operation.
    */
   isListedText(text: string): boolean;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+const manifestSchema = z.object({
+  format: z.literal('apollo-persisted-query-manifest', {
+    error: 'must be "apollo-persisted-query-manifest" (write it with npm run codegen)',
+  }),
+  version: z.literal(1, { error: 'must be 1' }),
+  operations: z.array(
+    z.object({
+      id: z.string().regex(SHA256_HEX, 'must be the lowercase hex sha256 of the body'),
+      name: z.string().min(1),
+      type: z.enum(['query', 'mutation', 'subscription']),
+      body: z.string().min(1),
+    }),
+  ),
+});
+
 /** The manifest cannot be used; the message says what to fix. */
 export class PersistedOperationsManifestError extends Error {
   override readonly name = 'PersistedOperationsManifestError';
 }
 
-/** Reads and verifies a manifest: every key must be the sha256 of its text, or clients' hashes would not match. */
+/** Reads and verifies a manifest: every id must be the sha256 of its body, or clients' hashes would not match. */
 export async function loadPersistedOperationsManifest(path: string): Promise<PersistedOperationsManifest> {
   let text: string;
   try {
@@ -52,22 +71,19 @@ export function parsePersistedOperationsManifest(json: string, path: string): Pe
       `${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new PersistedOperationsManifestError(`${path} must be a JSON object of operation texts by their sha256 hash`);
+  const result = manifestSchema.safeParse(parsed);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(the file)'} ${issue.message}`);
+    throw new PersistedOperationsManifestError(`${path} is not a persisted query manifest: ${problems.join('; ')}`);
   }
   const byHash = new Map<string, string>();
-  for (const [hash, operation] of Object.entries(parsed)) {
-    if (!SHA256_HEX.test(hash) || typeof operation !== 'string') {
+  for (const { id, name, body } of result.data.operations) {
+    if (sha256(body) !== id) {
       throw new PersistedOperationsManifestError(
-        `${path}: ${JSON.stringify(hash)} must be a lowercase hex sha256 mapped to an operation text`,
+        `${path}: the body of ${name} does not hash to its id ${id}; regenerate it with npm run codegen`,
       );
     }
-    if (sha256(operation) !== hash) {
-      throw new PersistedOperationsManifestError(
-        `${path}: the operation under ${hash} does not hash to it; regenerate it with npm run codegen`,
-      );
-    }
-    byHash.set(hash, operation);
+    byHash.set(id, body);
   }
   const compactTexts = new Set([...byHash.values()].flatMap((operation) => compact(operation) ?? []));
   return {

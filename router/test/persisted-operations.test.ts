@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@supergraph/server-kit/settings';
 import { describe, expect, it } from 'vitest';
 import { parseRouterSettings } from '../src/env.js';
-import { parsePersistedOperationsManifest } from '../src/persisted-operations-manifest.js';
+import { loadPersistedOperationsManifest, parsePersistedOperationsManifest } from '../src/persisted-operations-manifest.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const categories = 'query Categories { categories { id name } }';
-const manifestJson = JSON.stringify({ [sha256(categories)]: categories });
+/** A manifest in Apollo's persisted query list format, as @apollo/generate-persisted-query-manifest writes it. */
+const manifestOf = (operations: { id: string; name: string; type?: string; body: string }[]) =>
+  JSON.stringify({
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: operations.map((operation) => ({ type: 'query', ...operation })),
+  });
+const manifestJson = manifestOf([{ id: sha256(categories), name: 'Categories', body: categories }]);
 
 describe('parsePersistedOperationsManifest', () => {
   it('finds a listed operation by its hash, and by its text', () => {
@@ -29,20 +37,39 @@ describe('parsePersistedOperationsManifest', () => {
     expect(manifest.isListedText('"unterminated')).toBe(false);
   });
 
-  it('refuses a manifest whose text does not hash to its key, naming the entry', () => {
-    const tampered = JSON.stringify({ [sha256(categories)]: '{ users { email } }' });
+  it('refuses a manifest whose body does not hash to its id, naming the operation', () => {
+    const tampered = manifestOf([{ id: sha256(categories), name: 'Categories', body: '{ users { email } }' }]);
 
     expect(() => parsePersistedOperationsManifest(tampered, 'manifest.json')).toThrow(
-      `manifest.json: the operation under ${sha256(categories)} does not hash to it; regenerate it with npm run codegen`,
+      `manifest.json: the body of Categories does not hash to its id ${sha256(categories)}; regenerate it with npm run codegen`,
     );
   });
 
-  it('refuses a file that is not a JSON object of texts by hex sha256', () => {
-    expect(() => parsePersistedOperationsManifest('[]', 'manifest.json')).toThrow('manifest.json must be a JSON object');
-    expect(() => parsePersistedOperationsManifest('{"sha256:abc": "{ a }"}', 'manifest.json')).toThrow(
-      'manifest.json: "sha256:abc" must be a lowercase hex sha256 mapped to an operation text',
-    );
+  it('refuses a file that is not a persisted query manifest, naming what is wrong', () => {
     expect(() => parsePersistedOperationsManifest('{', 'manifest.json')).toThrow('manifest.json is not valid JSON');
+    expect(() => parsePersistedOperationsManifest(JSON.stringify({ [sha256(categories)]: categories }), 'manifest.json')).toThrow(
+      'manifest.json is not a persisted query manifest: format must be "apollo-persisted-query-manifest" (write it with npm run codegen); version must be 1; operations',
+    );
+    expect(() =>
+      parsePersistedOperationsManifest(
+        manifestOf([{ id: 'sha256:abc', name: 'Categories', type: 'fetch', body: categories }]),
+        'manifest.json',
+      ),
+    ).toThrow(/operations\.0\.id must be the lowercase hex sha256 of the body; operations\.0\.type /);
+  });
+
+  it('reads the manifest npm run codegen writes: every reference operation, as Apollo Client sends it (__typename added)', async () => {
+    const path = join(REPO_ROOT, 'operations/__generated__/persisted-query-manifest.json');
+    const { operations } = JSON.parse(readFileSync(path, 'utf8')) as { operations: { id: string; name: string; body: string }[] };
+
+    const manifest = await loadPersistedOperationsManifest(path);
+
+    expect(manifest.size).toBe(operations.length);
+    expect(operations.map((operation) => operation.name)).toContain('UserOrders');
+    for (const { id, body } of operations) {
+      expect(manifest.findByHash(id)).toBe(body);
+      expect(body).toContain('__typename');
+    }
   });
 });
 
@@ -50,7 +77,7 @@ describe('PERSISTED_OPERATIONS settings', () => {
   it('are off by default, with the manifest codegen writes', () => {
     expect(parseRouterSettings({}).persistedOperations).toEqual({
       mode: 'off',
-      manifestPath: join(REPO_ROOT, 'operations/__generated__/persisted-documents.json'),
+      manifestPath: join(REPO_ROOT, 'operations/__generated__/persisted-query-manifest.json'),
     });
   });
 
