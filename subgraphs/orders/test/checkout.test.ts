@@ -10,7 +10,8 @@ import { dataOf } from './harness.js';
 // payment sandbox. Nothing here runs the recovery loop or moves the clock, so the tests share one
 // database per dialect, each with a customer of its own and fresh fakes. Retries with a key are in
 // checkout-idempotency.test.ts, cancelOrder in cancel-order.test.ts; outages that outlast the
-// request, crashes and recovery in checkout-recovery.test.ts.
+// request, crashed drivers and the recovery loop in checkout-outages, checkout-crashes and
+// checkout-key-retention.test.ts.
 const [, seededToKeep] = SEEDED_ORDERS.filter((order) => order.status === 'CONFIRMED' && order.userId === CUSTOMER.id);
 
 describeCheckout('createOrder', (suite, dialect) => {
