@@ -41,6 +41,10 @@ export const CATALOG = [
 ];
 export const initialStockOf = (productId: string) => CATALOG.find((product) => product.id === productId)!.stock;
 
+/** createOrder's items from a quantity per product id, in the order given: `cartOf({ lamp: 2, desk: 1 })`. */
+export const cartOf = (quantities: Record<string, number>) =>
+  Object.entries(quantities).map(([productId, quantity]) => ({ productId, quantity }));
+
 let keyCount = 0;
 /** A createOrder input: one lamp with tok_visa and a fresh key, unless told otherwise. */
 export function checkoutInput(overrides: Partial<CreateOrderInput> = {}): CreateOrderInput {

@@ -1,6 +1,6 @@
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkoutInput, CUSTOMER, initialStockOf, SEEDED_ORDERS } from './checkout-fixtures.js';
+import { cartOf, checkoutInput, CUSTOMER, initialStockOf, SEEDED_ORDERS } from './checkout-fixtures.js';
 import { createCheckoutHarness, type CheckoutHarness } from './checkout-harness.js';
 import { errorOf } from './checkout-operations.js';
 import { describeCheckout } from './checkout-suite.js';
@@ -22,12 +22,7 @@ describeCheckout('createOrder', (suite, dialect) => {
 
   it('confirms the order at the inventory’s prices, charges its total once, commits the stock and records the history', async () => {
     const startedAt = h.clock.now().getTime();
-    const input = checkoutInput({
-      items: [
-        { productId: 'lamp', quantity: 2 },
-        { productId: 'desk', quantity: 1 },
-      ],
-    });
+    const input = checkoutInput({ items: cartOf({ lamp: 2, desk: 1 }) });
     const order = dataOf(await h.createOrder(customer, input)).createOrder;
     const finishedAt = h.clock.now().getTime();
 
@@ -146,12 +141,7 @@ describeCheckout('createOrder', (suite, dialect) => {
   });
 
   it('refuses a product the inventory does not know with BAD_USER_INPUT naming it; the checkout ends REJECTED, no order', async () => {
-    const input = checkoutInput({
-      items: [
-        { productId: 'lamp', quantity: 1 },
-        { productId: 'ghost', quantity: 1 },
-      ],
-    });
+    const input = checkoutInput({ items: cartOf({ lamp: 1, ghost: 1 }) });
     const result = await h.createOrder(customer, input);
 
     expect(errorOf(result)).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'input.items', productId: 'ghost' });
@@ -168,14 +158,7 @@ describeCheckout('createOrder', (suite, dialect) => {
   });
 
   it.each([
-    [
-      'products priced in two currencies',
-      [
-        { productId: 'lamp', quantity: 1 },
-        { productId: 'print', quantity: 1 },
-      ],
-      'MIXED_CURRENCIES',
-    ],
+    ['products priced in two currencies', cartOf({ lamp: 1, print: 1 }), 'MIXED_CURRENCIES'],
     ['a total above the largest payment', [{ productId: 'yacht', quantity: 2 }], 'TOTAL_TOO_LARGE'],
   ])('refuses %s with BAD_USER_INPUT and gives the reserved stock back', async (_case, items, failureCode) => {
     const input = checkoutInput({ items });
@@ -222,12 +205,7 @@ describeCheckout('createOrder', (suite, dialect) => {
   });
 
   it('answers OUT_OF_STOCK with the product, what is left and what was asked; nothing is reserved, ordered or charged', async () => {
-    const input = checkoutInput({
-      items: [
-        { productId: 'lamp', quantity: 2 },
-        { productId: 'desk', quantity: 4 },
-      ],
-    });
+    const input = checkoutInput({ items: cartOf({ lamp: 2, desk: 4 }) });
     const result = await h.createOrder(customer, input);
 
     expect(errorOf(result)).toEqual({ code: 'OUT_OF_STOCK', productId: 'desk', available: 3, requested: 4 });
