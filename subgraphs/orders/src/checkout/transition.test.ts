@@ -1,90 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { Reservation } from '../clients/inventory-client.js';
-import type { SagaTiming } from './dependencies.js';
-import { FAILURE_CODES } from './failures.js';
-import type { Saga } from './saga-record.js';
+import {
+  CREATED_AT,
+  DESK,
+  FREE_KEY,
+  keyIsKept,
+  LAMP,
+  next,
+  NOW,
+  recorded,
+  reservation,
+  retried,
+  sagaAt,
+  TIMING,
+} from '../../test/transition-fixtures.js';
 import type { StepOutcome } from './step-outcomes.js';
-import { decideNext, MAX_ORDER_TOTAL_MINOR, type NextChange, type TransitionContext } from './transition.js';
+import { MAX_ORDER_TOTAL_MINOR } from './transition.js';
 
-// Every step x every outcome of the saga's pure transition (see transition.ts), with no I/O.
-
-const CREATED_AT = new Date('2026-01-01T10:00:00.000Z');
-const NOW = new Date(CREATED_AT.getTime() + 5_000);
-const TIMING: SagaTiming = {
-  leaseMs: 30_000,
-  deadlineMs: 600_000,
-  reservationTtlSeconds: 900,
-  paymentSettleMs: 120_000,
-  inventorySettleMs: 4_000,
-  lateChargeCheckMs: 3_600_000,
-  baseRetryDelayMs: 1_000,
-  maxRetryDelayMs: 60_000,
-};
-
-function sagaAt(step: Saga['step'], more: Partial<Saga> = {}): Saga {
-  return {
-    orderId: 'order-1',
-    userId: 'user-1',
-    idempotencyKey: 'key-1',
-    requestHash: 'hash-1',
-    items: [
-      { productId: 'lamp', quantity: 2 },
-      { productId: 'desk', quantity: 1 },
-    ],
-    paymentToken: 'tok_visa',
-    step,
-    paymentState: 'NONE',
-    chargeId: null,
-    failureCode: null,
-    failureDetails: {},
-    attempts: 0,
-    nextAttemptAt: CREATED_AT,
-    leaseOwner: 'driver-1',
-    leaseUntil: new Date(NOW.getTime() + TIMING.leaseMs),
-    lastError: null,
-    lateChargeCheckAt: null,
-    createdAt: CREATED_AT,
-    updatedAt: CREATED_AT,
-    ...more,
-  };
-}
-
-const context = (more: Partial<TransitionContext> = {}): TransitionContext => ({
-  now: NOW,
-  timing: TIMING,
-  mode: 'request',
-  ...more,
-});
-
-function next(saga: Saga, outcome: StepOutcome, more: { hasOrder?: boolean; context?: Partial<TransitionContext> } = {}) {
-  return decideNext({ saga, hasOrder: more.hasOrder ?? false }, outcome, context(more.context));
-}
-
-function reservation(lines: Reservation['lines'], status: Reservation['status'] = 'RESERVED'): Reservation {
-  return { orderId: 'order-1', status, expiresAt: new Date(NOW.getTime() + 900_000), lines };
-}
-
-const LAMP = { productId: 'lamp', name: 'Lamp', quantity: 2, unitPriceMinor: 2_500, currency: 'USD' };
-const DESK = { productId: 'desk', name: 'Desk', quantity: 1, unitPriceMinor: 19_999, currency: 'USD' };
-const FREE_KEY = { idempotencyKey: null, requestHash: null };
-
-/** A change that records `change` (with the attempts reset) and nothing else. */
-function recorded(change: object, more: object = {}) {
-  return expect.objectContaining({
-    kind: 'record',
-    orderWrite: null,
-    ...more,
-    change: { attempts: 0, lastError: null, ...change },
-  }) as unknown;
-}
-
-function retried(attempts: number, delayMs: number, lastError: string) {
-  return expect.objectContaining({ kind: 'retry', attempts, delayMs, lastError }) as unknown;
-}
-
-function keyIsKept(change: NextChange): boolean {
-  return change.kind === 'record' && !('idempotencyKey' in change.change);
-}
+// Every step x every outcome of the saga's pure transition (see transition.ts), with no I/O: the
+// steps going forward here, COMPENSATING in transition-compensating.test.ts.
 
 describe('after RESERVING', () => {
   const saga = sagaAt('RESERVING');
@@ -307,84 +240,14 @@ describe('after COMMITTING', () => {
   });
 });
 
-describe('after COMPENSATING', () => {
-  const step = 'COMPENSATING';
-  const compensating = (more: Partial<Saga> = {}) =>
-    sagaAt(step, { failureCode: 'PAYMENT_DECLINED', paymentState: 'DECLINED', ...more });
-
-  it('records a payment settled from UNKNOWN, with a late-charge check', () => {
-    const saga = compensating({ paymentState: 'UNKNOWN', failureCode: 'PAYMENT_FAILED' });
-    expect(next(saga, { step, kind: 'payment-settled', paymentState: 'NONE' }, { hasOrder: true })).toEqual(
-      recorded({ paymentState: 'NONE', lateChargeCheckAt: new Date(NOW.getTime() + TIMING.lateChargeCheckMs) }),
-    );
-  });
-
-  it('records a captured payment refunded, with no late-charge check', () => {
-    const saga = compensating({ paymentState: 'CAPTURED', chargeId: 'ch_1', failureCode: 'CANCELLED_BY_CUSTOMER' });
-    expect(next(saga, { step, kind: 'payment-settled', paymentState: 'REFUNDED' }, { hasOrder: true })).toEqual(
-      recorded({ paymentState: 'REFUNDED', lateChargeCheckAt: null }),
-    );
-  });
-
-  it('retries after the delay the money step asks for', () => {
-    const outcome = { step, kind: 'no-answer', reason: 'waiting', delayMs: 42 } as const;
-    expect(next(compensating(), outcome, { hasOrder: true })).toEqual(retried(1, 42, 'waiting'));
-  });
-
-  it('retries when the inventory refuses the release', () => {
-    const change = next(
-      compensating(),
-      { step, kind: 'inventory-refused', code: 'FORBIDDEN', message: 'no' },
-      { hasOrder: true },
-    );
-    expect(change).toEqual(retried(1, 1_000, 'FORBIDDEN: no'));
-  });
-
-  it.each(FAILURE_CODES.map((code) => [code]))('cancels an order compensating for %s with its cancellation reason', (code) => {
-    const change = next(compensating({ failureCode: code }), { step, kind: 'stock-released', found: true }, { hasOrder: true });
-    const reason = ['PAYMENT_DECLINED', 'RESERVATION_EXPIRED', 'CANCELLED_BY_CUSTOMER', 'CANCELLED_BY_ADMIN'].includes(code)
-      ? code
-      : 'PAYMENT_FAILED';
-    expect(change).toEqual(
-      recorded(
-        { step: 'CANCELLED', paymentToken: null },
-        { orderWrite: { kind: 'set-status', status: 'CANCELLED', reason }, crashBefore: 'stock-released-answered' },
-      ),
-    );
-  });
-
-  it('rejects a checkout that never had an order once its stock is released', () => {
-    const saga = compensating({ failureCode: 'CHECKOUT_TIMED_OUT', paymentState: 'NONE' });
-    expect(next(saga, { step, kind: 'stock-released', found: true })).toEqual(
-      recorded({ step: 'REJECTED', paymentToken: null }, { crashBefore: 'stock-released-answered' }),
-    );
-  });
-
-  it.each(['INVENTORY_UNAVAILABLE', 'INVENTORY_REFUSED'] as const)(
-    'waits for a %s reservation that may still land before believing there is none',
-    (failureCode) => {
-      const saga = compensating({ failureCode, paymentState: 'NONE', updatedAt: new Date(NOW.getTime() - 1_000) });
-      const released = { step, kind: 'stock-released', found: false } as const;
-      expect(next(saga, released)).toEqual(retried(1, 3_000, 'no reservation yet; one may still land'));
-      const later = { context: { now: new Date(NOW.getTime() + 3_000) } };
-      expect(next(saga, released, later)).toMatchObject({ kind: 'record', change: { step: 'REJECTED' } });
-      expect(next(saga, { ...released, found: true })).toMatchObject({ kind: 'record', change: { step: 'REJECTED' } });
-    },
-  );
-
-  it('believes a missing reservation at once when the failure was not the inventory’s', () => {
-    const saga = compensating({ failureCode: 'OUT_OF_STOCK', paymentState: 'NONE', updatedAt: NOW });
-    expect(next(saga, { step, kind: 'stock-released', found: false })).toMatchObject({ change: { step: 'REJECTED' } });
-  });
-});
-
 describe('the transition', () => {
   it('refuses an outcome of another step than the saga is at', () => {
     expect(() => next(sagaAt('CHARGING'), { step: 'RESERVING', kind: 'past-deadline' })).toThrow(/RESERVING outcome/);
   });
 
   it('covers every outcome of every step in these tests', () => {
-    // Adding an outcome kind to step-outcomes.ts fails to compile here until it is listed (and tested above).
+    // Adding an outcome kind to step-outcomes.ts fails to compile here until it is listed (and tested
+    // above or in transition-compensating.test.ts).
     const covered = {
       RESERVING: ['past-deadline', 'reserved', 'out-of-stock', 'unknown-product', 'inventory-refused', 'no-answer'],
       CHARGING: ['cannot-charge', 'charged', 'declined', 'token-invalid', 'payment-refused', 'no-answer'],
