@@ -1,5 +1,6 @@
 import { HeaderMap } from '@apollo/server';
 import { AppError } from '@supergraph/server-kit/graphql';
+import { sendGraphQLErrors } from '@supergraph/server-kit/http';
 import type { Response } from 'express';
 
 /**
@@ -170,8 +171,10 @@ export class PersistedQueryNotInSafelistError extends RefusalError {
 /** Answers a request with a refusal, shaped as Apollo Server shapes it: `{ errors: [{ message, extensions }] }`. */
 export function sendRefusal(res: Response, error: RefusalError): void {
   const { http: _http, ...extensions } = error.extensions;
-  res
-    .status(error.status)
-    .set(error.headers)
-    .json({ errors: [{ message: error.message, extensions }] });
+  sendGraphQLErrors(
+    res,
+    error.status,
+    [{ message: error.message, extensions: { ...extensions, code: error.code } }],
+    error.headers,
+  );
 }

@@ -1,45 +1,10 @@
-import { join } from 'node:path';
-import type { GraphQLService } from '@supergraph/server-kit/http';
-import { REPO_ROOT } from '@supergraph/server-kit/settings';
-import { createLogger, createMetrics } from '@supergraph/server-kit/telemetry';
-import { createTestKeys } from '@supergraph/server-kit/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { corsOriginsSetting, isAllowedOrigin } from '../src/cors.js';
 import { parseRouterSettings } from '../src/env.js';
-import { parseLimitSettings } from '../src/limit-settings.js';
-import { createRouter } from '../src/server.js';
+import { keys, post as postBody, startRouter } from './router-harness.js';
 
 // CORS as a browser meets it, on the real router: a preflight, then the request, from allowed and
-// other origins. No subgraph runs: `{ __typename }` is answered by the router itself, and every
-// refusal checked here comes before a subgraph would be called.
-
-const keys = createTestKeys();
-let router: GraphQLService | undefined;
-afterEach(async () => {
-  await router?.close();
-  router = undefined;
-});
-
-async function startRouter(env: Record<string, string> = {}, limits: Record<string, string> = {}): Promise<string> {
-  const settings = parseRouterSettings(env);
-  router = await createRouter({
-    supergraphPath: join(REPO_ROOT, 'supergraph.graphql'),
-    // Nothing listens there: a test that reached a subgraph would see SUBGRAPH_UNAVAILABLE.
-    subgraphUrls: {
-      users: 'http://127.0.0.1:9/graphql',
-      products: 'http://127.0.0.1:9/graphql',
-      orders: 'http://127.0.0.1:9/graphql',
-    },
-    logger: createLogger({ service: 'router', level: 'silent' }),
-    metrics: createMetrics('router'),
-    isProduction: settings.isProduction,
-    verifyAccessToken: keys.verify,
-    secretFor: () => 'test-secret',
-    limits: parseLimitSettings(limits),
-    corsOrigins: settings.corsOrigins,
-  });
-  return router.listen(0, '127.0.0.1');
-}
+// other origins.
 
 const preflight = (url: string, origin: string, headers = 'content-type,authorization') =>
   fetch(url, {
@@ -48,11 +13,7 @@ const preflight = (url: string, origin: string, headers = 'content-type,authoriz
   });
 
 const post = (url: string, origin: string | null, headers: Record<string, string> = {}, body = '{"query":"{ __typename }"}') =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}), ...headers },
-    body,
-  });
+  postBody(url, body, { ...(origin ? { origin } : {}), ...headers });
 
 const corsHeaders = (response: Response) =>
   [...response.headers.keys()].filter((name) => name.startsWith('access-control-')).sort();
@@ -160,10 +121,11 @@ describe('CORS on /graphql', () => {
   });
 
   it('lets an allowed page read a refusal: 401 for a bad token, 413 for a large body, 429 with Retry-After', async () => {
-    const url = await startRouter(
-      { CORS_ORIGINS: 'http://localhost:5173' },
-      { REQUEST_BODY_LIMIT: '1kb', RATE_LIMIT_PER_MINUTE: '2' },
-    );
+    const url = await startRouter({
+      CORS_ORIGINS: 'http://localhost:5173',
+      REQUEST_BODY_LIMIT: '1kb',
+      RATE_LIMIT_PER_MINUTE: '2',
+    });
     const origin = 'http://localhost:5173';
 
     const badToken = await post(url, origin, { authorization: 'Bearer not-a-token' });

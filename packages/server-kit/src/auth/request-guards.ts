@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { sendGraphQLErrors } from '../http/graphql-response.js';
 import { InvalidAccessTokenError, readBearerToken, type AccessTokenVerifier } from './access-tokens.js';
 
 /** The header through which the router proves to a subgraph that a request comes from it. */
@@ -22,7 +23,7 @@ export function requireRouterSecret(secret: string): RequestHandler {
       next();
       return;
     }
-    res.status(403).json({ errors: [{ message: 'This service answers only the router.', extensions: { code: 'FORBIDDEN' } }] });
+    sendGraphQLErrors(res, 403, [{ message: 'This service answers only the router.', extensions: { code: 'FORBIDDEN' } }]);
   };
 }
 
@@ -70,12 +71,12 @@ export function authenticateRequests(verify: AccessTokenVerifier): RequestHandle
         next(error);
         return;
       }
-      res
-        .status(401)
-        .set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.reason}"`)
-        .json({
-          errors: [{ message: `The access token is invalid: ${error.reason}.`, extensions: { code: 'UNAUTHENTICATED' } }],
-        });
+      sendGraphQLErrors(
+        res,
+        401,
+        [{ message: `The access token is invalid: ${error.reason}.`, extensions: { code: 'UNAUTHENTICATED' } }],
+        { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${error.reason}"` },
+      );
     }
   };
 }

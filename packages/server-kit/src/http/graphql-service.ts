@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { createErrorFormatter } from '../graphql/errors.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
 import { createAccessLog } from './access-log.js';
+import { negotiateGraphQLMediaType } from './graphql-response.js';
 import { createJsonErrorHandler } from './json-errors.js';
 import { listenOn } from './listen.js';
 import { createOperationMetricsPlugin, HTTP_RESPONSE } from './operation-metrics.js';
@@ -110,6 +111,7 @@ export async function createGraphQLService<TContext extends BaseContext>(
       logger,
       unexpectedErrorMessage: 'unhandled error before GraphQL',
       toBody: ({ code, message }) => ({ errors: [{ message, extensions: { code } }] }),
+      mediaType: negotiateGraphQLMediaType,
     }),
   );
 

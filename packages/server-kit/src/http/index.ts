@@ -11,3 +11,9 @@ export {
   type RequestProblem,
 } from './json-errors.js';
 export { listenOn } from './listen.js';
+export {
+  GRAPHQL_RESPONSE_MEDIA_TYPE,
+  negotiateGraphQLMediaType,
+  sendGraphQLErrors,
+  type GraphQLResponseError,
+} from './graphql-response.js';

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
 import type { GenericErrorCode } from '../graphql/errors.js';
 
@@ -44,6 +44,8 @@ export interface JsonErrorHandlerOptions {
   answerKnownError?: (error: unknown) => { status: number; body: unknown } | undefined;
   /** This API's JSON error body for a request-level problem or an unexpected error. */
   toBody: (problem: RequestProblem) => unknown;
+  /** The body's media type for this request. Default `application/json`. */
+  mediaType?: (req: Request) => string;
 }
 
 /**
@@ -68,6 +70,9 @@ export function createJsonErrorHandler(options: JsonErrorHandlerOptions): ErrorR
         options.unexpectedErrorMessage,
       );
     }
-    res.status(problem.status).json(options.toBody(problem));
+    res
+      .status(problem.status)
+      .type(options.mediaType?.(req) ?? 'application/json')
+      .json(options.toBody(problem));
   };
 }

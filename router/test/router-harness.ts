@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import type { GraphQLService } from '@supergraph/server-kit/http';
+import { REPO_ROOT } from '@supergraph/server-kit/settings';
+import { createLogger, createMetrics } from '@supergraph/server-kit/telemetry';
+import { createTestKeys } from '@supergraph/server-kit/testing';
+import { afterEach } from 'vitest';
+import { parseRouterSettings } from '../src/env.js';
+import { loadPersistedOperationsManifest } from '../src/persisted-operations-manifest.js';
+import { createRouter } from '../src/server.js';
+
+// The real router (createRouter, as index.ts builds it) over the committed supergraph, with no
+// subgraph running: `{ __typename }` is answered by the router itself, and every refusal the tests
+// check comes before a subgraph would be called (one that reached a subgraph would see SUBGRAPH_UNAVAILABLE).
+
+export const keys = createTestKeys();
+const NOWHERE = 'http://127.0.0.1:9/graphql';
+let router: GraphQLService | undefined;
+
+afterEach(async () => {
+  await router?.close();
+  router = undefined;
+});
+
+/** Starts the router with settings read from `env` as index.ts reads them; resolves to its /graphql URL. */
+export async function startRouter(env: Record<string, string> = {}): Promise<string> {
+  const settings = parseRouterSettings(env);
+  router = await createRouter({
+    supergraphPath: join(REPO_ROOT, 'supergraph.graphql'),
+    subgraphUrls: { users: NOWHERE, products: NOWHERE, orders: NOWHERE },
+    logger: createLogger({ service: 'router', level: 'silent' }),
+    metrics: createMetrics('router'),
+    isProduction: settings.isProduction,
+    verifyAccessToken: keys.verify,
+    secretFor: () => 'test-secret',
+    safelist:
+      settings.persistedOperations.mode === 'safelist'
+        ? await loadPersistedOperationsManifest(settings.persistedOperations.manifestPath)
+        : undefined,
+    limits: settings.limits,
+    corsOrigins: settings.corsOrigins,
+  });
+  return router.listen(0, '127.0.0.1');
+}
+
+/** POSTs a JSON body (a string is sent as it is) with extra headers. */
+export function post(url: string, body: object | string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
