@@ -1,9 +1,9 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { countProductRows } from './catalog-fixtures.js';
-import { createProductsHarness, dataOf, testDialects, type ProductsHarness } from './harness.js';
+import { dataOf, describeProducts } from './harness.js';
 
 const seed = { ...DEFAULT_SEED_OPTIONS, products: 20 };
 const demoProducts = createDemoProducts(seed);
@@ -26,13 +26,7 @@ const validInput = {
   stock: 12,
 };
 
-describe.each(testDialects())('addProduct on %s', (dialect) => {
-  let harness: ProductsHarness;
-  beforeAll(async () => {
-    harness = await createProductsHarness(dialect, seed);
-  });
-  afterAll(() => harness?.close());
-
+describeProducts('addProduct', seed, (harness) => {
   const countProducts = () => countProductRows(harness.database);
   const findRow = async (sku: string) => {
     const { db, tables } = harness.database;

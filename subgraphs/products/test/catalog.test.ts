@@ -1,19 +1,12 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS } from '@supergraph/demo-data';
 import { readAllPages, selectConnectionPage, testPageArgumentRefusals } from '@supergraph/server-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProductsHarness, dataOf, testDialects, type ProductsHarness } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { dataOf, describeProducts } from './harness.js';
 
 const seed = { ...DEFAULT_SEED_OPTIONS, products: 120 };
 const demoProducts = createDemoProducts(seed);
 
-describe.each(testDialects())('the products subgraph on %s', (dialect) => {
-  let harness: ProductsHarness;
-
-  beforeAll(async () => {
-    harness = await createProductsHarness(dialect, seed);
-  });
-  afterAll(() => harness?.close());
-
+describeProducts('the products subgraph', seed, (harness) => {
   const PRODUCTS_PAGE = `#graphql
     query ProductsPage($first: Int, $after: String, $filter: ProductFilter) {
       products(first: $first, after: $after, filter: $filter) {

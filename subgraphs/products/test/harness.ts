@@ -1,7 +1,7 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
 import type { Dialect } from '@supergraph/server-kit/db';
 import type { GraphQLService } from '@supergraph/server-kit/http';
-import { createSubgraphHarness } from '@supergraph/server-kit/testing';
+import { createDialectDescribe, createSubgraphHarness } from '@supergraph/server-kit/testing';
 import { createContextFactory } from '../src/context.js';
 import { openProductsDatabase } from '../src/db/client.js';
 import { seedCatalog } from '../src/db/seed.js';
@@ -39,3 +39,9 @@ export async function createProductsHarness(dialect: Dialect, seed: Partial<Seed
 }
 
 export type ProductsHarness = Awaited<ReturnType<typeof createProductsHarness>>;
+
+/**
+ * `describeProducts(title, seed, define)`: define's tests once per dialect, each pass over a products subgraph
+ * of its own seeded with `seed`.
+ */
+export const describeProducts = createDialectDescribe(createProductsHarness);

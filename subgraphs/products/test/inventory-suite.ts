@@ -1,9 +1,7 @@
 import { DEFAULT_SEED_OPTIONS } from '@supergraph/demo-data';
-import type { Dialect } from '@supergraph/server-kit/db';
-import { afterAll, beforeAll, describe } from 'vitest';
 import { InventoryError } from '../src/inventory/inventory-error.js';
 import { reserveStock } from '../src/inventory/reservation-service.js';
-import { createProductsHarness, testDialects, type ProductsHarness } from './harness.js';
+import { describeProducts, type ProductsHarness } from './harness.js';
 import { readStock } from './inventory-fixtures.js';
 
 /** A reservation's lifetime when a test names none. */
@@ -26,28 +24,22 @@ export async function refusalOf(promise: Promise<unknown>) {
 
 type ReservedItems = { productId: string; quantity: number }[];
 
-function useInventorySuite(dialect: Dialect) {
-  let harness: ProductsHarness | undefined;
-  beforeAll(async () => {
-    harness = await createProductsHarness(dialect, { ...DEFAULT_SEED_OPTIONS, products: 10 });
-  });
-  afterAll(() => harness?.close());
+/** What the inventory tests reach through, over the products subgraph `harness` of their pass. */
+function createInventorySuite(harness: ProductsHarness) {
   return {
-    get harness(): ProductsHarness {
-      return harness!;
-    },
+    harness,
     get database(): ProductsHarness['database'] {
-      return harness!.database;
+      return harness.database;
     },
     /** Reserves through the service, at `now` for TTL_MS unless `options` say otherwise. */
     reserve: (orderId: string, items: ReservedItems, options: { ttlMs?: number; at?: Date } = {}) =>
-      reserveStock(harness!.database, { orderId, items, ttlMs: options.ttlMs ?? TTL_MS, now: options.at ?? now }),
+      reserveStock(harness.database, { orderId, items, ttlMs: options.ttlMs ?? TTL_MS, now: options.at ?? now }),
     /** The units in stock of each product, in the order given. */
-    stockOf: (...products: { id: string }[]) => Promise.all(products.map((product) => readStock(harness!.database, product.id))),
+    stockOf: (...products: { id: string }[]) => Promise.all(products.map((product) => readStock(harness.database, product.id))),
   };
 }
 
-export type InventorySuite = ReturnType<typeof useInventorySuite>;
+export type InventorySuite = ReturnType<typeof createInventorySuite>;
 
 /**
  * `define`'s tests once per dialect (`<title> on sqlite`, ...) over the set-up the inventory suites
@@ -55,5 +47,5 @@ export type InventorySuite = ReturnType<typeof useInventorySuite>;
  * each test adds products of its own (addStockedProduct), so tests never share stock.
  */
 export function describeInventory(title: string, define: (suite: InventorySuite) => void): void {
-  describe.each(testDialects())(`${title} on %s`, (dialect) => define(useInventorySuite(dialect)));
+  describeProducts(title, { ...DEFAULT_SEED_OPTIONS, products: 10 }, (harness) => define(createInventorySuite(harness)));
 }

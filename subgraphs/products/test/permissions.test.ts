@@ -1,11 +1,11 @@
 import { createDemoProducts, DEFAULT_SEED_OPTIONS, getDemoAdminId, getDemoCustomerId } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { describeRuleTree, selectConnectionPage } from '@supergraph/server-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
 import { countProductRows } from './catalog-fixtures.js';
-import { createProductsHarness, dataOf, testDialects, type ProductsHarness } from './harness.js';
+import { dataOf, describeProducts } from './harness.js';
 
 const seed = { ...DEFAULT_SEED_OPTIONS, products: 30 };
 const demoProducts = createDemoProducts(seed);
@@ -25,13 +25,7 @@ describeRuleTree({
   sampleField: ['Product', 'stock'],
 });
 
-describe.each(testDialects())('authorization in the products subgraph on %s', (dialect) => {
-  let harness: ProductsHarness;
-  beforeAll(async () => {
-    harness = await createProductsHarness(dialect, seed);
-  });
-  afterAll(() => harness?.close());
-
+describeProducts('authorization in the products subgraph', seed, (harness) => {
   const countProducts = () => countProductRows(harness.database);
 
   const ADD_PRODUCT = `#graphql

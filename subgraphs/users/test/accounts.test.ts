@@ -1,7 +1,7 @@
 import { DEMO_CUSTOMER_EMAIL, getDemoCustomerId, DEFAULT_SEED_OPTIONS } from '@supergraph/demo-data';
 import { count, eq, isNotNull } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsersHarness, dataOf, SEED_PASSWORD, testDialects, type UsersHarness } from './harness.js';
+import { expect, it } from 'vitest';
+import { dataOf, describeUsers, SEED_PASSWORD } from './harness.js';
 
 const SESSION_FIELDS = `accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt user { id email name role }`;
 const REGISTER = `#graphql
@@ -17,13 +17,7 @@ const CHANGE_PASSWORD = `#graphql
 
 const customerId = getDemoCustomerId(DEFAULT_SEED_OPTIONS);
 
-describe.each(testDialects())('accounts on %s', (dialect) => {
-  let harness: UsersHarness;
-  beforeAll(async () => {
-    harness = await createUsersHarness(dialect, { customers: 2 });
-  });
-  afterAll(() => harness?.close());
-
+describeUsers('accounts', { customers: 2 }, (harness) => {
   const countUsers = async () => {
     const { db, tables } = harness.database;
     const [row] = await db.select({ total: count() }).from(tables.users);

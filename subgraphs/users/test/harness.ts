@@ -1,6 +1,6 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
 import type { Dialect } from '@supergraph/server-kit/db';
-import { createSubgraphHarness, createTestKeys } from '@supergraph/server-kit/testing';
+import { createDialectDescribe, createSubgraphHarness, createTestKeys } from '@supergraph/server-kit/testing';
 import { AccountService } from '../src/accounts/account-service.js';
 import { createContextFactory } from '../src/context.js';
 import { openUsersDatabase } from '../src/db/client.js';
@@ -38,3 +38,9 @@ export function createUsersHarness(dialect: Dialect, seed: Partial<SeedOptions> 
 }
 
 export type UsersHarness = Awaited<ReturnType<typeof createUsersHarness>>;
+
+/**
+ * `describeUsers(title, seed, define)`: define's tests once per dialect, each pass over a users subgraph
+ * of its own seeded with `seed`.
+ */
+export const describeUsers = createDialectDescribe(createUsersHarness);

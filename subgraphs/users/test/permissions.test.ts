@@ -8,10 +8,10 @@ import {
 } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { describeRuleTree, selectConnectionPage, type ExecuteResult } from '@supergraph/server-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { permissionRules } from '../src/permissions.js';
 import { buildSchema } from '../src/schema.js';
-import { createUsersHarness, dataOf, SEED_PASSWORD, testDialects, type UsersHarness } from './harness.js';
+import { dataOf, describeUsers, SEED_PASSWORD } from './harness.js';
 
 const seed = { ...DEFAULT_SEED_OPTIONS, customers: 5 };
 const demoUsers = createDemoUsers(seed);
@@ -36,13 +36,7 @@ const PROFILE = 'id email name role createdAt';
 
 describeRuleTree({ subgraph: 'users', buildSchema, rules: permissionRules, signedIn: userA, sampleField: ['User', 'email'] });
 
-describe.each(testDialects())('authorization in the users subgraph on %s', (dialect) => {
-  let harness: UsersHarness;
-  beforeAll(async () => {
-    harness = await createUsersHarness(dialect, seed);
-  });
-  afterAll(() => harness?.close());
-
+describeUsers('authorization in the users subgraph', seed, (harness) => {
   const USER = `#graphql
     query User($id: ID!) { user(id: $id) { ${PROFILE} } }`;
   const USER_ENTITY = `#graphql

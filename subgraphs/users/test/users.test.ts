@@ -7,9 +7,9 @@ import {
 } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { readAllPages, selectConnectionPage, testPageArgumentRefusals } from '@supergraph/server-kit/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UserRow } from '../src/db/tables/index.js';
-import { createUsersHarness, dataOf, testDialects, type UsersHarness } from './harness.js';
+import { createUsersHarness, dataOf, describeUsers, type UsersHarness } from './harness.js';
 
 const seed = DEFAULT_SEED_OPTIONS;
 const demoUsers = createDemoUsers(seed);
@@ -17,14 +17,7 @@ const demoUsers = createDemoUsers(seed);
 const customer: Viewer = { id: getDemoCustomerId(seed), role: 'CUSTOMER' };
 const admin: Viewer = { id: getDemoAdminId(seed), role: 'ADMIN' };
 
-describe.each(testDialects())('the users subgraph on %s', (dialect) => {
-  let harness: UsersHarness;
-
-  beforeAll(async () => {
-    harness = await createUsersHarness(dialect, seed);
-  });
-  afterAll(() => harness?.close());
-
+describeUsers('the users subgraph', seed, (harness, dialect) => {
   const USERS_PAGE = `#graphql
     query UsersPage($first: Int, $after: String) {
       users(first: $first, after: $after) { ${selectConnectionPage('id email createdAt')} }
