@@ -6,7 +6,7 @@ import {
   getDemoCustomerId,
 } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
-import { readAllPages, selectConnectionPage, testPageArgumentRefusals } from '@supergraph/server-kit/testing';
+import { readAllPages, resolveReferences, selectConnectionPage, testPageArgumentRefusals } from '@supergraph/server-kit/testing';
 import { describe, expect, it } from 'vitest';
 import type { UserRow } from '../src/db/tables/index.js';
 import { createUsersHarness, dataOf, describeUsers, type UsersHarness } from './harness.js';
@@ -122,19 +122,9 @@ describeUsers('the users subgraph', seed, (harness, dialect) => {
     });
 
     it('loads 50 user references with one SQL statement', async () => {
-      const representations = demoUsers.slice(0, 50).map((user) => ({ __typename: 'User', id: user.id }));
-      let data: Record<string, any> = {};
-      const statements = await harness.countStatements(async () => {
-        data = dataOf(
-          await harness.execute(
-            `#graphql
-          query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id } } }`,
-            { representations },
-            { viewer: admin },
-          ),
-        );
-      });
-      expect(data._entities).toEqual(representations.map(({ id }) => ({ id })));
+      const ids = demoUsers.slice(0, 50).map((user) => user.id);
+      const { entities, statements } = await resolveReferences(harness, 'User', ids, { viewer: admin });
+      expect(entities).toEqual(ids.map((id) => ({ id })));
       expect(statements).toBe(1);
     });
 

@@ -10,6 +10,7 @@ export {
   type SubgraphHarnessOptions,
 } from './subgraph-harness.js';
 export { findFieldsWithoutRule, describeRuleTree } from './rule-tree.js';
+export { resolveReferences, type ReferenceResolver } from './entity-references.js';
 export { createDialectDescribe, type ClosableHarness, type DefineDialectSuite } from './dialect-suite.js';
 export {
   selectConnectionPage,
