@@ -3,6 +3,7 @@ import { authenticateRequests, type AccessTokenVerifier } from '@supergraph/serv
 import { createGraphQLService, type GraphQLService } from '@supergraph/server-kit/http';
 import type { Logger, ServiceMetrics } from '@supergraph/server-kit/telemetry';
 import { createCorsMiddleware, type CorsOrigin } from './cors.js';
+import { createExplorerRoutes } from './explorer.js';
 import { createGateway, type RouterContext } from './gateway.js';
 import { parseLimitSettings, type LimitSettings } from './limit-settings.js';
 import type { PersistedOperationsManifest } from './persisted-operations-manifest.js';
@@ -76,6 +77,8 @@ export async function createRouter({
     bodyLimit: limits.bodyLimit,
     onShutdown: () => limits.close(),
     context: async ({ requestId, accessToken }) => ({ requestId, accessToken }),
+    // Development only, like Sandbox: GraphiQL that works offline (explorer.ts).
+    routes: options.isProduction ? undefined : createExplorerRoutes(),
     isReady: () => supergraph.current() !== null,
     readinessDetails: () => ({ supergraph: supergraph.current() }),
   });
