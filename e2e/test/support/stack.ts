@@ -1,53 +1,37 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseLocation, Dialect } from '@supergraph/server-kit/db';
-import { createScratchDatabase, createTestKeys, type ScratchDatabase } from '@supergraph/server-kit/testing';
-import type { toChargeObject } from '../../../packages/payment-sandbox/src/charges.js';
 import { createOperationSender, type OperationSender } from './graphql-client.js';
-import { REPO_ROOT, runDatabaseCommand, startService, type ExitStatus, type ServiceProcess } from './processes.js';
-import { readCounter } from './service-metrics.js';
+import type { ExitStatus, ServiceProcess } from './processes.js';
+import { listSandboxCharges, type SandboxCharge } from './sandbox-charges.js';
+import { readSubgraphCounters } from './service-metrics.js';
+import { createStackDatabases } from './stack-databases.js';
+import {
+  createStackSecrets,
+  launchStackServices,
+  subgraphEnv,
+  type ServiceEnvOptions,
+  type StackSecrets,
+} from './stack-launch.js';
+import {
+  createStackServices,
+  type ServiceName,
+  type StackServices,
+  type StartAgainOptions,
+  type SubgraphName,
+} from './stack-services.js';
 
-export const SUBGRAPHS = ['users', 'products', 'orders'] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number];
-/** Every process a stack runs, as env(), restart(), stopService() and startServiceAgain() name them. */
-export type ServiceName = SubgraphName | 'paymentSandbox' | 'router';
+export type { SandboxCharge } from './sandbox-charges.js';
+export { SUBGRAPHS, type ServiceName, type StartAgainOptions, type SubgraphName } from './stack-services.js';
 
-/** A charge as the payment sandbox answers it (Stripe's charge object). */
-export type SandboxCharge = ReturnType<typeof toChargeObject>;
-
-/** Each service's entry point and the name its ServiceProcess (and error messages) carry. */
-const SERVICES: Record<ServiceName, { entry: string; processName: string }> = {
-  users: { entry: 'subgraphs/users/src/index.ts', processName: 'users' },
-  products: { entry: 'subgraphs/products/src/index.ts', processName: 'products' },
-  orders: { entry: 'subgraphs/orders/src/index.ts', processName: 'orders' },
-  paymentSandbox: { entry: 'packages/payment-sandbox/src/index.ts', processName: 'payment-sandbox' },
-  router: { entry: 'router/src/index.ts', processName: 'router' },
-};
-
-export interface StackOptions {
+export interface StackOptions extends ServiceEnvOptions {
   /** Where every subgraph keeps its data: its own temp SQLite file, or its own throwaway Postgres database. */
   dialect: Dialect;
   /** Seed sizes passed to every subgraph's `setup`, e.g. ['--customers', '5']. Default: the demo defaults. */
   seedArgs?: string[];
   /** Runs after the databases are seeded and before the services start (fixtures). */
   beforeStart?: (databases: Record<SubgraphName, DatabaseLocation>) => Promise<void> | void;
-  /** The supergraph file the router serves. Default: the committed supergraph.graphql. */
-  supergraphPath?: string;
-  /** Extra settings for the router process (limits, budgets). Default none. */
-  routerEnv?: Record<string, string>;
-  /** Extra settings for the orders process (checkout timings, CHECKOUT_CRASH_POINT), applied last. Default none. */
-  ordersEnv?: Record<string, string>;
-  /** Extra settings for the products process (reservation TTL, sweep interval), applied last. Default none. */
-  productsEnv?: Record<string, string>;
-  /** Extra settings for the payment sandbox process (PAYMENT_SANDBOX_SLOW_CHARGE_MS), applied last. Default none. */
-  paymentSandboxEnv?: Record<string, string>;
-}
-
-export interface StartAgainOptions {
-  /** Settings to remove from the env the process last started with (say, a CHECKOUT_CRASH_POINT). Default none. */
-  unset?: string[];
 }
 
 export interface RestartOptions extends StartAgainOptions {
@@ -58,7 +42,7 @@ export interface RestartOptions extends StartAgainOptions {
 export interface Stack {
   dialect: Dialect;
   /** The stack's signing keys (as JWT_PRIVATE_KEY / JWT_PUBLIC_KEY would hold them), to mint tokens in tests. */
-  keys: ReturnType<typeof createTestKeys>;
+  keys: StackSecrets['keys'];
   /** The secret each subgraph expects from the router, by subgraph. */
   secrets: Record<SubgraphName, string>;
   /** The settings the router runs with, to start another router (say, in production mode) on the same subgraphs. */
@@ -112,15 +96,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The settings that point a subgraph process at its scratch database. */
-function databaseEnv(location: DatabaseLocation): Record<string, string> {
-  return location.dialect === 'postgres' ? { [location.variable]: location.url } : { DATA_DIR: join(location.file, '..') };
-}
-
-function randomHex(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
-}
-
 /**
  * The whole supergraph as it runs in production: three subgraph processes, each migrating and
  * seeding its own database (SQLite or Postgres), the payment sandbox that orders charges through,
@@ -128,177 +103,76 @@ function randomHex(bytes: number): string {
  * database, and the sandbox's data file, is thrown away by stop().
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const scratch = {} as Record<SubgraphName, ScratchDatabase>;
   const sandboxDir = mkdtempSync(join(tmpdir(), 'payment-sandbox-e2e-'));
-  /** Every process started, restarted ones included, for stop(). */
-  const started: ServiceProcess[] = [];
-  /** The current process of each service, and the settings it was started with. */
-  const running = {} as Record<ServiceName, ServiceProcess>;
-  const settings = {} as Record<ServiceName, Record<string, string>>;
-
-  const launch = async (name: ServiceName, env: Record<string, string>, port?: number) => {
-    const service = await startService(SERVICES[name].processName, SERVICES[name].entry, {
-      ...env,
-      ...(port === undefined ? {} : { PORT: String(port) }),
-    });
-    started.push(service);
-    running[name] = service;
-    settings[name] = env;
-    return service;
-  };
-  /** Starts several services at once; when one fails, the others still end up in `started` to be stopped. */
-  const launchAll = async (launches: [ServiceName, Record<string, string>][]) => {
-    const results = await Promise.allSettled(launches.map(([name, env]) => launch(name, env)));
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-  };
-  const cleanUp = async () => {
-    const results = [
-      ...(await Promise.allSettled(started.map((service) => service.stop()))),
-      ...(await Promise.allSettled(Object.values(scratch).map((database) => database.drop()))),
-    ];
+  const secrets = createStackSecrets();
+  const databases = createStackDatabases();
+  const services = createStackServices();
+  const stop = async () => {
+    const results = [...(await services.stopAll()), ...(await databases.drop())];
     rmSync(sandboxDir, { recursive: true, force: true });
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
   };
 
-  // Keys and secrets are configured explicitly, as in production, not taken from development defaults.
-  const keys = createTestKeys();
-  const secrets = Object.fromEntries(
-    SUBGRAPHS.map((name) => [`${name.toUpperCase()}_SUBGRAPH_SECRET`, `e2e-${name}-router-secret-${randomHex(16)}`]),
-  );
-  const inventorySecret = `e2e-products-inventory-${randomHex(16)}`;
-  const sandboxSecretKey = `sk_test_e2e_${randomHex(16)}`;
-  const authEnv = { JWT_PUBLIC_KEY: keys.publicKeyPem };
   try {
-    for (const name of SUBGRAPHS) scratch[name] = await createScratchDatabase(name, options.dialect);
-    const databases = {
-      users: scratch.users.location,
-      products: scratch.products.location,
-      orders: scratch.orders.location,
-    };
-    const subgraphEnv = (name: SubgraphName) => ({
-      ...databaseEnv(databases[name]),
-      ...authEnv,
-      ...(name === 'users' ? { JWT_PRIVATE_KEY: keys.privateKeyPem } : {}),
-      [`${name.toUpperCase()}_SUBGRAPH_SECRET`]: secrets[`${name.toUpperCase()}_SUBGRAPH_SECRET`]!,
-    });
-    await Promise.all(
-      SUBGRAPHS.map((name) => runDatabaseCommand(name, ['setup', ...(options.seedArgs ?? [])], subgraphEnv(name))),
+    const locations = await databases.create(options.dialect, options.seedArgs ?? [], (name, location) =>
+      subgraphEnv(name, location, secrets),
     );
-    await options.beforeStart?.(databases);
-
-    // Orders is given the products and sandbox origins, so those start first.
-    await launchAll([
-      ['users', subgraphEnv('users')],
-      ['products', { ...subgraphEnv('products'), PRODUCTS_INVENTORY_SECRET: inventorySecret, ...options.productsEnv }],
-      [
-        'paymentSandbox',
-        {
-          PAYMENT_SANDBOX_DATA_FILE: join(sandboxDir, 'payment-sandbox.sqlite'),
-          PAYMENT_SANDBOX_SECRET_KEY: sandboxSecretKey,
-          ...options.paymentSandboxEnv,
-        },
-      ],
-    ]);
-    await launch('orders', {
-      ...subgraphEnv('orders'),
-      PRODUCTS_INTERNAL_URL: running.products.origin,
-      PRODUCTS_INVENTORY_SECRET: inventorySecret,
-      PAYMENT_PROVIDER_URL: running.paymentSandbox.origin,
-      PAYMENT_PROVIDER_SECRET_KEY: sandboxSecretKey,
-      ...options.ordersEnv,
-    });
-    const subgraphs = { users: running.users, products: running.products, orders: running.orders };
-    await launch('router', {
-      SUPERGRAPH_PATH: options.supergraphPath ?? join(REPO_ROOT, 'supergraph.graphql'),
-      USERS_SUBGRAPH_URL: subgraphs.users.url,
-      PRODUCTS_SUBGRAPH_URL: subgraphs.products.url,
-      ORDERS_SUBGRAPH_URL: subgraphs.orders.url,
-      // Generous: on a busy 2-core machine a password hash or a checkout takes seconds. The timeout suite sets its own.
-      SUBGRAPH_TIMEOUT_MS: '15000',
-      ...authEnv,
-      ...secrets,
-      ...options.routerEnv,
-    });
-
-    const stopService = async (name: ServiceName, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL') => {
-      const service = running[name];
-      if (signal === 'SIGTERM') await service.stop();
-      else await service.kill('SIGKILL');
-      return service.exited;
-    };
-    const startServiceAgain = async (
-      name: ServiceName,
-      extraEnv: Record<string, string> = {},
-      { unset = [] }: StartAgainOptions = {},
-    ) => {
-      const previous = running[name];
-      if (!previous.hasExited) throw new Error(`${previous.name} is still running: stop it with stopService() first`);
-      const env = { ...settings[name], ...extraEnv };
-      for (const key of unset) delete env[key];
-      const service = await launch(name, env, previous.port);
-      if (name !== 'paymentSandbox' && name !== 'router') subgraphs[name] = service;
-      return service;
-    };
-
-    return {
-      dialect: options.dialect,
-      keys,
-      secrets: Object.fromEntries(SUBGRAPHS.map((name) => [name, secrets[`${name.toUpperCase()}_SUBGRAPH_SECRET`]!])) as Record<
-        SubgraphName,
-        string
-      >,
-      get routerEnv() {
-        return { ...settings.router };
-      },
-      databases,
-      subgraphs,
-      get paymentSandbox() {
-        return running.paymentSandbox;
-      },
-      get router() {
-        return running.router;
-      },
-      env: (name) => ({ ...settings[name] }),
-      stopService,
-      startServiceAgain,
-      async restart(name, extraEnv, { signal, ...startOptions } = {}) {
-        await stopService(name, signal);
-        return startServiceAgain(name, extraEnv, startOptions);
-      },
-      query: createOperationSender(() => running.router.url),
-      async startRouter(extraEnv) {
-        const router = await startService('router', SERVICES.router.entry, { ...settings.router, ...extraEnv });
-        started.push(router);
-        return router;
-      },
-      async statementCounts() {
-        const counts = await Promise.all(SUBGRAPHS.map((name) => readCounter(subgraphs[name].origin, 'db_statements_total')));
-        return Object.fromEntries(SUBGRAPHS.map((name, index) => [name, counts[index]!])) as Record<SubgraphName, number>;
-      },
-      async subgraphOperations() {
-        const counts = await Promise.all(
-          SUBGRAPHS.map((name) => readCounter(subgraphs[name].origin, 'graphql_operations_total')),
-        );
-        return counts.reduce((sum, count) => sum + count, 0);
-      },
-      async sandboxCharges(orderId) {
-        const url = new URL('/v1/charges', running.paymentSandbox.origin);
-        url.searchParams.set('metadata[orderId]', orderId);
-        url.searchParams.set('limit', '100');
-        const response = await fetch(url, {
-          headers: { authorization: `Bearer ${settings.paymentSandbox.PAYMENT_SANDBOX_SECRET_KEY}` },
-        });
-        if (!response.ok) throw new Error(`GET /v1/charges answered ${response.status}: ${await response.text()}`);
-        return ((await response.json()) as { data: SandboxCharge[] }).data;
-      },
-      stop: cleanUp,
-    };
+    await options.beforeStart?.(locations);
+    await launchStackServices(services, { secrets, databases: locations, sandboxDir, options });
+    return createStack({ dialect: options.dialect, secrets, databases: locations, services, stop });
   } catch (error) {
-    await cleanUp().catch((cleanUpError: unknown) => {
-      throw new AggregateError([error, cleanUpError], 'the stack did not start, and stopping what did start failed too');
+    await stop().catch((stopError: unknown) => {
+      throw new AggregateError([error, stopError], 'the stack did not start, and stopping what did start failed too');
     });
     throw error;
   }
+}
+
+/** The Stack over processes that have started. */
+function createStack(parts: {
+  dialect: Dialect;
+  secrets: StackSecrets;
+  databases: Record<SubgraphName, DatabaseLocation>;
+  services: StackServices;
+  stop: () => Promise<void>;
+}): Stack {
+  const { services } = parts;
+  return {
+    dialect: parts.dialect,
+    keys: parts.secrets.keys,
+    secrets: { ...parts.secrets.subgraphs },
+    get routerEnv() {
+      return services.env('router');
+    },
+    databases: parts.databases,
+    subgraphs: services.subgraphs,
+    get paymentSandbox() {
+      return services.running.paymentSandbox;
+    },
+    get router() {
+      return services.running.router;
+    },
+    env: services.env,
+    stopService: services.stopService,
+    startServiceAgain: services.startServiceAgain,
+    async restart(name, extraEnv, { signal, ...startOptions } = {}) {
+      await services.stopService(name, signal);
+      return services.startServiceAgain(name, extraEnv, startOptions);
+    },
+    query: createOperationSender(() => services.running.router.url),
+    startRouter: services.startRouter,
+    statementCounts: () => readSubgraphCounters(services.subgraphs, 'db_statements_total'),
+    async subgraphOperations() {
+      const counts = await readSubgraphCounters(services.subgraphs, 'graphql_operations_total');
+      return Object.values(counts).reduce((sum, count) => sum + count, 0);
+    },
+    sandboxCharges: (orderId) =>
+      listSandboxCharges(
+        services.running.paymentSandbox.origin,
+        services.env('paymentSandbox').PAYMENT_SANDBOX_SECRET_KEY!,
+        orderId,
+      ),
+    stop: parts.stop,
+  };
 }
