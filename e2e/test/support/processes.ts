@@ -116,8 +116,32 @@ export async function startService(name: string, entry: string, env: Record<stri
 
 async function launchService(name: string, entry: string, env: Record<string, string>): Promise<ServiceProcess> {
   const child = runTypeScript(entry, [], { HOST: '127.0.0.1', PORT: '0', ...env });
+  const output = createOutput();
+  const exit = watchExit(child);
+  const url = await waitForListening(name, child, output, exit.exited);
+  return toServiceProcess(name, child, url, output, exit);
+}
+
+/** What a service has written: its log lines (stdout) and its stderr, and both as one text for error messages. */
+interface ServiceOutput {
+  logs: LogLine[];
+  stderr: string[];
+  text(): string;
+}
+
+function createOutput(): ServiceOutput {
   const logs: LogLine[] = [];
   const stderr: string[] = [];
+  return { logs, stderr, text: () => [...stderr, ...logs.map((line) => JSON.stringify(line))].join('\n') };
+}
+
+/** How a child process ends, once it has: `exited` settles with it, `hasExited()` says whether it has. */
+interface ExitWatch {
+  exited: Promise<ExitStatus>;
+  hasExited: () => boolean;
+}
+
+function watchExit(child: ChildProcess): ExitWatch {
   let exitStatus: ExitStatus | undefined;
   // 'close', not 'exit': it comes after stdout and stderr are read to the end, so no log line is missed.
   const exited = new Promise<ExitStatus>((resolve) => {
@@ -126,22 +150,35 @@ async function launchService(name: string, entry: string, env: Record<string, st
       resolve(exitStatus);
     });
   });
-  const output = () => [...stderr, ...logs.map((line) => JSON.stringify(line))].join('\n');
-  const listening = new Promise<string>((resolve, reject) => {
+  return { exited, hasExited: () => exitStatus !== undefined };
+}
+
+/**
+ * Collects the service's lines into `output` and resolves to the URL it logs once it listens; rejects
+ * with a StartError when it exits first, cannot be spawned, or has not started in START_TIMEOUT_MS
+ * (it is killed then).
+ */
+function waitForListening(
+  name: string,
+  child: ChildProcess,
+  output: ServiceOutput,
+  exited: Promise<ExitStatus>,
+): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new StartError(`${name} did not start in ${START_TIMEOUT_MS / 1000} s:\n${output()}`, false));
+      reject(new StartError(`${name} did not start in ${START_TIMEOUT_MS / 1000} s:\n${output.text()}`, false));
     }, START_TIMEOUT_MS);
     collectLines(
       child,
       (line) => {
-        logs.push(line);
+        output.logs.push(line);
         if (typeof line.url === 'string' && line.msg?.startsWith('listening')) {
           clearTimeout(timer);
           resolve(line.url);
         }
       },
-      stderr,
+      output.stderr,
     );
     child.once('error', (error) => {
       clearTimeout(timer);
@@ -149,56 +186,72 @@ async function launchService(name: string, entry: string, env: Record<string, st
     });
     void exited.then((status) => {
       clearTimeout(timer);
-      const text = output();
+      const text = output.text();
       reject(new StartError(`${name} exited with ${status} before listening:\n${text}`, text.includes('EADDRINUSE')));
     });
   });
-  const url = await listening;
+}
 
+/** Resolves to how the process ended, or rejects when it is still running after `timeoutMs` (it is left running). */
+async function waitForExitWithin(
+  name: string,
+  exited: Promise<ExitStatus>,
+  output: ServiceOutput,
+  timeoutMs: number,
+): Promise<ExitStatus> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${name} was still running after ${timeoutMs} ms; its last lines:\n${output.text().slice(-4000)}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([exited, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The ServiceProcess of a service that listens at `url`. */
+function toServiceProcess(
+  name: string,
+  child: ChildProcess,
+  url: string,
+  output: ServiceOutput,
+  exit: ExitWatch,
+): ServiceProcess {
+  const { exited, hasExited } = exit;
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
-    if (exitStatus === undefined) child.kill(signal);
+    if (!hasExited()) child.kill(signal);
     return exited;
-  };
-  const waitForExit = async (timeoutMs: number) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${name} was still running after ${timeoutMs} ms; its last lines:\n${output().slice(-4000)}`)),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([exited, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
   };
   return {
     name,
     child,
-    logs,
+    logs: output.logs,
     url,
     origin: new URL(url).origin,
     port: Number(new URL(url).port),
     exited,
     get hasExited() {
-      return exitStatus !== undefined;
+      return hasExited();
     },
     async stop() {
-      if (exitStatus === undefined) {
+      if (!hasExited()) {
         child.kill('SIGTERM');
-        await waitForExit(STOP_TIMEOUT_MS).catch(() => kill('SIGKILL'));
+        await waitForExitWithin(name, exited, output, STOP_TIMEOUT_MS).catch(() => kill('SIGKILL'));
       }
       const status = await exited;
       return typeof status === 'number' ? status : null;
     },
     kill,
-    waitForExit,
+    waitForExit: (timeoutMs) => waitForExitWithin(name, exited, output, timeoutMs),
     waitForLog: (what, matches, timeoutMs) =>
-      waitFor(() => logs.find(matches), {
+      waitFor(() => output.logs.find(matches), {
         what: `${name} to log ${what}`,
         timeout: timeoutMs,
-        show: () => `(none); its last lines:\n${output().slice(-4000)}`,
+        show: () => `(none); its last lines:\n${output.text().slice(-4000)}`,
       }),
   };
 }
