@@ -82,7 +82,7 @@ describe.each(dialects)('the supergraph through the router, every subgraph on %s
                 return {
                   sku: product.sku,
                   price: { amount: money(product.priceCents), currency: 'USD' },
-                  category: { name: categories.get(product.categoryId)!.name },
+                  category: { id: product.categoryId, name: categories.get(product.categoryId)!.name },
                 };
               },
             }),
