@@ -1,29 +1,17 @@
-import type { Viewer } from '@supergraph/server-kit/auth';
-import type { ContextArgs } from '@supergraph/server-kit/http';
-import type { Logger } from '@supergraph/server-kit/telemetry';
+import { requestScopeOf, type RequestScope } from '@supergraph/server-kit/http';
 import type { CheckoutService } from './checkout/checkout.js';
 import type { OrdersDatabase } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
-export interface Context {
+/** A resolver's context: the request's scope (id, logger, viewer) and this service's parts. */
+export interface Context extends RequestScope {
   /** Reads go straight to `db`; writes go through `db.transaction()`. */
   db: OrdersDatabase;
   loaders: Loaders;
-  logger: Logger;
-  requestId: string;
-  /** Who is calling, from the verified access token; null for anonymous calls. */
-  viewer: Viewer | null;
   /** createOrder and cancelOrder: the checkout saga. */
   checkout: CheckoutService;
 }
 
 export function createContextFactory(db: OrdersDatabase, checkout: CheckoutService) {
-  return async ({ logger, requestId, viewer }: Pick<ContextArgs, 'logger' | 'requestId' | 'viewer'>): Promise<Context> => ({
-    db,
-    loaders: createLoaders(db),
-    logger,
-    requestId,
-    viewer,
-    checkout,
-  });
+  return async (args: RequestScope): Promise<Context> => ({ ...requestScopeOf(args), db, loaders: createLoaders(db), checkout });
 }

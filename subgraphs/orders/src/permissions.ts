@@ -1,4 +1,4 @@
-import { isAuthenticated, isOwnerOrHasRole, type PermissionRules } from '@supergraph/server-kit/auth';
+import { federationQueryRules, isAuthenticated, isOwnerOrHasRole, type PermissionRules } from '@supergraph/server-kit/auth';
 import { allow, type IRule } from 'graphql-shield';
 import type { OrderRow, UserReference } from './mappers.js';
 
@@ -34,10 +34,8 @@ const partOfCheckedOrder = allow;
 export const permissionRules: PermissionRules = {
   Query: {
     order: isAuthenticated,
-    // Federation: the router resolves Order and User references here. The entities' own fields are
-    // checked against the rows __resolveReference returns.
-    _entities: allow,
-    _service: allow,
+    // The router resolves Order and User references here.
+    ...federationQueryRules,
   },
   // Any signed-in user may check out for themself; cancelOrder loads the order and checks its owner
   // (or an admin) before it changes anything, since the order is an argument, not a parent.

@@ -1,25 +1,14 @@
-import type { Viewer } from '@supergraph/server-kit/auth';
-import type { ContextArgs } from '@supergraph/server-kit/http';
-import type { Logger } from '@supergraph/server-kit/telemetry';
+import { requestScopeOf, type RequestScope } from '@supergraph/server-kit/http';
 import type { ProductsDatabase } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
-export interface Context {
+/** A resolver's context: the request's scope (id, logger, viewer) and this service's parts. */
+export interface Context extends RequestScope {
   /** Reads go straight to `db`; writes go through `db.transaction()`. */
   db: ProductsDatabase;
   loaders: Loaders;
-  logger: Logger;
-  requestId: string;
-  /** Who is calling, from the verified access token; null for anonymous calls. */
-  viewer: Viewer | null;
 }
 
 export function createContextFactory(db: ProductsDatabase) {
-  return async ({ logger, requestId, viewer }: Pick<ContextArgs, 'logger' | 'requestId' | 'viewer'>): Promise<Context> => ({
-    db,
-    loaders: createLoaders(db),
-    logger,
-    requestId,
-    viewer,
-  });
+  return async (args: RequestScope): Promise<Context> => ({ ...requestScopeOf(args), db, loaders: createLoaders(db) });
 }

@@ -1,4 +1,4 @@
-import { hasRole, type PermissionRules } from '@supergraph/server-kit/auth';
+import { federationQueryRules, hasRole, type PermissionRules } from '@supergraph/server-kit/auth';
 import { allow } from 'graphql-shield';
 
 // Who may read or write what in the products subgraph. Every field of every object type has an
@@ -17,9 +17,8 @@ export const permissionRules: PermissionRules = {
     product: catalogRead,
     products: catalogRead,
     categories: catalogRead,
-    // Federation: the router resolves Product and Category references here; their fields are public.
-    _entities: allow,
-    _service: allow,
+    // The router resolves Product and Category references here; their fields are public.
+    ...federationQueryRules,
   },
   Mutation: {
     addProduct: isAdmin,

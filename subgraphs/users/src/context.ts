@@ -1,28 +1,16 @@
-import type { Viewer } from '@supergraph/server-kit/auth';
-import type { ContextArgs } from '@supergraph/server-kit/http';
-import type { Logger } from '@supergraph/server-kit/telemetry';
+import { requestScopeOf, type RequestScope } from '@supergraph/server-kit/http';
 import type { AccountService } from './accounts/account-service.js';
 import type { UsersDatabase } from './db/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
-export interface Context {
+/** A resolver's context: the request's scope (id, logger, viewer) and this service's parts. */
+export interface Context extends RequestScope {
   /** Reads go straight to `db`; writes go through `db.transaction()`. */
   db: UsersDatabase;
   loaders: Loaders;
   accounts: AccountService;
-  logger: Logger;
-  requestId: string;
-  /** Who is calling, from the verified access token; null for anonymous calls. */
-  viewer: Viewer | null;
 }
 
 export function createContextFactory(db: UsersDatabase, accounts: AccountService) {
-  return async ({ logger, requestId, viewer }: Pick<ContextArgs, 'logger' | 'requestId' | 'viewer'>): Promise<Context> => ({
-    db,
-    loaders: createLoaders(db),
-    accounts,
-    logger,
-    requestId,
-    viewer,
-  });
+  return async (args: RequestScope): Promise<Context> => ({ ...requestScopeOf(args), db, loaders: createLoaders(db), accounts });
 }

@@ -1,4 +1,10 @@
-import { hasRole, isAuthenticated, isOwnerOrHasRole, type PermissionRules } from '@supergraph/server-kit/auth';
+import {
+  federationQueryRules,
+  hasRole,
+  isAuthenticated,
+  isOwnerOrHasRole,
+  type PermissionRules,
+} from '@supergraph/server-kit/auth';
 import type { GraphQLResolveInfo } from 'graphql';
 import { allow, or, rule, type IRule } from 'graphql-shield';
 import type { Context } from './context.js';
@@ -45,9 +51,8 @@ export const permissionRules: PermissionRules = {
     me: allow,
     user: isAuthenticated,
     users: isAdmin,
-    // Federation: the router resolves User references here; a User's fields are checked on the row.
-    _entities: allow,
-    _service: allow,
+    // The router resolves User references here.
+    ...federationQueryRules,
   },
   Mutation: {
     // Signing up and in is for callers without a token; logout needs only the refresh token it ends.

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
-import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
+import { allow, deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
 import type { Role, Viewer } from '@supergraph/contracts/identity';
 import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.js';
 
@@ -9,6 +9,13 @@ export type FieldRule = Extract<IRules, { resolve: unknown }>;
 
 /** A subgraph's rule tree: type -> field -> rule, naming every field of every object type. */
 export type PermissionRules = Record<string, Record<string, FieldRule>>;
+
+/**
+ * The rules of the federation fields every subgraph's Query has, for its rule tree to spread:
+ * `_service` (the SDL composition reads) and `_entities` (the router resolving references) are
+ * open, because each entity's own fields are checked on the rows __resolveReference returns.
+ */
+export const federationQueryRules: Readonly<Record<'_entities' | '_service', FieldRule>> = { _entities: allow, _service: allow };
 
 interface WithViewer {
   viewer: Viewer | null;

@@ -21,6 +21,7 @@ export {
   hasRole,
   isOwnerOrHasRole,
   applyPermissions,
+  federationQueryRules,
   type OwnershipRule,
   type FieldRule,
   type PermissionRules,

@@ -31,6 +31,14 @@ export interface ContextArgs {
   accessToken: string | null;
 }
 
+/** What every subgraph's context carries about the request: its id, its logger and who is calling. */
+export type RequestScope = Pick<ContextArgs, 'requestId' | 'logger' | 'viewer'>;
+
+/** The request scope of a context factory's arguments, for a context to spread (the rest of them stay out). */
+export function requestScopeOf({ requestId, logger, viewer }: RequestScope): RequestScope {
+  return { requestId, logger, viewer };
+}
+
 export interface GraphQLServiceOptions<TContext extends BaseContext> {
   /** Service name, as in logs and metrics ("products", "router"). */
   name: string;

@@ -2,7 +2,14 @@
 export { startBackgroundTask, type BackgroundTask } from './background-task.js';
 export { REQUEST_ID_HEADER } from './access-log.js';
 export { runService, type ListeningService, type RunOptions } from './run-service.js';
-export { createGraphQLService, type ContextArgs, type GraphQLServiceOptions, type GraphQLService } from './graphql-service.js';
+export {
+  createGraphQLService,
+  requestScopeOf,
+  type ContextArgs,
+  type GraphQLServiceOptions,
+  type GraphQLService,
+  type RequestScope,
+} from './graphql-service.js';
 export { createSubgraphService, runSubgraph, type SubgraphServiceOptions } from './subgraph-service.js';
 export {
   createJsonErrorHandler,
