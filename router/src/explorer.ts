@@ -16,21 +16,10 @@ interface ExplorerOptions {
 }
 
 const DEFAULT_QUERY = `# GraphiQL, served by the router from node_modules: it works without internet.
-# Apollo Sandbox (online) is at /graphql. Operations on accounts and orders need a signed-in caller:
-# run Login (operations/Login.graphql), then set {"authorization": "Bearer <accessToken>"} in Headers.
-query CatalogPage {
-  products(first: 5) {
-    totalCount
-    nodes {
-      id
-      name
-      price {
-        amount
-        currency
-      }
-    }
-  }
-}
+# Apollo Sandbox (online) is at /graphql; the reference operations are in operations/.
+# Accounts and orders need a signed-in caller: run the Login mutation, then set
+# {"authorization": "Bearer <accessToken>"} in Headers below.
+{ products(first: 5) { totalCount nodes { id name price { amount currency } } } }
 `;
 
 /**
