@@ -9,8 +9,10 @@ import {
   CategoriesDocument,
   CheckoutDocument,
   LoginDocument,
+  LogoutDocument,
   OrderDetailsDocument,
   OrderHistoryDocument,
+  ProductDetailsDocument,
   RefreshTokenDocument,
   UserOrdersDocument,
 } from '../../../operations/__generated__/graphql.js';
@@ -51,7 +53,7 @@ export interface ExampleCallsInput {
   seed: SeedOptions;
   /** The signed-in customer, whose orders the examples read and cancel. */
   customerId: string;
-  /** A refresh token of that customer (from a Login), for RefreshToken. */
+  /** A refresh token of that customer (from a Login), for RefreshToken and then Logout. */
   refreshToken: string;
   /** Checkout's idempotency key. */
   idempotencyKey: string;
@@ -78,7 +80,10 @@ export function createExampleCalls({ seed, customerId, refreshToken, idempotency
     createExampleCall(LoginDocument, { email: DEMO_CUSTOMER_EMAIL, password: DEMO_PASSWORD }),
     createExampleCall(OrderDetailsDocument, { orderId: order.id }),
     createExampleCall(OrderHistoryDocument, { first: 3 }),
+    createExampleCall(ProductDetailsDocument, { id: product.id }),
     createExampleCall(RefreshTokenDocument, { refreshToken }),
     createExampleCall(UserOrdersDocument, { userId: customerId }),
+    // After RefreshToken, which needs the session that Logout ends.
+    createExampleCall(LogoutDocument, { refreshToken }),
   ];
 }
