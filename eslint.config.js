@@ -44,6 +44,17 @@ export default tseslint.config(
     },
   },
   {
+    // The storefront is a browser app with TypeScript settings of its own (DOM, JSX, Vite): its files
+    // get their types from its tsconfigs, so the DOM never reaches the Node packages' program.
+    files: ['examples/storefront/**'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./examples/storefront/tsconfig.json', './examples/storefront/tsconfig.node.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
     // Tests read untyped JSON bodies (fetch's `.json()` is `any`) and assert on them, so the any-flow
     // rules would only demand casts there; every other rule, floating promises included, still applies.
     files: ['**/test/**', '**/*.test.ts', 'e2e/**', 'vitest.*.ts'],
