@@ -26,7 +26,7 @@ export function createLoaders(db: OrdersDb) {
       return ids.map((id) => changes.get(id) ?? []);
     }),
     orderPageByUser: createPageLoader<OrderCursor, OrderRow>((userIds, window) =>
-      findOrderPagesByUserIds(db, { userIds, ...window }),
+      findOrderPagesByUserIds(db, { userIds, window }),
     ),
     orderCountByUser: new DataLoader<string, number>(async (ids) => {
       const counts = await countOrdersByUserIds(db, ids);

@@ -72,6 +72,11 @@ export const permissionRules: PermissionRules = {
     totalCount: partOfCheckedOrder,
   },
   OrderEdge: { cursor: partOfCheckedOrder, node: partOfCheckedOrder },
-  PageInfo: { hasNextPage: partOfCheckedOrder, endCursor: partOfCheckedOrder },
+  PageInfo: {
+    hasNextPage: partOfCheckedOrder,
+    hasPreviousPage: partOfCheckedOrder,
+    startCursor: partOfCheckedOrder,
+    endCursor: partOfCheckedOrder,
+  },
   _Service: { sdl: allow },
 };

@@ -6,6 +6,7 @@ import {
   getDemoCustomerId,
 } from '@supergraph/demo-data';
 import type { Viewer } from '@supergraph/server-kit/auth';
+import { readAllPages, selectConnectionPage, testPageArgumentRefusals, type PageArguments } from '@supergraph/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrdersHarness, dataOf, testDialects, type OrdersHarness } from './harness.js';
 
@@ -27,11 +28,11 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
   afterAll(() => harness?.close());
 
   const USER_ORDERS = `#graphql
-  query UserOrders($representations: [_Any!]!, $first: Int, $after: String) {
+  query UserOrders($representations: [_Any!]!, $first: Int, $after: String, $last: Int, $before: String) {
     _entities(representations: $representations) {
       ... on User {
         id
-        orders(first: $first, after: $after) {
+        orders(first: $first, after: $after, last: $last, before: $before) {
           totalCount
           pageInfo { hasNextPage endCursor }
           nodes { id status createdAt total { amount currency } items { quantity unitPrice { amount } lineTotal { amount } product { id } } }
@@ -111,6 +112,23 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
       expect(seen).toEqual(expectedIds);
     });
 
+    it("pages backward through a user's orders with `last`, each page newest first, the same orders as forward", async () => {
+      const ORDER_PAGES = `#graphql
+        query ($representations: [_Any!]!, $first: Int, $after: String, $last: Int, $before: String) {
+          _entities(representations: $representations) {
+            ... on User { orders(first: $first, after: $after, last: $last, before: $before) { ${selectConnectionPage('id')} } }
+          }
+        }`;
+      const representations = [{ __typename: 'User', id: customerId }];
+      const readPage = async (page: PageArguments) =>
+        dataOf(await harness.execute(ORDER_PAGES, { representations, ...page }, { viewer: customer }))._entities[0].orders;
+      const theirs = demoOrders.filter((order) => order.userId === customerId).sort(newestFirst);
+      const forward = await readAllPages(readPage, { first: 4, totalCount: theirs.length });
+      const backward = await readAllPages(readPage, { last: 4, totalCount: theirs.length });
+      expect(backward.ids).toEqual(theirs.map((order) => order.id));
+      expect(backward).toEqual(forward);
+    });
+
     it('answers an empty connection for a user without orders', async () => {
       const data = dataOf(
         await harness.execute(
@@ -146,6 +164,22 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
       expect(forAll).toBe(forOne);
     });
 
+    it("reads every user's last page backward in the same number of SQL statements", async () => {
+      const users = createDemoUsers(seed);
+      const all = users.map((user) => ({ __typename: 'User', id: user.id }));
+      let data: Record<string, any> = {};
+      const statements = await harness.countStatements(async () => {
+        data = dataOf(await harness.execute(USER_ORDERS, { representations: all, last: 3 }, { viewer: admin }));
+      });
+      for (const [index, user] of users.entries()) {
+        const theirs = demoOrders.filter((order) => order.userId === user.id).sort(newestFirst);
+        const { orders } = data._entities[index];
+        expect(orders.nodes.map((node: { id: string }) => node.id)).toEqual(theirs.slice(-3).map((order) => order.id));
+        expect(orders.pageInfo.hasNextPage).toBe(false);
+      }
+      expect(statements).toBe(3);
+    });
+
     it('rejects a page size above 100 and a foreign cursor with BAD_USER_INPUT', async () => {
       const representations = [{ __typename: 'User', id: customerId }];
       const tooMany = await harness.execute(USER_ORDERS, { representations, first: 500 }, { viewer: customer });
@@ -156,6 +190,16 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
         { viewer: customer },
       );
       expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+    });
+
+    describe('page arguments', () => {
+      testPageArgumentRefusals((variables) =>
+        harness.execute(
+          USER_ORDERS,
+          { representations: [{ __typename: 'User', id: customerId }], ...variables },
+          { viewer: customer },
+        ),
+      );
     });
   });
 
@@ -188,7 +232,7 @@ describe.each(testDialects())('the orders subgraph on %s', (dialect) => {
       );
       expect(_service.sdl).toMatch(/type Order\s+@key\(fields: "id"\)/);
       expect(_service.sdl).toMatch(/type Product\s+@key\(fields: "id", resolvable: false\)/);
-      expect(_service.sdl).toMatch(/orders\(first: Int = 10, after: String\): OrderConnection$/m);
+      expect(_service.sdl).toMatch(/orders\(first: Int = 10, after: String, last: Int, before: String\): OrderConnection$/m);
     });
   });
 });

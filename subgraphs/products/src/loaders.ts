@@ -20,7 +20,7 @@ export function createLoaders(db: ProductsDb) {
       alignByKey(ids, await findCategoriesByIds(db, ids), (row) => row.id),
     ),
     productPageByCategory: createPageLoader<ProductCursor, ProductRow>((categoryIds, window) =>
-      findProductPagesByCategoryIds(db, { categoryIds, ...window }),
+      findProductPagesByCategoryIds(db, { categoryIds, window }),
     ),
     productCountByCategory: new DataLoader<string, number>(async (ids) => {
       const counts = await countProductsByCategoryIds(db, ids);

@@ -38,7 +38,7 @@ export const permissionRules: PermissionRules = {
   Money: { amount: catalogRead, currency: catalogRead },
   ProductConnection: { edges: catalogRead, nodes: catalogRead, pageInfo: catalogRead, totalCount: catalogRead },
   ProductEdge: { cursor: catalogRead, node: catalogRead },
-  PageInfo: { hasNextPage: catalogRead, endCursor: catalogRead },
+  PageInfo: { hasNextPage: catalogRead, hasPreviousPage: catalogRead, startCursor: catalogRead, endCursor: catalogRead },
   AddProductPayload: { product: catalogRead },
   _Service: { sdl: allow },
 };

@@ -5,11 +5,15 @@ import { dataOf, describeProducts } from './harness.js';
 
 const seed = { ...DEFAULT_SEED_OPTIONS, products: 120 };
 const demoProducts = createDemoProducts(seed);
+/** Every product id in the catalog's order: by name, then id. */
+const catalogOrder = [...demoProducts]
+  .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
+  .map((product) => product.id);
 
 describeProducts('the products subgraph', seed, (harness) => {
   const PRODUCTS_PAGE = `#graphql
-    query ProductsPage($first: Int, $after: String, $filter: ProductFilter) {
-      products(first: $first, after: $after, filter: $filter) {
+    query ProductsPage($first: Int, $after: String, $last: Int, $before: String, $filter: ProductFilter) {
+      products(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
         ${selectConnectionPage('id name sku stock inStock price { amount currency } category { id name slug }')}
       }
     }`;
@@ -46,17 +50,37 @@ describeProducts('the products subgraph', seed, (harness) => {
     });
   });
 
-  describe('products(first, after, filter)', () => {
-    it('pages through the whole catalog in name order without gaps or repeats', async () => {
-      const { ids, pages } = await readAllPages(async (page) => dataOf(await harness.execute(PRODUCTS_PAGE, page)).products, {
-        first: 25,
+  describe('products(first, after, last, before, filter)', () => {
+    const readCatalog = (size: { first: number } | { last: number }) =>
+      readAllPages(async (page) => dataOf(await harness.execute(PRODUCTS_PAGE, page)).products, {
+        ...size,
         totalCount: demoProducts.length,
       });
+
+    it('pages through the whole catalog in name order without gaps or repeats', async () => {
+      const { ids, pages } = await readCatalog({ first: 25 });
       expect(pages).toBe(Math.ceil(demoProducts.length / 25));
-      const expectedOrder = [...demoProducts]
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
-        .map((product) => product.id);
-      expect(ids).toEqual(expectedOrder);
+      expect(ids).toEqual(catalogOrder);
+    });
+
+    it('pages backward through the whole catalog with `last`, each page in name order, the same products as forward', async () => {
+      const { ids, pages } = await readCatalog({ last: 25 });
+      expect(pages).toBe(Math.ceil(demoProducts.length / 25));
+      expect(ids).toEqual(catalogOrder);
+    });
+
+    it('serves the products between an `after` and a `before` cursor, from either end', async () => {
+      const { edges } = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 30 })).products;
+      const [after, before] = [edges[4].cursor, edges[15].cursor];
+      const between = catalogOrder.slice(5, 15);
+      const forward = dataOf(await harness.execute(PRODUCTS_PAGE, { first: 4, after, before })).products;
+      expect(forward.nodes.map((node: { id: string }) => node.id)).toEqual(between.slice(0, 4));
+      expect(forward.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+      const backward = dataOf(await harness.execute(PRODUCTS_PAGE, { last: 4, after, before })).products;
+      expect(backward.nodes.map((node: { id: string }) => node.id)).toEqual(between.slice(-4));
+      const all = dataOf(await harness.execute(PRODUCTS_PAGE, { last: 20, after, before })).products;
+      expect(all.nodes.map((node: { id: string }) => node.id)).toEqual(between);
+      expect(all.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
     });
 
     it('filters by category, stock and case-insensitive search, and counts only the matches', async () => {
@@ -81,7 +105,7 @@ describeProducts('the products subgraph', seed, (harness) => {
       const { products } = dataOf(await harness.execute(PRODUCTS_PAGE, { filter: { search: '%_%' } }));
       expect(products.totalCount).toBe(0);
       expect(products.nodes).toEqual([]);
-      expect(products.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+      expect(products.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
     });
 
     testPageArgumentRefusals((variables) => harness.execute(PRODUCTS_PAGE, variables));
@@ -102,6 +126,24 @@ describeProducts('the products subgraph', seed, (harness) => {
         expect(category.products.nodes).toHaveLength(Math.min(3, expected.length));
       }
       // categories, the product pages of all categories, their counts, and Product.category lookups.
+      expect(statements).toBe(4);
+    });
+
+    it('lists every category with the last page of its products, in list order, in as many SQL statements', async () => {
+      const query = `#graphql
+      { categories { id products(last: 3) { totalCount pageInfo { hasPreviousPage hasNextPage } nodes { id category { id } } } } }`;
+      let data: Record<string, any> = {};
+      const statements = await harness.countStatements(async () => {
+        data = dataOf(await harness.execute(query));
+      });
+      for (const category of data.categories) {
+        const expected = catalogOrder.filter(
+          (id) => demoProducts.find((product) => product.id === id)!.categoryId === category.id,
+        );
+        expect(category.products.totalCount).toBe(expected.length);
+        expect(category.products.nodes.map((node: { id: string }) => node.id)).toEqual(expected.slice(-3));
+        expect(category.products.pageInfo).toEqual({ hasPreviousPage: expected.length > 3, hasNextPage: false });
+      }
       expect(statements).toBe(4);
     });
   });

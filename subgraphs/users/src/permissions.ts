@@ -87,6 +87,11 @@ export const permissionRules: PermissionRules = {
     totalCount: containerOfCheckedUsers,
   },
   UserEdge: { cursor: containerOfCheckedUsers, node: containerOfCheckedUsers },
-  PageInfo: { hasNextPage: containerOfCheckedUsers, endCursor: containerOfCheckedUsers },
+  PageInfo: {
+    hasNextPage: containerOfCheckedUsers,
+    hasPreviousPage: containerOfCheckedUsers,
+    startCursor: containerOfCheckedUsers,
+    endCursor: containerOfCheckedUsers,
+  },
   _Service: { sdl: allow },
 };

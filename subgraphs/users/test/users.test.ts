@@ -19,8 +19,8 @@ const admin: Viewer = { id: getDemoAdminId(seed), role: 'ADMIN' };
 
 describeUsers('the users subgraph', seed, (harness, dialect) => {
   const USERS_PAGE = `#graphql
-    query UsersPage($first: Int, $after: String) {
-      users(first: $first, after: $after) { ${selectConnectionPage('id email createdAt')} }
+    query UsersPage($first: Int, $after: String, $last: Int, $before: String) {
+      users(first: $first, after: $after, last: $last, before: $before) { ${selectConnectionPage('id email createdAt')} }
     }`;
 
   /** Oldest account first, then by id: the order `users` promises. */
@@ -28,9 +28,12 @@ describeUsers('the users subgraph', seed, (harness, dialect) => {
     return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   }
 
-  /** Every user `target` serves, `first` a page, read by an admin. */
-  const readAllUsers = (target: UsersHarness, first: number, totalCount: number) =>
-    readAllPages(async (page) => dataOf(await target.execute(USERS_PAGE, page, { viewer: admin })).users, { first, totalCount });
+  /** Every user `target` serves, `first` a page forward (or `last` a page backward), read by an admin. */
+  const readAllUsers = (target: UsersHarness, size: { first: number } | { last: number }, totalCount: number) =>
+    readAllPages(async (page) => dataOf(await target.execute(USERS_PAGE, page, { viewer: admin })).users, {
+      ...size,
+      totalCount,
+    });
 
   describe('user(id)', () => {
     it('returns customer@example.com as a CUSTOMER with createdAt as an ISO string', async () => {
@@ -65,14 +68,20 @@ describeUsers('the users subgraph', seed, (harness, dialect) => {
     });
   });
 
-  describe('users(first, after)', () => {
+  describe('users(first, after, last, before)', () => {
     it('pages through every user, oldest account first, without gaps or repeats', async () => {
-      const { ids, pages } = await readAllUsers(harness, 10, demoUsers.length);
+      const { ids, pages } = await readAllUsers(harness, { first: 10 }, demoUsers.length);
       expect(pages).toBe(Math.ceil(demoUsers.length / 10));
       expect(ids).toEqual([...demoUsers].sort(byCreatedAtThenId).map((user) => user.id));
     });
 
-    it('orders users created at the same instant by id, across page boundaries', async () => {
+    it('pages backward with `last` from the newest account to the oldest, each page in list order, the same users as forward', async () => {
+      const backward = await readAllUsers(harness, { last: 7 }, demoUsers.length);
+      expect(backward.pages).toBe(Math.ceil(demoUsers.length / 7));
+      expect(backward.ids).toEqual([...demoUsers].sort(byCreatedAtThenId).map((user) => user.id));
+    });
+
+    it('orders users created at the same instant by id, across page boundaries both ways', async () => {
       const tied = await createUsersHarness(dialect, { ...seed, customers: 0 });
       try {
         const createdAt = new Date('2025-06-01T12:00:00.000Z');
@@ -85,8 +94,10 @@ describeUsers('the users subgraph', seed, (harness, dialect) => {
         }));
         await tied.database.transaction((tx) => tx.db.insert(tx.tables.users).values(extra));
         const expected = [...createDemoUsers({ ...seed, customers: 0 }), ...extra].sort(byCreatedAtThenId).map((user) => user.id);
-        const { ids } = await readAllUsers(tied, 10, expected.length);
+        const { ids } = await readAllUsers(tied, { first: 10 }, expected.length);
         expect(ids).toEqual(expected);
+        const backward = await readAllUsers(tied, { last: 10 }, expected.length);
+        expect(backward.ids).toEqual(expected);
       } finally {
         await tied.close();
       }

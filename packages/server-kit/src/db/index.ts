@@ -26,3 +26,4 @@ export {
 } from './open-database.js';
 export { openPostgresDatabase, type PostgresOptions } from './postgres.js';
 export { openSqliteDatabase, type SqliteOptions } from './sqlite.js';
+export { readKeysetPage, type SortKey, type KeysetPage } from './keyset.js';

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { PageWindow } from './pagination.js';
 
 /**
  * Lines rows up with the keys a DataLoader asked for: one entry per key, null where no row
@@ -17,20 +18,19 @@ export function alignByKey<TRow, TKey>(
 /** Which page of a parent's children to load. */
 export interface PageKey<TCursor> {
   parentId: string;
-  pageSize: number;
-  after: TCursor | null;
+  window: PageWindow<TCursor>;
 }
 
-/** Loads, for many parents at once, the rows of one page window: returns rows per parent id. */
+/** Loads, for many parents at once, the rows of one page window: returns rows per parent id, as toConnectionPage takes them. */
 export type FetchPages<TCursor, TRow> = (
   parentIds: readonly string[],
-  window: { pageSize: number; after: TCursor | null },
+  window: PageWindow<TCursor>,
 ) => Promise<Map<string, TRow[]>>;
 
 /**
  * A DataLoader for a paginated list field under an entity (Category.products, User.orders):
- * every parent asking for the same window (page size and cursor) is served by one fetch, so the
- * statement count does not grow with the number of parents.
+ * every parent asking for the same window (direction, page size and cursors) is served by one
+ * fetch, so the statement count does not grow with the number of parents.
  */
 export function createPageLoader<TCursor, TRow>(
   fetchPages: FetchPages<TCursor, TRow>,
@@ -39,22 +39,19 @@ export function createPageLoader<TCursor, TRow>(
     async (keys) => {
       const windows = new Map<string, PageKey<TCursor>[]>();
       for (const key of keys) {
-        const windowKey = JSON.stringify([key.pageSize, key.after]);
+        const windowKey = JSON.stringify(key.window);
         windows.set(windowKey, [...(windows.get(windowKey) ?? []), key]);
       }
       const results = new Map<PageKey<TCursor>, TRow[]>();
       await Promise.all(
         [...windows.values()].map(async (group) => {
           const [first] = group as [PageKey<TCursor>];
-          const pages = await fetchPages([...new Set(group.map((key) => key.parentId))], {
-            pageSize: first.pageSize,
-            after: first.after,
-          });
+          const pages = await fetchPages([...new Set(group.map((key) => key.parentId))], first.window);
           for (const key of group) results.set(key, pages.get(key.parentId) ?? []);
         }),
       );
       return keys.map((key) => results.get(key) ?? []);
     },
-    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.pageSize, key.after]) },
+    { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.window]) },
   );
 }

@@ -13,11 +13,16 @@ export {
 export { getMinorUnitDigits, formatMoney, type StoredMoney, type MoneyValue } from './money.js';
 export {
   MAX_PAGE_SIZE,
-  resolvePageSize,
+  readPageWindow,
+  omitDefaultFirst,
+  isArgumentGiven,
   encodeCursor,
   decodeCursor,
   toConnectionPage,
   type PageInfo,
+  type PageWindow,
+  type ConnectionArguments,
+  type ArgumentSource,
   type ConnectionPage,
   type Connection,
 } from './pagination.js';

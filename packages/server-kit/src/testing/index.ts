@@ -18,4 +18,7 @@ export {
   testPageArgumentRefusals,
   type ConnectionPageResult,
   type PageArguments,
+  type ForwardPageArguments,
+  type BackwardPageArguments,
+  type PageVariables,
 } from './connection-pages.js';

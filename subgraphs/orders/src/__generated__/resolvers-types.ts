@@ -136,7 +136,7 @@ export type OrderConnection = {
 
 export type OrderEdge = {
   __typename?: 'OrderEdge';
-  /** Pass as `after` to get the orders that follow this one. */
+  /** Pass as `after` to get the orders that follow this one, or as `before` for those before it. */
   cursor: Scalars['String']['output'];
   node: Order;
 };
@@ -176,12 +176,17 @@ export type OrderStatusChange = {
   status: OrderStatus;
 };
 
-/** Where a page of a connection sits in the whole list. */
+/** Where a page of a connection sits in the whole list (Relay's PageInfo). */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last edge on this page; null when the page is empty. */
+  /** The cursor of the last edge on this page, to pass as `after`; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether items follow this page: exact when paging forward; paging backward, whether `before` was given. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page: exact when paging backward; paging forward, whether `after` was given. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge on this page, to pass as `before`; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Product = {
@@ -204,7 +209,9 @@ export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
   /**
-   * The user's orders, newest first. At most 100 per page. Null only when the orders service cannot
+   * The user's orders, newest first: 10 unless `first` or `last` says otherwise. `first` and `after`
+   * page forward, `last` and `before` backward (a page is in the list's order either way); at most
+   * 100 per page, and `first` and `last` not together. Null only when the orders service cannot
    * answer, so the rest of the user still arrives.
    */
   orders?: Maybe<OrderConnection>;
@@ -213,7 +220,9 @@ export type User = {
 
 export type UserOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -413,6 +422,8 @@ export type OrderStatusChangeResolvers<ContextType = Context, ParentType extends
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{

@@ -1,4 +1,6 @@
-import { and, asc, count, eq, getTableColumns, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { readKeysetPage, type SortKey } from '@supergraph/server-kit/db';
+import type { PageWindow } from '@supergraph/server-kit/graphql';
 import type { OrdersDb } from '../db/client.js';
 import type {
   CancellationReason,
@@ -13,7 +15,7 @@ import type {
 // checkout saga writes through insertPendingOrder and changeOrderStatus, in the transaction that
 // records its step.
 
-/** Where a page of a user's orders starts: just after this (createdAt ms, id), newest first. */
+/** A place in a user's orders, (createdAt ms, id), newest first: where a page starts or ends. */
 export type OrderCursor = readonly [createdAtMs: number, id: string];
 
 export async function findOrdersByIds({ db, tables: { orders } }: OrdersDb, ids: readonly string[]): Promise<OrderRow[]> {
@@ -25,27 +27,28 @@ export async function findOrdersByIds({ db, tables: { orders } }: OrdersDb, ids:
 
 /**
  * A page of orders for each of several users in one statement: a window function numbers each
- * user's orders newest first and keeps the first pageSize + 1.
+ * user's orders in the order the page is read and keeps the first size + 1 (as toConnectionPage
+ * takes them).
  */
 export async function findOrderPagesByUserIds(
   { db, tables: { orders } }: OrdersDb,
-  { userIds, pageSize, after }: { userIds: readonly string[]; pageSize: number; after: OrderCursor | null },
+  { userIds, window }: { userIds: readonly string[]; window: PageWindow<OrderCursor> },
 ): Promise<Map<string, OrderRow[]>> {
+  const page = readKeysetPage(newestFirst(orders), window);
   const ranked = db
     .select({
       ...getTableColumns(orders),
-      position:
-        sql<number>`row_number() over (partition by ${orders.userId} order by ${orders.createdAt} desc, ${orders.id} desc)`.as(
-          'position',
-        ),
+      position: sql<number>`row_number() over (partition by ${orders.userId} order by ${sql.join(page.orderBy, sql`, `)})`.as(
+        'position',
+      ),
     })
     .from(orders)
-    .where(and(inArray(orders.userId, [...userIds]), after ? isAfter(orders, after) : undefined))
+    .where(and(inArray(orders.userId, [...userIds]), page.where))
     .as('ranked');
   const rows = await db
     .select()
     .from(ranked)
-    .where(lte(ranked.position, pageSize + 1))
+    .where(lte(ranked.position, page.limit))
     .orderBy(asc(ranked.userId), asc(ranked.position));
   const pages = new Map<string, OrderRow[]>(userIds.map((id) => [id, []]));
   for (const { position: _position, ...row } of rows) pages.get(row.userId)?.push(row);
@@ -99,9 +102,13 @@ export async function findStatusChangesByOrderIds(
   return changes;
 }
 
-function isAfter(orders: OrdersTables['orders'], [createdAtMs, id]: OrderCursor): SQL | undefined {
-  const createdAt = new Date(createdAtMs);
-  return or(lt(orders.createdAt, createdAt), and(eq(orders.createdAt, createdAt), lt(orders.id, id)));
+/** A user's orders' order: newest first, by createdAt, then id. */
+function newestFirst(orders: OrdersTables['orders']): SortKey<OrderCursor> {
+  return {
+    columns: [orders.createdAt, orders.id],
+    descending: true,
+    valuesOf: ([createdAtMs, id]) => [new Date(createdAtMs), id],
+  };
 }
 
 export interface NewOrder {

@@ -1,4 +1,10 @@
-import { decodeCursor, encodeCursor, resolvePageSize } from '@supergraph/server-kit/graphql';
+import {
+  encodeCursor,
+  readPageWindow,
+  type ArgumentSource,
+  type ConnectionArguments,
+  type PageWindow,
+} from '@supergraph/server-kit/graphql';
 import type { OrderRow } from '../db/tables/index.js';
 import type { OrderCursor } from '../orders/order-store.js';
 
@@ -7,13 +13,7 @@ export function toOrderCursor(order: OrderRow): string {
   return encodeCursor([order.createdAt.getTime(), order.id]);
 }
 
-/** Validates `first` and `after` of an order connection. */
-export function readOrderPageArgs(args: { first?: number | null; after?: string | null }): {
-  pageSize: number;
-  after: OrderCursor | null;
-} {
-  return {
-    pageSize: resolvePageSize(args.first, 10),
-    after: args.after ? decodeCursor(args.after, ['number', 'string'] as const) : null,
-  };
+/** Reads the page arguments of an order connection: 10 forward unless `first` or `last` says otherwise. */
+export function readOrderPageWindow(args: ConnectionArguments, info: ArgumentSource): PageWindow<OrderCursor> {
+  return readPageWindow(args, info, { cursor: ['number', 'string'], defaultSize: 10 });
 }

@@ -45,7 +45,11 @@ export type Category = {
   __typename?: 'Category';
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
-  /** The products in this category, ordered by name. At most 100 per page. */
+  /**
+   * The products in this category, ordered by name: 20 unless `first` or `last` says otherwise.
+   * `first` and `after` page forward, `last` and `before` backward (a page is in the list's order
+   * either way); at most 100 per page, and `first` and `last` not together.
+   */
   products: ProductConnection;
   /** A URL-safe name, unique across categories. */
   slug: Scalars['String']['output'];
@@ -54,7 +58,9 @@ export type Category = {
 
 export type CategoryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -90,12 +96,17 @@ export type MutationAddProductArgs = {
   input: AddProductInput;
 };
 
-/** Where a page of a connection sits in the whole list. */
+/** Where a page of a connection sits in the whole list (Relay's PageInfo). */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last edge on this page; null when the page is empty. */
+  /** The cursor of the last edge on this page, to pass as `after`; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether items follow this page: exact when paging forward; paging backward, whether `before` was given. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page: exact when paging backward; paging forward, whether `after` was given. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge on this page, to pass as `before`; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** An item for sale. */
@@ -127,7 +138,7 @@ export type ProductConnection = {
 
 export type ProductEdge = {
   __typename?: 'ProductEdge';
-  /** Pass as `after` to get the products that follow this one. */
+  /** Pass as `after` to get the products that follow this one, or as `before` for those before it. */
   cursor: Scalars['String']['output'];
   node: Product;
 };
@@ -148,7 +159,11 @@ export type Query = {
   categories: Array<Category>;
   /** A product by id, or null when there is no such product. */
   product?: Maybe<Product>;
-  /** The catalog, ordered by name. At most 100 per page. */
+  /**
+   * The catalog, ordered by name: 20 products unless `first` or `last` says otherwise. `first` and
+   * `after` page forward, `last` and `before` backward (a page is in the list's order either way);
+   * at most 100 per page, and `first` and `last` not together.
+   */
   products: ProductConnection;
 };
 
@@ -160,8 +175,10 @@ export type QueryProductArgs = {
 
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -331,6 +348,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{

@@ -1,4 +1,6 @@
 import { and, asc, count, eq, getTableColumns, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { readKeysetPage, type SortKey } from '@supergraph/server-kit/db';
+import type { PageWindow } from '@supergraph/server-kit/graphql';
 import type { ProductsDb } from '../db/client.js';
 import type { ProductRow, ProductsTables } from '../db/tables/index.js';
 
@@ -10,7 +12,7 @@ export interface ProductFilter {
   inStock?: boolean | null;
 }
 
-/** Where a page starts: just after this (name, id) in the catalog's sort order. */
+/** A place in the catalog's sort order, (name, id): where a page starts or ends. */
 export type ProductCursor = readonly [name: string, id: string];
 
 export type NewProductRow = ProductsTables['products']['$inferInsert'];
@@ -31,17 +33,18 @@ export async function findProductsByIds({ db, tables: { products } }: ProductsDb
     .where(inArray(products.id, [...ids]));
 }
 
-/** One page of the catalog (pageSize + 1 rows, the extra one only says a next page exists). */
+/** One page of the catalog, as toConnectionPage takes it (size + 1 rows, reversed for a backward page). */
 export async function findProductsPage(
   { db, tables: { products } }: ProductsDb,
-  { filter, pageSize, after }: { filter: ProductFilter; pageSize: number; after: ProductCursor | null },
+  { filter, window }: { filter: ProductFilter; window: PageWindow<ProductCursor> },
 ): Promise<ProductRow[]> {
+  const page = readKeysetPage(catalogOrder(products), window);
   return db
     .select()
     .from(products)
-    .where(and(buildFilterCondition(products, filter), after ? isAfter(products, after) : undefined))
-    .orderBy(asc(products.name), asc(products.id))
-    .limit(pageSize + 1);
+    .where(and(buildFilterCondition(products, filter), page.where))
+    .orderBy(...page.orderBy)
+    .limit(page.limit);
 }
 
 export async function countProducts({ db, tables: { products } }: ProductsDb, filter: ProductFilter): Promise<number> {
@@ -50,27 +53,29 @@ export async function countProducts({ db, tables: { products } }: ProductsDb, fi
 }
 
 /**
- * The first page of products for each of several categories, in one statement: a window function
- * numbers each category's products in catalog order and keeps the first pageSize + 1.
+ * A page of products for each of several categories, in one statement: a window function numbers
+ * each category's products in the order the page is read and keeps the first size + 1.
  */
 export async function findProductPagesByCategoryIds(
   { db, tables: { products } }: ProductsDb,
-  { categoryIds, pageSize, after }: { categoryIds: readonly string[]; pageSize: number; after: ProductCursor | null },
+  { categoryIds, window }: { categoryIds: readonly string[]; window: PageWindow<ProductCursor> },
 ): Promise<Map<string, ProductRow[]>> {
+  const page = readKeysetPage(catalogOrder(products), window);
   const ranked = db
     .select({
       ...getTableColumns(products),
-      position: sql<number>`row_number() over (partition by ${products.categoryId} order by ${products.name}, ${products.id})`.as(
-        'position',
-      ),
+      position:
+        sql<number>`row_number() over (partition by ${products.categoryId} order by ${sql.join(page.orderBy, sql`, `)})`.as(
+          'position',
+        ),
     })
     .from(products)
-    .where(and(inArray(products.categoryId, [...categoryIds]), after ? isAfter(products, after) : undefined))
+    .where(and(inArray(products.categoryId, [...categoryIds]), page.where))
     .as('ranked');
   const rows = await db
     .select()
     .from(ranked)
-    .where(lte(ranked.position, pageSize + 1))
+    .where(lte(ranked.position, page.limit))
     .orderBy(asc(ranked.categoryId), asc(ranked.position));
   const pages = new Map<string, ProductRow[]>(categoryIds.map((id) => [id, []]));
   for (const { position: _position, ...row } of rows) pages.get(row.categoryId)?.push(row);
@@ -91,8 +96,9 @@ export async function countProductsByCategoryIds(
 
 type ProductsTable = ProductsTables['products'];
 
-function isAfter(products: ProductsTable, [name, id]: ProductCursor): SQL | undefined {
-  return or(gt(products.name, name), and(eq(products.name, name), gt(products.id, id)));
+/** The catalog's order: by name, then id. */
+function catalogOrder(products: ProductsTable): SortKey<ProductCursor> {
+  return { columns: [products.name, products.id], valuesOf: (cursor) => cursor };
 }
 
 function buildFilterCondition(products: ProductsTable, filter: ProductFilter): SQL | undefined {

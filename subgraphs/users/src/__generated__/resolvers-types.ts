@@ -98,12 +98,17 @@ export type MutationUpdateProfileArgs = {
   input: UpdateProfileInput;
 };
 
-/** Where a page of a connection sits in the whole list. */
+/** Where a page of a connection sits in the whole list (Relay's PageInfo). */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** The cursor of the last edge on this page; null when the page is empty. */
+  /** The cursor of the last edge on this page, to pass as `after`; null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether items follow this page: exact when paging forward; paging backward, whether `before` was given. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items come before this page: exact when paging backward; paging forward, whether `after` was given. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first edge on this page, to pass as `before`; null when the page is empty. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export type Query = {
@@ -112,7 +117,11 @@ export type Query = {
   me?: Maybe<User>;
   /** A user by id, or null when there is no such user. Users see themselves; admins see everyone. */
   user?: Maybe<User>;
-  /** All users, oldest account first. At most 100 per page. Admins only. */
+  /**
+   * All users, oldest account first: 20 unless `first` or `last` says otherwise. `first` and `after`
+   * page forward, `last` and `before` backward (a page is in the list's order either way); at most
+   * 100 per page, and `first` and `last` not together. Admins only.
+   */
   users: UserConnection;
 };
 
@@ -124,7 +133,9 @@ export type QueryUserArgs = {
 
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RefreshTokenInput = {
@@ -178,7 +189,7 @@ export type UserConnection = {
 
 export type UserEdge = {
   __typename?: 'UserEdge';
-  /** Pass as `after` to get the users that follow this one. */
+  /** Pass as `after` to get the users that follow this one, or as `before` for those before it. */
   cursor: Scalars['String']['output'];
   node: User;
 };
@@ -353,6 +364,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{

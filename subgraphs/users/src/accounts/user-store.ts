@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
+import { readKeysetPage, type SortKey } from '@supergraph/server-kit/db';
+import type { PageWindow } from '@supergraph/server-kit/graphql';
 import type { UsersDb } from '../db/client.js';
 import type { UserRow, UsersTables } from '../db/tables/index.js';
 
 // Every statement on the users table, one named function each. Rows come back in drizzle's own
 // typed shape, so nothing needs parsing here.
 
-/** Where a page starts: just after this (createdAt in epoch ms, id) in the list's sort order. */
+/** A place in the users list's sort order, (createdAt in epoch ms, id): where a page starts or ends. */
 export type UserCursor = readonly [createdAtMs: number, id: string];
 
 /** The form an address is stored and compared in: trimmed and lower-case. */
@@ -27,17 +29,15 @@ export async function findUserById(handle: UsersDb, id: string): Promise<UserRow
   return row ?? null;
 }
 
-/** One page of users, oldest account first (pageSize + 1 rows, the extra one only says a next page exists). */
-export async function findUsersPage(
-  { db, tables: { users } }: UsersDb,
-  { pageSize, after }: { pageSize: number; after: UserCursor | null },
-): Promise<UserRow[]> {
+/** One page of users, oldest account first, as toConnectionPage takes it (size + 1 rows, reversed for a backward page). */
+export async function findUsersPage({ db, tables: { users } }: UsersDb, window: PageWindow<UserCursor>): Promise<UserRow[]> {
+  const page = readKeysetPage(usersOrder(users), window);
   return db
     .select()
     .from(users)
-    .where(after ? isAfter(users, after) : undefined)
-    .orderBy(asc(users.createdAt), asc(users.id))
-    .limit(pageSize + 1);
+    .where(page.where)
+    .orderBy(...page.orderBy)
+    .limit(page.limit);
 }
 
 export async function countUsers({ db, tables: { users } }: UsersDb): Promise<number> {
@@ -45,10 +45,10 @@ export async function countUsers({ db, tables: { users } }: UsersDb): Promise<nu
   return row?.total ?? 0;
 }
 
-function isAfter(users: UsersTables['users'], [createdAtMs, id]: UserCursor): SQL | undefined {
-  // Compare as a Date: each dialect's column maps it to its own storage (epoch ms, timestamptz).
-  const createdAt = new Date(createdAtMs);
-  return or(gt(users.createdAt, createdAt), and(eq(users.createdAt, createdAt), gt(users.id, id)));
+/** The users list's order: by createdAt, then id. */
+function usersOrder(users: UsersTables['users']): SortKey<UserCursor> {
+  // A Date, bound through the column: each dialect stores it its own way (epoch ms, timestamptz).
+  return { columns: [users.createdAt, users.id], valuesOf: ([createdAtMs, id]) => [new Date(createdAtMs), id] };
 }
 
 export async function findUserByEmail({ db, tables: { users } }: UsersDb, email: string): Promise<UserRow | null> {
