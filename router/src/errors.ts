@@ -23,7 +23,7 @@ export const ROUTER_ERROR_CODES = [
   'TOO_MANY_DIRECTIVES',
   // HTTP 400: the operation text has more lexical tokens than QUERY_MAX_TOKENS (`limit`), before parsing.
   'TOO_MANY_TOKENS',
-  // HTTP 400: a `first` argument asks for more than a page holds (`limit`).
+  // HTTP 400: a `first` or `last` argument asks for more than a page holds (`limit`).
   'PAGE_SIZE_TOO_LARGE',
   // HTTP 400: the operation's estimated cost is above QUERY_MAX_COST (`limit`).
   'QUERY_TOO_COSTLY',
@@ -115,8 +115,8 @@ export class TooManyTokensError extends QueryLimitError {
 }
 
 export class PageSizeTooLargeError extends QueryLimitError {
-  constructor(page: { size: number; path: string }, limit: number) {
-    super(`\`first\` is ${page.size} on ${page.path}; a page holds at most ${limit}.`, 'PAGE_SIZE_TOO_LARGE', limit);
+  constructor(page: { argument: 'first' | 'last'; size: number; path: string }, limit: number) {
+    super(`\`${page.argument}\` is ${page.size} on ${page.path}; a page holds at most ${limit}.`, 'PAGE_SIZE_TOO_LARGE', limit);
   }
 }
 

@@ -14,20 +14,28 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { omitDefaultFirst } from '@supergraph/server-kit/graphql';
 
 export interface CostOptions {
-  /** The page a connection serves when `first` is absent and has no default in the schema. */
+  /** The page a connection serves when neither `first` nor `last` is given and `first` has no default in the schema. */
   maxPageSize: number;
-  /** How many items a list without a `first` argument (`Order.items`, `categories`) is assumed to hold. Default 10. */
+  /** How many items a list without page arguments (`Order.items`, `categories`) is assumed to hold. Default 10. */
   assumedListSize?: number;
+}
+
+/** A page size an operation asks for: the argument (`first` or `last`), its value, and the path of its field. */
+export interface PageRequest {
+  argument: 'first' | 'last';
+  size: number;
+  path: string;
 }
 
 /** What an operation asks for, with its variables applied. */
 export interface OperationMeasure {
   /** Estimated objects resolved, times page and list sizes (see measureOperation). */
   cost: number;
-  /** The largest `first` the operation passes, with the path of the field that passes it; null when none does. */
-  largestPage: { size: number; path: string } | null;
+  /** The largest `first` or `last` the operation passes, with the path of the field that passes it; null when none does. */
+  largestPage: PageRequest | null;
 }
 
 /** Cost of a root mutation field on top of its result, as in the IBM cost spec and Apollo Router's demand control. */
@@ -39,10 +47,12 @@ const MUTATION_COST = 10;
  *
  * - every object (or interface or union) a field returns costs 1, scalars and enums 0, and a root
  *   mutation field 10 more;
- * - a list multiplies what it holds by its size. A field with a `first` argument is a connection
- *   slice: the `first` it is given (a literal, a variable, the variable's default, or the schema's
- *   default, in that order, exactly as execution would resolve it) sizes the lists directly inside
- *   it (`nodes`, `edges`), or itself when it returns a list. Other lists count `assumedListSize`.
+ * - a list multiplies what it holds by its size. A field with a `first` or `last` argument is a
+ *   connection slice: the `first` or `last` it is given (a literal, a variable, the variable's
+ *   default, or the schema's default of `first`, in that order, exactly as execution would resolve
+ *   it; the default of `first` gives way to a `last`, as in the subgraphs) sizes the lists directly
+ *   inside it (`nodes`, `edges`), or itself when it returns a list; given both, which the subgraph
+ *   refuses, the larger. Other lists count `assumedListSize`.
  * - fragments are expanded where they are spread (each distinct fragment is costed once per page
  *   size, so fragments spread many times cost no exponential work); `@skip`/`@include` are ignored,
  *   so the estimate is the most the operation can ask for.
@@ -67,7 +77,7 @@ export function measureOperation(
 
 const NOTHING: OperationMeasure = { cost: 0, largestPage: null };
 
-function larger(a: OperationMeasure['largestPage'], b: OperationMeasure['largestPage']) {
+function larger(a: PageRequest | null, b: PageRequest | null): PageRequest | null {
   return b && (!a || b.size > a.size) ? b : a;
 }
 
@@ -144,13 +154,8 @@ class CostMeter {
     path: string,
   ): OperationMeasure {
     const isList = isListType(getNullableType(field.type));
-    let pageSize: number | null = null;
-    let largestPage: OperationMeasure['largestPage'] = null;
-    if (field.args.some((arg) => arg.name === 'first')) {
-      const first = getArgumentValues(field, node, this.variables).first;
-      pageSize = typeof first === 'number' ? Math.max(0, first) : this.maxPageSize;
-      largestPage = { size: pageSize, path };
-    }
+    let largestPage = this.measurePage(field, node, path);
+    const pageSize = largestPage?.size ?? null;
     const count = isList ? (pageSize ?? sliceSize ?? this.assumedListSize) : 1;
     const namedType = getNamedType(field.type);
     let cost = isCompositeType(namedType) ? 1 : 0;
@@ -162,7 +167,24 @@ class CostMeter {
     }
     return { cost: count * cost, largestPage };
   }
+
+  /** The page a connection field asks for: its larger of `first` and `last`; null for a field that is no connection. */
+  private measurePage(field: GraphQLField<unknown, unknown>, node: FieldNode, path: string): PageRequest | null {
+    if (!field.args.some((arg) => SLICING_ARGUMENTS.includes(arg.name as PageRequest['argument']))) return null;
+    const values = omitDefaultFirst(getArgumentValues(field, node, this.variables), {
+      fieldNodes: [node],
+      variableValues: this.variables,
+    });
+    const requests = SLICING_ARGUMENTS.flatMap((argument): PageRequest[] => {
+      const size = values[argument];
+      return typeof size === 'number' ? [{ argument, size: Math.max(0, size), path }] : [];
+    });
+    return requests.reduce<PageRequest | null>(larger, null) ?? { argument: 'first', size: this.maxPageSize, path };
+  }
 }
+
+/** The arguments that size a connection's page. */
+const SLICING_ARGUMENTS: readonly PageRequest['argument'][] = ['first', 'last'];
 
 function fieldOf(parentType: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
   if (name.startsWith('__') || !('getFields' in parentType)) return undefined;

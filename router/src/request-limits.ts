@@ -60,7 +60,7 @@ export interface RequestLimits {
  * 3. tokens in the operation text, before parsing (400 TOO_MANY_TOKENS);
  * 4. after Apollo Server parses and validates: depth, aliases, directives (graphql-armor); at most one
  *    account mutation (register, login, refreshToken, changePassword: 400 TOO_MANY_ACCOUNT_MUTATIONS);
- *    then, with the variables applied, page sizes (`first` at most MAX_PAGE_SIZE) and the estimated
+ *    then, with the variables applied, page sizes (`first` and `last` at most MAX_PAGE_SIZE) and the estimated
  *    cost (400);
  * 5. for an account mutation, the client IP's auth bucket, signed in or not (429); for `login`, then,
  *    attempts per account, whoever calls (429 or, when one operation could never fit, 400).

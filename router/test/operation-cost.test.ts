@@ -48,6 +48,23 @@ describe('measureOperation: cost', () => {
     expect(measure('{ me { orders { nodes { id } } } }').cost).toBe(1 + 1 + 10);
   });
 
+  it('sizes a backward page by `last` exactly as a forward one by `first`, the default of `first` giving way to it', () => {
+    expect(measure('{ products(last: 3) { nodes { id } } }').cost).toBe(1 + 3);
+    expect(measure('query ($n: Int) { products(last: $n) { nodes { id } } }', { n: 50 }).cost).toBe(1 + 50);
+    expect(measure('query ($n: Int = 7) { products(last: $n) { nodes { id } } }').cost).toBe(1 + 7);
+    // `last` bound to a variable the request leaves out is no `last`: the default of `first` stands.
+    expect(measure('query ($n: Int) { products(last: $n) { nodes { id } } }').cost).toBe(1 + 20);
+    expect(measure('{ me { orders(last: 4) { nodes { id } } } }').cost).toBe(1 + 1 + 4);
+    const bomb = `{ users(last: 100) { nodes { orders(last: 100) { nodes { items { product { category {
+      products(last: 100) { nodes { name } } } } } } } } } }`;
+    expect(measure(bomb).cost).toBe(10_410_201);
+  });
+
+  it('costs `first` and `last` given together, which the subgraph refuses, by the larger', () => {
+    expect(measure('{ products(first: 3, last: 40) { nodes { id } } }').cost).toBe(1 + 40);
+    expect(measure('query ($n: Int) { products(first: $n, last: 2) { nodes { id } } }', { n: 30 }).cost).toBe(1 + 30);
+  });
+
   it('sizes edges like nodes, and pays for each', () => {
     expect(measure('{ products(first: 5) { edges { cursor node { id } } nodes { id } } }').cost).toBe(1 + 5 * 2 + 5);
   });
@@ -97,10 +114,37 @@ describe('measureOperation: cost', () => {
 
 describe('measureOperation: page sizes', () => {
   it('reports the largest `first` and where it is, from literals and variables alike', () => {
-    expect(measure('{ products(first: 101) { totalCount } }').largestPage).toEqual({ size: 101, path: 'products' });
+    expect(measure('{ products(first: 101) { totalCount } }').largestPage).toEqual({
+      argument: 'first',
+      size: 101,
+      path: 'products',
+    });
     expect(measure('query ($n: Int) { categories { products(first: $n) { totalCount } } }', { n: 250 }).largestPage).toEqual({
+      argument: 'first',
       size: 250,
       path: 'categories.products',
+    });
+  });
+
+  it('reports the largest `last` like a `first`, naming the argument', () => {
+    expect(measure('{ products(last: 101) { totalCount } }').largestPage).toEqual({
+      argument: 'last',
+      size: 101,
+      path: 'products',
+    });
+    expect(measure('query ($n: Int) { categories { products(last: $n) { totalCount } } }', { n: 250 }).largestPage).toEqual({
+      argument: 'last',
+      size: 250,
+      path: 'categories.products',
+    });
+    expect(measure('{ products(first: 5, last: 101) { totalCount } }').largestPage).toEqual({
+      argument: 'last',
+      size: 101,
+      path: 'products',
+    });
+    expect(measure('{ products(first: 500, last: 101) { totalCount } }').largestPage).toMatchObject({
+      argument: 'first',
+      size: 500,
     });
   });
 
@@ -109,6 +153,7 @@ describe('measureOperation: page sizes', () => {
       fragment Orders on User { orders(first: 5) { nodes { items { product { category { products(first: $n) { totalCount } } } } } } }`;
 
     expect(measure(text, { n: 1000 }).largestPage).toEqual({
+      argument: 'first',
       size: 1000,
       path: 'me.orders.nodes.items.product.category.products',
     });

@@ -86,6 +86,32 @@ describe('request bounds', () => {
     expect((await router.post({ query })).status).toBe(200);
   });
 
+  it('refuses `last` above 100 exactly like `first`, as a literal or a variable, with 400 PAGE_SIZE_TOO_LARGE', async () => {
+    const router = await startRouter();
+
+    const literal = await expectRefused(router, { query: '{ products(last: 101) { totalCount } }' }, 400, 'PAGE_SIZE_TOO_LARGE');
+    expect(literal.body.errors[0]).toEqual({
+      message: '`last` is 101 on products; a page holds at most 100.',
+      extensions: { code: 'PAGE_SIZE_TOO_LARGE', limit: 100 },
+    });
+    const query = 'query Page($n: Int) { categories { products(last: $n) { totalCount } } }';
+    await expectRefused(router, { query, variables: { n: 1000 } }, 400, 'PAGE_SIZE_TOO_LARGE');
+    expect((await router.post({ query, variables: { n: 100 } })).status).toBe(200);
+    // Beside a `first` that fits, a `last` over the bound is refused all the same.
+    await expectRefused(router, { query: '{ products(first: 5, last: 101) { totalCount } }' }, 400, 'PAGE_SIZE_TOO_LARGE');
+  });
+
+  it('refuses a backward page whose estimated cost is above QUERY_MAX_COST, as it would a forward one', async () => {
+    const router = await startRouter();
+    const query = `{ users(last: 100) { nodes { orders(last: 100) { nodes { items { product { category {
+      products(last: 100) { nodes { name } } } } } } } } } }`;
+
+    const { body } = await expectRefused(router, { query }, 400, 'QUERY_TOO_COSTLY');
+    expect(body.errors[0].message).toBe(
+      "The operation's estimated cost is 10410201, above the limit of 10000: ask for smaller pages or fewer nested lists.",
+    );
+  });
+
   it('checks page sizes and cost with each request’s variables, also for an automatic persisted query sent by hash', async () => {
     const router = await startRouter();
     const query = 'query ByHash($n: Int) { products(first: $n) { totalCount } }';
