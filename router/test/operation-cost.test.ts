@@ -113,30 +113,20 @@ describe('measureOperation: cost', () => {
 });
 
 describe('measureOperation: page sizes', () => {
-  it('reports the largest `first` and where it is, from literals and variables alike', () => {
-    expect(measure('{ products(first: 101) { totalCount } }').largestPage).toEqual({
-      argument: 'first',
-      size: 101,
-      path: 'products',
-    });
-    expect(measure('query ($n: Int) { categories { products(first: $n) { totalCount } } }', { n: 250 }).largestPage).toEqual({
-      argument: 'first',
-      size: 250,
-      path: 'categories.products',
-    });
-  });
+  it.each(['first', 'last'] as const)(
+    'reports the largest `%s` and where it is, from literals and variables alike',
+    (argument) => {
+      expect(measure(`{ products(${argument}: 101) { totalCount } }`).largestPage).toEqual({
+        argument,
+        size: 101,
+        path: 'products',
+      });
+      const query = `query ($n: Int) { categories { products(${argument}: $n) { totalCount } } }`;
+      expect(measure(query, { n: 250 }).largestPage).toEqual({ argument, size: 250, path: 'categories.products' });
+    },
+  );
 
-  it('reports the largest `last` like a `first`, naming the argument', () => {
-    expect(measure('{ products(last: 101) { totalCount } }').largestPage).toEqual({
-      argument: 'last',
-      size: 101,
-      path: 'products',
-    });
-    expect(measure('query ($n: Int) { categories { products(last: $n) { totalCount } } }', { n: 250 }).largestPage).toEqual({
-      argument: 'last',
-      size: 250,
-      path: 'categories.products',
-    });
+  it('reports the larger of `first` and `last` given together, naming it', () => {
     expect(measure('{ products(first: 5, last: 101) { totalCount } }').largestPage).toEqual({
       argument: 'last',
       size: 101,
