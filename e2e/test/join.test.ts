@@ -92,6 +92,24 @@ describe.each(dialects)('the supergraph through the router, every subgraph on %s
     });
   });
 
+  it("pages a user's orders backward through the router with `last` alone, the default of `first` giving way", async () => {
+    const query = `#graphql
+      query ($userId: ID!, $before: String) {
+        user(id: $userId) { orders(last: 3, before: $before) { pageInfo { hasNextPage hasPreviousPage startCursor } nodes { id } } }
+      }`;
+    const idsOf = (orders: readonly { id: string }[]) => orders.map((order) => order.id);
+
+    const oldest = await stack.query(query, { userId: customerId }, asCustomer);
+    expect(oldest.body.errors).toBeUndefined();
+    const { orders } = oldest.body.data.user;
+    expect(idsOf(orders.nodes)).toEqual(idsOf(customerOrders.slice(-3)));
+    expect(orders.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: customerOrders.length > 3 });
+
+    const before = await stack.query(query, { userId: customerId, before: orders.pageInfo.startCursor }, asCustomer);
+    expect(idsOf(before.body.data.user.orders.nodes)).toEqual(idsOf(customerOrders.slice(-6, -3)));
+    expect(before.body.data.user.orders.pageInfo.hasNextPage).toBe(true);
+  });
+
   it('forwards the request id to every subgraph, which each log it on exactly one request', async () => {
     const requestId = `e2e-${Date.now()}`;
     const { headers, body } = await stack.query(
