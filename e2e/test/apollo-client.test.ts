@@ -132,6 +132,23 @@ describe('Apollo Client with its persisted-query link against the safelist', () 
 });
 
 describe('Apollo Client against the default router', () => {
+  it("runs the persisted query list's ids without the safelist too, fragments and all (as the storefront does under npm start)", async () => {
+    const { client, sent } = createClient(stack.router, [safelistLink()]);
+
+    const token = await signIn(client);
+    const { data } = await client.query({
+      query: UserOrdersDocument,
+      variables: { userId: customerId, first: 2 },
+      context: { headers: { authorization: `Bearer ${token}` } },
+    });
+
+    expect(data?.user?.orders?.totalCount).toBe(customerOrders.length);
+    expect(sent.map((body) => [body.operationName, body.query])).toEqual([
+      ['Login', undefined],
+      ['UserOrders', undefined],
+    ]);
+  });
+
   it('registers a query by hash through automatic persisted queries, then sends the hash alone', async () => {
     const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
     const query = gql`

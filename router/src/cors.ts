@@ -13,7 +13,10 @@ export type CorsOrigin = { exact: string } | { protocol: string; hostname: strin
 /** Development default: any local port, and Apollo Studio's hosted explorer. Production default: none. */
 export const DEVELOPMENT_CORS_ORIGINS = 'http://localhost:*,http://127.0.0.1:*,https://studio.apollographql.com';
 
-/** What Apollo Client and Apollo Sandbox send beside a simple request, and our own request id. */
+/**
+ * What Apollo Client and Apollo Sandbox send beside a simple request, our own request id, and the
+ * W3C trace context a browser's OpenTelemetry instrumentation adds.
+ */
 const ALLOWED_REQUEST_HEADERS = [
   'content-type',
   'authorization',
@@ -22,6 +25,9 @@ const ALLOWED_REQUEST_HEADERS = [
   'apollographql-client-name',
   'apollographql-client-version',
   'x-request-id',
+  'traceparent',
+  'tracestate',
+  'baggage',
 ];
 
 /** What a page's script may read from an answer: the request id to quote, and when to retry after a 429. */
@@ -34,7 +40,7 @@ const ANY_PORT = /^(https?):\/\/([^/:]+):\*$/;
 
 function parseOrigin(entry: string): CorsOrigin | string {
   const wildcard = ANY_PORT.exec(entry);
-  if (wildcard) return { protocol: `${wildcard[1]}:`, hostname: wildcard[2]!.toLowerCase(), anyPort: true };
+  if (wildcard) return parseAnyPortOrigin(entry, wildcard[1]!, wildcard[2]!);
   let url: URL;
   try {
     url = new URL(entry);
@@ -46,6 +52,20 @@ function parseOrigin(entry: string): CorsOrigin | string {
     return `"${entry}" is not an origin: write it as ${url.origin} (scheme, host and port only; no path, no trailing slash, lower case)`;
   }
   return { exact: url.origin };
+}
+
+/** `scheme://host:*`: one host, any port; the host must be a plain host name or address, as a URL writes it. */
+function parseAnyPortOrigin(entry: string, scheme: string, host: string): CorsOrigin | string {
+  let hostname: string | undefined;
+  try {
+    hostname = new URL(`${scheme}://${host}`).hostname;
+  } catch {
+    hostname = undefined;
+  }
+  if (host.includes('*') || hostname !== host.toLowerCase()) {
+    return `"${entry}" is not an origin: only the port may be *, after one host written as a URL writes it, such as http://localhost:*`;
+  }
+  return { protocol: `${scheme}:`, hostname, anyPort: true };
 }
 
 /** CORS_ORIGINS: comma-separated origins; an empty value allows none. Every malformed entry is named. */

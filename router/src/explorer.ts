@@ -41,7 +41,11 @@ export function createExplorerRoutes(graphqlPath = '/graphql'): Router {
   };
   const routes = Router();
   routes.get(EXPLORER_PATH, async (_req, res) => {
-    page ??= render();
+    // Rendered once; a failed render is tried again on the next request instead of failing for good.
+    page ??= render().catch((error: unknown) => {
+      page = undefined;
+      throw error;
+    });
     res
       .type('html')
       .set('cache-control', 'no-cache')

@@ -2,15 +2,12 @@ import { createVerifierFromSettings } from '@supergraph/server-kit/auth';
 import { runService } from '@supergraph/server-kit/http';
 import { createLogger, createMetrics } from '@supergraph/server-kit/telemetry';
 import { loadSettings, resolveSubgraphSecret } from './env.js';
-import { loadSafelistOrExit } from './persisted-operations-manifest.js';
+import { loadPersistedQueriesOrExit } from './persisted-operations-manifest.js';
 import { createRouter } from './server.js';
 
 const settings = loadSettings();
 const logger = createLogger({ service: 'router', level: settings.logLevel });
-const safelist =
-  settings.persistedOperations.mode === 'safelist'
-    ? await loadSafelistOrExit(settings.persistedOperations.manifestPath, logger)
-    : undefined;
+const persistedQueries = await loadPersistedQueriesOrExit(settings.persistedOperations, logger);
 const router = await createRouter({
   supergraphPath: settings.supergraphPath,
   subgraphUrls: settings.subgraphUrls,
@@ -20,7 +17,8 @@ const router = await createRouter({
   isProduction: settings.isProduction,
   verifyAccessToken: createVerifierFromSettings(settings.accessTokens),
   secretFor: (subgraph) => resolveSubgraphSecret(settings, subgraph),
-  safelist,
+  persistedQueries,
+  safelist: settings.persistedOperations.mode === 'safelist',
   limits: settings.limits,
   corsOrigins: settings.corsOrigins,
 });

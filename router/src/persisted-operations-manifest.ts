@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { stripIgnoredCharacters } from 'graphql';
+import { parse, print, stripIgnoredCharacters, type DefinitionNode, type DocumentNode } from 'graphql';
 import { z } from 'zod';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 
@@ -102,23 +103,43 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The text without what GraphQL ignores; undefined when it does not even lex. */
+/**
+ * The text without what GraphQL ignores, its operation and fragments in one order (Apollo's
+ * generator sorts them; a client prints them as written); undefined when it does not parse.
+ */
 function compact(text: string): string | undefined {
+  let document: DocumentNode;
   try {
-    return stripIgnoredCharacters(text);
+    document = parse(text, { noLocation: true });
   } catch {
     return undefined;
   }
+  const nameOf = (definition: DefinitionNode) => ('name' in definition && definition.name ? definition.name.value : '');
+  const definitions = [...document.definitions].sort(
+    (a, b) => a.kind.localeCompare(b.kind) || nameOf(a).localeCompare(nameOf(b)),
+  );
+  return stripIgnoredCharacters(print({ ...document, definitions }));
 }
 
 /**
- * For the entry point: loads the manifest PERSISTED_OPERATIONS=safelist asks for and logs how many
- * operations it allows, or prints what is wrong, naming the variable, and stops the process.
+ * For the entry point: the persisted query list the router serves ids from. With
+ * PERSISTED_OPERATIONS=safelist it must load (it is then the only operations that run); otherwise it
+ * is read when present, so a client's persisted-query link that sends ids alone works against any
+ * router, and a router without the file simply has none. What is wrong with a file that is there is
+ * printed, naming the variable, and stops the process.
  */
-export async function loadSafelistOrExit(path: string, logger: Logger): Promise<PersistedOperationsManifest> {
+export async function loadPersistedQueriesOrExit(
+  { mode, manifestPath }: { mode: 'off' | 'safelist'; manifestPath: string },
+  logger: Logger,
+): Promise<PersistedOperationsManifest | undefined> {
+  if (mode === 'off' && !existsSync(manifestPath)) {
+    logger.info({ manifest: manifestPath }, 'no persisted query list: ids are served from automatic persisted queries only');
+    return undefined;
+  }
   try {
-    const manifest = await loadPersistedOperationsManifest(path);
-    logger.info({ manifest: path, operations: manifest.size }, `persisted-operations safelist on: ${manifest.size} operations`);
+    const manifest = await loadPersistedOperationsManifest(manifestPath);
+    const what = mode === 'safelist' ? 'persisted-operations safelist on' : 'persisted query list loaded (not enforced)';
+    logger.info({ manifest: manifestPath, operations: manifest.size, mode }, `${what}: ${manifest.size} operations`);
     return manifest;
   } catch (error) {
     if (!(error instanceof PersistedOperationsManifestError)) throw error;

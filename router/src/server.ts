@@ -27,11 +27,16 @@ export interface RouterOptions {
   /** The secret to present to a subgraph, by name. */
   secretFor: (subgraph: string) => string;
   /**
-   * The persisted-operations manifest to safelist: only its operations run, by hash or full text;
-   * any other is refused with 400 before a subgraph is called. Default none: any operation runs.
-   * Automatic persisted queries are on either way.
+   * The persisted query list: a client may name a listed operation by its id alone (Apollo Client's
+   * persisted-query link), on a freshly started router too. Default none. Automatic persisted
+   * queries are on either way.
    */
-  safelist?: PersistedOperationsManifest;
+  persistedQueries?: PersistedOperationsManifest;
+  /**
+   * Run only the operations of `persistedQueries`, by id or full text; any other is refused with 400
+   * before a subgraph is called (PERSISTED_OPERATIONS=safelist). Default false.
+   */
+  safelist?: boolean;
   /** Request bounds, body limit and rate limits (see request-limits.ts). Default: the documented defaults. */
   limits?: LimitSettings;
   /** The browser origins that may call the router (cors.ts). Default none: no CORS headers for anyone. */
@@ -48,11 +53,13 @@ export async function createRouter({
   subgraphTimeoutMs = 10_000,
   verifyAccessToken,
   secretFor,
-  safelist,
+  persistedQueries,
+  safelist = false,
   limits: limitSettings = parseLimitSettings({}),
   corsOrigins = [],
   ...options
 }: RouterOptions): Promise<GraphQLService> {
+  if (safelist && !persistedQueries) throw new Error('a safelisting router needs the persisted query list (persistedQueries)');
   const supergraph = createSupergraphFileSource(supergraphPath, options.logger);
   const gateway = createGateway({
     supergraphSdl: supergraph.hook,
@@ -69,11 +76,11 @@ export async function createRouter({
     graphql: { gateway: gateway as unknown as GatewayInterface },
     beforeBodyMiddleware: [createCorsMiddleware(corsOrigins)],
     graphqlMiddleware: [
-      ...(safelist ? [createSafelistMiddleware(safelist)] : []),
+      ...(safelist && persistedQueries ? [createSafelistMiddleware(persistedQueries)] : []),
       authenticateRequests(verifyAccessToken),
       ...limits.middleware,
     ],
-    plugins: [...(safelist ? [createManifestLookupPlugin<RouterContext>(safelist)] : []), ...limits.plugins],
+    plugins: [...(persistedQueries ? [createManifestLookupPlugin<RouterContext>(persistedQueries)] : []), ...limits.plugins],
     bodyLimit: limits.bodyLimit,
     onShutdown: () => limits.close(),
     context: async ({ requestId, accessToken }) => ({ requestId, accessToken }),

@@ -41,6 +41,13 @@ describe('CORS_ORIGINS', () => {
     expect(parseRouterSettings({ CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
   });
 
+  it('refuses a port wildcard on anything but one plain host', () => {
+    for (const entry of ['http://*.example.com:*', 'http://*:*', 'http://exa mple.com:*', 'http://b\u00fccher.example:*']) {
+      expect(() => parseRouterSettings({ CORS_ORIGINS: entry }), entry).toThrow(/only the port may be \*/);
+    }
+    expect(corsOriginsSetting.parse('http://127.0.0.1:*')).toEqual([{ protocol: 'http:', hostname: '127.0.0.1', anyPort: true }]);
+  });
+
   it('refuses to start on a malformed entry, naming every one', () => {
     expect(() =>
       parseRouterSettings({ CORS_ORIGINS: 'https://shop.example.com/,*,ftp://files.example.com,shop.example.com' }),
@@ -59,9 +66,9 @@ describe('CORS on /graphql', () => {
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(response.headers.get('access-control-allow-methods')).toBe('GET,POST');
-    // What Apollo Client and Sandbox send beside a simple request, and the request id.
+    // What Apollo Client and Sandbox send beside a simple request, the request id and W3C trace context.
     const allowHeaders =
-      'content-type,authorization,apollo-require-preflight,x-apollo-operation-name,apollographql-client-name,apollographql-client-version,x-request-id';
+      'content-type,authorization,apollo-require-preflight,x-apollo-operation-name,apollographql-client-name,apollographql-client-version,x-request-id,traceparent,tracestate,baggage';
     expect(response.headers.get('access-control-allow-headers')).toBe(allowHeaders);
     expect(response.headers.get('access-control-max-age')).toBe('7200');
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();

@@ -37,6 +37,22 @@ describe('parsePersistedOperationsManifest', () => {
     expect(manifest.isListedText('"unterminated')).toBe(false);
   });
 
+  it('lists a text whose operation and fragments come in another order (Apollo sorts them; a client prints them as written)', () => {
+    const body = 'fragment A on Category { id }\n\nfragment B on Category { name }\n\nquery Menu { categories { ...B ...A } }';
+    const manifest = parsePersistedOperationsManifest(manifestOf([{ id: sha256(body), name: 'Menu', body }]), 'manifest.json');
+
+    expect(
+      manifest.isListedText(
+        'query Menu { categories { ...B ...A } } fragment B on Category { name } fragment A on Category { id }',
+      ),
+    ).toBe(true);
+    expect(
+      manifest.isListedText(
+        'query Menu { categories { ...A ...B } } fragment B on Category { name } fragment A on Category { id }',
+      ),
+    ).toBe(false);
+  });
+
   it('refuses a manifest whose body does not hash to its id, naming the operation', () => {
     const tampered = manifestOf([{ id: sha256(categories), name: 'Categories', body: '{ users { email } }' }]);
 

@@ -32,10 +32,8 @@ export async function startRouter(env: Record<string, string> = {}): Promise<str
     isProduction: settings.isProduction,
     verifyAccessToken: keys.verify,
     secretFor: () => 'test-secret',
-    safelist:
-      settings.persistedOperations.mode === 'safelist'
-        ? await loadPersistedOperationsManifest(settings.persistedOperations.manifestPath)
-        : undefined,
+    persistedQueries: await loadPersistedOperationsManifest(settings.persistedOperations.manifestPath),
+    safelist: settings.persistedOperations.mode === 'safelist',
     limits: settings.limits,
     corsOrigins: settings.corsOrigins,
   });

@@ -49,6 +49,8 @@ describe('cursors', () => {
     ['too few parts', encodeCursor([1])],
     ['a fractional number', encodeCursor([1.5, 'x'])],
     ['a number beyond the safe integers', encodeCursor([1e300, 'x'])],
+    // A safe integer, but past the last time a Date holds: on Postgres it would reach SQL as an Invalid Date.
+    ['a time no Date can hold', encodeCursor([9e15, 'x'])],
   ])('rejects %s with BAD_USER_INPUT naming `after`', (_case, cursor) => {
     const refusal = refusalOf(() => decodeCursor(cursor, ['number', 'string'] as const));
     expect(refusal.extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'after' });

@@ -125,9 +125,16 @@ export function decodeCursor<const K extends CursorKinds>(
   const isValid =
     Array.isArray(values) &&
     values.length === kinds.length &&
-    values.every((value, i) => typeof value === kinds[i] && (typeof value !== 'number' || Number.isSafeInteger(value)));
+    values.every((value, i) => typeof value === kinds[i] && (typeof value !== 'number' || isCursorNumber(value)));
   if (!isValid) throw new BadUserInputError(`${argumentName} is not a cursor this list gave out.`, argumentName);
   return values as CursorValues<K>;
+}
+
+/** The largest time a Date holds, in ms: a cursor's numbers (times, amounts) stay within it, so a crafted one cannot become an Invalid Date in SQL. */
+const MAX_CURSOR_NUMBER = 8.64e15;
+
+function isCursorNumber(value: number): boolean {
+  return Number.isSafeInteger(value) && Math.abs(value) <= MAX_CURSOR_NUMBER;
 }
 
 /**

@@ -91,6 +91,12 @@ export function testPageArgumentRefusals(execute: (variables: PageVariables) => 
     },
   );
 
+  it('rejects a crafted cursor whose time no Date can hold with BAD_USER_INPUT, not a failed statement', async () => {
+    const crafted = Buffer.from(JSON.stringify([9e15, '00000000-0000-0000-0000-000000000000'])).toString('base64url');
+    const result = await execute({ after: crafted });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+  });
+
   it('rejects `first` and `last` together with BAD_USER_INPUT naming `last`', async () => {
     const result = await execute({ first: 5, last: 5 });
     expect(result.errors?.[0]?.message).toBe(
