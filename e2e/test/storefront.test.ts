@@ -7,13 +7,15 @@ import {
 } from '@supergraph/demo-data';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locateChromium } from './support/chromium.js';
+import { allowOnlyHostOf, locateChromium } from './support/chromium.js';
 import { DEMO_PASSWORD } from './support/example-operations.js';
 import { createSteps, resetScreenshots, type Step } from './support/screenshot-steps.js';
 import {
   attributesOf,
+  catalogCountOf,
   openCart,
   openContext,
+  openOrders,
   openProduct,
   placeOrder,
   pollPage,
@@ -25,10 +27,12 @@ import {
   type OriginTraffic,
 } from './support/storefront-page.js';
 import { startStorefrontStack, type StorefrontStack } from './support/storefront-stack.js';
+import { describeRefusedTokens } from './support/storefront-token-refresh.js';
 
 // The storefront example (examples/storefront) built as it is deployed and driven in Debian's
 // Chromium against the real stack: a customer signs in, searches, pages, orders, is declined, cancels
 // and signs out, and every outcome is checked on screen and, for stock, in the products database.
+// In another tab, the stored tokens are made bad: the refresh (support/storefront-token-refresh.ts).
 // CORS is checked in the browser too: how the routers and sites are arranged for it is in
 // support/storefront-stack.ts. Every step leaves a screenshot in e2e/artifacts/storefront/.
 
@@ -37,6 +41,9 @@ const seed = parseSeedOptions(seedArgs);
 const catalog = createDemoProducts(seed);
 const customerName = createDemoUsers(seed)[DEMO_CUSTOMER_INDEX]!.name;
 const PAGE_SIZE = 12;
+
+/** What the catalog says while it shows `shown` of `total` products. */
+const showing = (shown: number, total = catalog.length) => `Showing ${shown} of ${total} products`;
 
 /** A search that narrows the catalog to a few products, matched as the products service does. */
 const SEARCH = 'brightpan';
@@ -90,9 +97,7 @@ describe.skipIf(chromiumPath === undefined)('the storefront in Chromium against 
     it('signs in from another origin than the router, whose answers carry that origin in access-control-allow-origin', async () => {
       await step('open the catalog', async () => {
         await page.goto(`${suite.storefront.origin('localhost')}/#/`);
-        await pollPage(() => textOf(page.getByTestId('catalog-count'))).toBe(
-          `Showing ${PAGE_SIZE} of ${catalog.length} products`,
-        );
+        await pollPage(() => catalogCountOf(page)).toBe(showing(PAGE_SIZE));
       });
       await step('sign in', async () => {
         expect(await signIn(page, DEMO_CUSTOMER_EMAIL, DEMO_PASSWORD)).toBe(`Signed in as ${customerName}`);
@@ -109,9 +114,7 @@ describe.skipIf(chromiumPath === undefined)('the storefront in Chromium against 
     it('narrows the catalog by a search and shows the count', async () => {
       await step('search', async () => {
         await searchCatalog(page, SEARCH);
-        await pollPage(() => textOf(page.getByTestId('catalog-count'))).toBe(
-          `Showing ${searchHits.length} of ${searchHits.length} products`,
-        );
+        await pollPage(() => catalogCountOf(page)).toBe(showing(searchHits.length, searchHits.length));
       });
 
       expect(new Set(await productIdsShown(page))).toEqual(new Set(searchHits.map((product) => product.id)));
@@ -120,16 +123,12 @@ describe.skipIf(chromiumPath === undefined)('the storefront in Chromium against 
     it('loads the next page below the first one', async () => {
       const firstPage = await step('clear the search', async () => {
         await searchCatalog(page, '');
-        await pollPage(() => textOf(page.getByTestId('catalog-count'))).toBe(
-          `Showing ${PAGE_SIZE} of ${catalog.length} products`,
-        );
+        await pollPage(() => catalogCountOf(page)).toBe(showing(PAGE_SIZE));
         return productIdsShown(page);
       });
       await step('load more', async () => {
         await page.getByRole('button', { name: 'Load more' }).click();
-        await pollPage(() => textOf(page.getByTestId('catalog-count'))).toBe(
-          `Showing ${2 * PAGE_SIZE} of ${catalog.length} products`,
-        );
+        await pollPage(() => catalogCountOf(page)).toBe(showing(2 * PAGE_SIZE));
       });
 
       const shown = await productIdsShown(page);
@@ -183,7 +182,7 @@ describe.skipIf(chromiumPath === undefined)('the storefront in Chromium against 
     it('cancels the confirmed order from the order history: CANCELLED on screen, the stock back', async () => {
       const order = page.getByTestId('order').and(page.locator(`[data-order-id="${confirmedOrderId}"]`));
       await step('open the orders', async () => {
-        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).click();
+        await openOrders(page);
         await pollPage(() => textOf(order.getByTestId('order-status'))).toBe('CONFIRMED');
       });
       await step('cancel the order', async () => {
@@ -212,6 +211,8 @@ describe.skipIf(chromiumPath === undefined)('the storefront in Chromium against 
     });
   });
 
+  describeRefusedTokens(() => suite, { customerName, catalogFirstPage: showing(PAGE_SIZE) });
+
   it('lets only the origin CORS_ORIGINS lists read the router: from another one the page shows NETWORK_ERROR', async () => {
     const context = await openContext(suite.browser);
     try {
@@ -221,9 +222,7 @@ describe.skipIf(chromiumPath === undefined)('the storefront in Chromium against 
       const unlistedTraffic = recordTraffic(unlisted, suite.corsRouter.origin);
       await createSteps(listed, 'cors-listed-origin')('open the catalog from the listed origin', async () => {
         await listed.goto(`${suite.corsSite.origin('localhost')}/#/`);
-        await pollPage(() => textOf(listed.getByTestId('catalog-count'))).toBe(
-          `Showing ${PAGE_SIZE} of ${catalog.length} products`,
-        );
+        await pollPage(() => catalogCountOf(listed)).toBe(showing(PAGE_SIZE));
       });
       await createSteps(unlisted, 'cors-unlisted-origin')('open the catalog from an unlisted origin', async () => {
         await unlisted.goto(`${suite.corsSite.origin('127.0.0.1')}/#/`);
@@ -243,10 +242,12 @@ describe.skipIf(chromiumPath === undefined)('the storefront in Chromium against 
   });
 
   // GraphiQL has no test ids: its execute button is found by its accessible name, its result pane by
-  // its class (graphiql-response).
-  it("runs the offline explorer's default query in the browser and shows totalCount", async () => {
+  // its class (graphiql-response). Offline means the page asks nothing of any host but the router's:
+  // every other request is aborted, and none may have been attempted.
+  it("runs the offline explorer's default query in the browser, with no request to another host, and shows totalCount", async () => {
     const context = await openContext(suite.browser);
     try {
+      const elsewhere = await allowOnlyHostOf(context, suite.stack.router.origin);
       const page = await context.newPage();
       const step = createSteps(page, 'graphiql');
       await step('open GraphiQL', async () => {
@@ -259,6 +260,7 @@ describe.skipIf(chromiumPath === undefined)('the storefront in Chromium against 
       });
 
       expect(await textOf(page.locator('.graphiql-response'))).toMatch(new RegExp(`"totalCount":\\s*${catalog.length}`));
+      expect(elsewhere).toEqual([]);
     } finally {
       await context.close();
     }

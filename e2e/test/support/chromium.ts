@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 /** Debian's Chromium, which .ci/run installs (apt-get install chromium). */
 const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -44,4 +44,21 @@ export function locateChromium(source: Record<string, string | undefined> = proc
 /** Starts headless Chromium from `path` with a fresh profile; close() ends it and removes the profile. */
 export function launchChromium(path: string): Promise<Browser> {
   return chromium.launch({ executablePath: path, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Lets the pages of `context` reach the host (name and port) of `origin` only: a request to any
+ * other is aborted before it leaves the browser, and its URL added to the returned list. A test
+ * that expects the list empty proves the page needed nothing from elsewhere (a CDN, the internet).
+ */
+export async function allowOnlyHostOf(context: BrowserContext, origin: string): Promise<string[]> {
+  const { host } = new URL(origin);
+  const refused: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).host === host) return route.continue();
+    refused.push(url);
+    return route.abort('blockedbyclient');
+  });
+  return refused;
 }

@@ -34,6 +34,11 @@ export function attributesOf(locator: Locator, name: string): Promise<(string | 
   return locator.evaluateAll((elements, attribute) => elements.map((element) => element.getAttribute(attribute)), name);
 }
 
+/** What the catalog says it shows ("Showing 12 of 40 products"); '' while it shows no list. */
+export function catalogCountOf(page: Page): Promise<string> {
+  return textOf(page.getByTestId('catalog-count'));
+}
+
 /** The product ids of the catalog's cards, in the order shown. */
 export function productIdsShown(page: Page): Promise<(string | null)[]> {
   return attributesOf(page.getByTestId('product-card'), 'data-product-id');
@@ -77,10 +82,24 @@ export async function searchCatalog(page: Page, text: string): Promise<void> {
   await form.getByRole('button', { name: 'Search' }).click();
 }
 
-/** Opens the cart from the "Main" navigation (a link, so the in-memory cart stays). */
-export async function openCart(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Cart/ }).click();
+/** The order ids of the "Orders" list, in the order shown. */
+export function orderIdsShown(page: Page): Promise<(string | null)[]> {
+  return attributesOf(page.getByTestId('order'), 'data-order-id');
 }
+
+/** Follows a link of the "Main" navigation: a hash route, so the document and the in-memory cart stay. */
+async function followMainLink(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+}
+
+/** Opens the catalog from the "Main" navigation. */
+export const openCatalog = (page: Page) => followMainLink(page, 'Catalog');
+
+/** Opens the cart from the "Main" navigation. */
+export const openCart = (page: Page) => followMainLink(page, /^Cart/);
+
+/** Opens the order history from the "Main" navigation. */
+export const openOrders = (page: Page) => followMainLink(page, 'Orders');
 
 /** Opens a product's page by its hash route, as its link does: the document stays, and so does the in-memory cart. */
 export async function openProduct(page: Page, productId: string): Promise<void> {
