@@ -145,6 +145,10 @@ function createApolloServer<TContext extends BaseContext>(options: GraphQLServic
     hideSchemaDetailsFromClientErrors: isProduction,
     formatError: createErrorFormatter(logger),
     logger,
+    // runService owns SIGTERM and SIGINT (drain, close resources, exit 0). Apollo Server's own
+    // handler, on by default outside tests, stops the server and then re-raises the signal, so the
+    // process died with 143 before onShutdown had closed the database.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
