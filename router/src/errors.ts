@@ -80,6 +80,32 @@ export abstract class RefusalError extends AppError<RouterErrorCode> {
   }
 }
 
+/**
+ * A request whose operation cannot be resolved: `operationName` names no operation of the document,
+ * or a document of several operations names none. Apollo Server leaves this to the executor, and
+ * @apollo/gateway throws on it (a 500), so the router answers it first: HTTP 400, the generic code.
+ */
+export class OperationNotResolvedError extends AppError<'OPERATION_RESOLUTION_FAILURE'> {
+  constructor(operationName: string | undefined) {
+    super(
+      operationName === undefined
+        ? 'Must provide operation name if query contains multiple operations.'
+        : `Unknown operation named "${operationName}".`,
+      'OPERATION_RESOLUTION_FAILURE',
+      { http: { status: 400, headers: new HeaderMap() } },
+    );
+  }
+}
+
+/** An operation of a type the graph does not serve (a subscription: there is no Subscription type): HTTP 400. */
+export class UnsupportedOperationTypeError extends AppError<'GRAPHQL_VALIDATION_FAILED'> {
+  constructor(operationType: string) {
+    super(`This graph has no ${operationType} type: it serves queries and mutations.`, 'GRAPHQL_VALIDATION_FAILED', {
+      http: { status: 400, headers: new HeaderMap() },
+    });
+  }
+}
+
 /** The operation is too big or too expensive: HTTP 400, the limit it broke in `extensions.limit`. */
 export abstract class QueryLimitError extends RefusalError {
   protected constructor(message: string, code: RouterErrorCode, limit: number) {

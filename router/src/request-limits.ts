@@ -4,7 +4,12 @@ import { MAX_PAGE_SIZE } from '@supergraph/server-kit/graphql';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { Express, RequestHandler } from 'express';
 import { getVariableValues } from 'graphql';
-import { PageSizeTooLargeError, QueryTooCostlyError } from './errors.js';
+import {
+  OperationNotResolvedError,
+  PageSizeTooLargeError,
+  QueryTooCostlyError,
+  UnsupportedOperationTypeError,
+} from './errors.js';
 import type { LimitSettings } from './limit-settings.js';
 import { measureOperation, type OperationMeasure } from './operation-cost.js';
 import { createShapeLimits } from './query-shape-limits.js';
@@ -93,7 +98,10 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
         async didResolveOperation({ schema, document, operation, request }) {
           const refusal = shape.check(schema, document);
           if (refusal) throw refusal;
-          if (!operation) return; // Apollo Server answers "unknown operation" itself
+          // Apollo Server leaves these to the executor, on which @apollo/gateway throws (a 500).
+          if (!operation) throw new OperationNotResolvedError(request.operationName ?? undefined);
+          const rootType = schema.getRootType(operation.operation);
+          if (!rootType) throw new UnsupportedOperationTypeError(operation.operation);
           const accountMutations = findAccountMutations(document, operation);
           checkAccountMutationCount(accountMutations);
           const { coerced: variables } = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});

@@ -34,6 +34,10 @@ async function refusals(url: string, accept: Record<string, string>): Promise<Re
     tooLarge: await send({ query: `{ __typename } # ${'x'.repeat(2048)}` }),
     notGraphQL: await send({ query: '{ categories {' }),
     unknownField: await send({ query: '{ nope }' }),
+    // Refused before the gateway, which would throw on each of these (an HTTP 500).
+    unknownOperationName: await send({ query: '{ __typename }', operationName: 'Nope' }),
+    noOperationName: await send({ query: 'query A { __typename } query B { __typename }' }),
+    subscription: await send({ query: 'subscription { __typename }' }),
     tooDeep: await send({ query: nested(4) }),
   };
 }
@@ -44,6 +48,9 @@ const EXPECTED_REFUSALS = {
   tooLarge: [413, 'PAYLOAD_TOO_LARGE'],
   notGraphQL: [400, 'GRAPHQL_PARSE_FAILED'],
   unknownField: [400, 'GRAPHQL_VALIDATION_FAILED'],
+  unknownOperationName: [400, 'OPERATION_RESOLUTION_FAILURE'],
+  noOperationName: [400, 'OPERATION_RESOLUTION_FAILURE'],
+  subscription: [400, 'GRAPHQL_VALIDATION_FAILED'],
   tooDeep: [400, 'QUERY_TOO_DEEP'],
 } as const;
 
@@ -107,6 +114,35 @@ describe('GraphQL over HTTP', () => {
       mediaType: 'application/graphql-response+json',
       codes: ['RATE_LIMITED'],
     });
+  });
+
+  it('names what could not be resolved: the unknown operation, the missing operationName, the missing type', async () => {
+    const url = await startRouter();
+
+    const messages = [];
+    for (const body of [
+      { query: 'query A { __typename } query B { __typename }', operationName: 'C' },
+      { query: 'query A { __typename } query B { __typename }' },
+      { query: 'subscription Watch { __typename }' },
+    ]) {
+      const answer = (await (await post(url, body)).json()) as { errors: { message: string }[] };
+      messages.push(answer.errors.map((error) => error.message));
+    }
+
+    expect(messages).toEqual([
+      ['Unknown operation named "C".'],
+      ['Must provide operation name if query contains multiple operations.'],
+      ['This graph has no subscription type: it serves queries and mutations.'],
+    ]);
+  });
+
+  it('runs the named operation of a document of several', async () => {
+    const url = await startRouter();
+
+    const response = await post(url, { query: 'query A { __typename } query B { b: __typename }', operationName: 'B' });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { b: 'Query' } });
   });
 
   it('answers data in the negotiated type with 200', async () => {
