@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ApolloClient, CombinedGraphQLErrors, gql, HttpLink, InMemoryCache, type ApolloLink } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { generatePersistedQueryIdsFromManifest } from '@apollo/persisted-query-lists';
@@ -8,18 +6,15 @@ import { createDemoOrders, DEMO_CUSTOMER_EMAIL, getDemoCustomerId, parseSeedOpti
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, UserOrdersDocument } from '../../operations/__generated__/graphql.js';
 import { DEMO_PASSWORD } from './support/example-operations.js';
-import { REPO_ROOT, type ServiceProcess } from './support/processes.js';
+import { listedOperation, PERSISTED_QUERY_LIST_PATH, persistedQueryList } from './support/persisted-query-list.js';
+import type { ServiceProcess } from './support/processes.js';
 import { startStack, type Stack } from './support/stack.js';
 
 // Apollo Client 4 as a frontend uses it, in Node against the real stack: its stock persisted-query
 // link with the persisted query list against a safelisting router, automatic persisted queries
 // against the default one, and the router's refusals as the GraphQL errors Apollo Client reports.
 
-const MANIFEST_PATH = join(REPO_ROOT, 'operations/__generated__/persisted-query-manifest.json');
-const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as {
-  operations: { id: string; name: string; body: string }[];
-};
-const idOf = (name: string) => manifest.operations.find((operation) => operation.name === name)!.id;
+const idOf = (name: string) => listedOperation(name).id;
 
 const seedArgs = ['--customers', '4', '--products', '40', '--orders', '30'];
 const seed = parseSeedOptions(seedArgs);
@@ -31,7 +26,10 @@ let safelistRouter: ServiceProcess;
 
 beforeAll(async () => {
   stack = await startStack({ dialect: 'sqlite', seedArgs });
-  safelistRouter = await stack.startRouter({ PERSISTED_OPERATIONS: 'safelist', PERSISTED_OPERATIONS_MANIFEST: MANIFEST_PATH });
+  safelistRouter = await stack.startRouter({
+    PERSISTED_OPERATIONS: 'safelist',
+    PERSISTED_OPERATIONS_MANIFEST: PERSISTED_QUERY_LIST_PATH,
+  });
 });
 
 afterAll(async () => {
@@ -54,7 +52,7 @@ function createClient(router: ServiceProcess, links: ApolloLink[] = []) {
 }
 
 const safelistLink = () =>
-  new PersistedQueryLink(generatePersistedQueryIdsFromManifest({ loadManifest: () => Promise.resolve(manifest) }));
+  new PersistedQueryLink(generatePersistedQueryIdsFromManifest({ loadManifest: () => Promise.resolve(persistedQueryList) }));
 
 async function signIn(client: ApolloClient): Promise<string> {
   const { data } = await client.mutate({
@@ -64,16 +62,22 @@ async function signIn(client: ApolloClient): Promise<string> {
   return data!.login.accessToken;
 }
 
+/** Signs the customer in, then runs the join (UserOrders) for their first `first` orders with the token. */
+async function signInAndReadOrders(client: ApolloClient, first: number) {
+  const token = await signIn(client);
+  const { data } = await client.query({
+    query: UserOrdersDocument,
+    variables: { userId: customerId, first },
+    context: { headers: { authorization: `Bearer ${token}` } },
+  });
+  return data;
+}
+
 describe('Apollo Client with its persisted-query link against the safelist', () => {
   it('signs in and runs the join by id alone, and its cache normalizes every User, Order, Product and Category', async () => {
     const { client, sent } = createClient(safelistRouter, [safelistLink()]);
 
-    const token = await signIn(client);
-    const { data } = await client.query({
-      query: UserOrdersDocument,
-      variables: { userId: customerId, first: 5 },
-      context: { headers: { authorization: `Bearer ${token}` } },
-    });
+    const data = await signInAndReadOrders(client, 5);
 
     expect(data?.user?.orders?.totalCount).toBe(customerOrders.length);
     expect(data?.user?.orders?.nodes.length).toBe(Math.min(5, customerOrders.length));
@@ -135,12 +139,7 @@ describe('Apollo Client against the default router', () => {
   it("runs the persisted query list's ids without the safelist too, fragments and all (as the storefront does under npm start)", async () => {
     const { client, sent } = createClient(stack.router, [safelistLink()]);
 
-    const token = await signIn(client);
-    const { data } = await client.query({
-      query: UserOrdersDocument,
-      variables: { userId: customerId, first: 2 },
-      context: { headers: { authorization: `Bearer ${token}` } },
-    });
+    const data = await signInAndReadOrders(client, 2);
 
     expect(data?.user?.orders?.totalCount).toBe(customerOrders.length);
     expect(sent.map((body) => [body.operationName, body.query])).toEqual([

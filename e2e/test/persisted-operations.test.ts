@@ -1,17 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, requestIdOf, type ServiceProcess } from './support/processes.js';
+import { listedOperation, PERSISTED_QUERY_LIST_PATH } from './support/persisted-query-list.js';
+import { requestIdOf, type ServiceProcess } from './support/processes.js';
 import { startStack, type Stack } from './support/stack.js';
 
 // The stack's router runs with the default settings (automatic persisted queries, no safelist); a
 // second router on the same subgraphs runs with PERSISTED_OPERATIONS=safelist and the persisted
 // query list `npm run codegen` generates from operations/. The operations used here only need the
 // products subgraph.
-const MANIFEST_PATH = join(REPO_ROOT, 'operations/__generated__/persisted-query-manifest.json');
-const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as { operations: { id: string; name: string; body: string }[] };
-const { id: categoriesHash, body: categoriesText } = manifest.operations.find((operation) => operation.name === 'Categories')!;
+const { id: categoriesHash, body: categoriesText } = listedOperation('Categories');
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const persistedQuery = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
@@ -25,7 +22,10 @@ beforeAll(async () => {
   stack = await startStack({ dialect: 'sqlite', seedArgs: ['--customers', '3', '--products', '40', '--orders', '5'] });
   router = stack.router;
   products = stack.subgraphs.products;
-  safelistRouter = await stack.startRouter({ PERSISTED_OPERATIONS: 'safelist', PERSISTED_OPERATIONS_MANIFEST: MANIFEST_PATH });
+  safelistRouter = await stack.startRouter({
+    PERSISTED_OPERATIONS: 'safelist',
+    PERSISTED_OPERATIONS_MANIFEST: PERSISTED_QUERY_LIST_PATH,
+  });
 });
 
 afterAll(async () => {
