@@ -12,12 +12,18 @@ export interface LoadedSupergraph {
 }
 
 const RELOAD_DEBOUNCE_MS = 100;
+/**
+ * Kubernetes updates a mounted ConfigMap by renaming a new `..data` symlink over the old one; the
+ * file's own name (a symlink through `..data`) sees no event of its own.
+ */
+const CONFIGMAP_DATA_LINK = '..data';
 
 /**
  * Serves the composed supergraph from a file and hot-swaps it when the file changes: `npm run
  * compose` (or a deploy) rewrites it and the gateway picks it up without a restart. A file that
  * fails to load is logged and the previous supergraph keeps serving. The directory is watched,
- * not the file, because editors and atomic writers replace files by renaming.
+ * not the file, because editors and atomic writers (the kubelet's, for a ConfigMap) replace files by
+ * renaming.
  */
 export function createSupergraphFileSource(path: string, logger: Logger) {
   let current: LoadedSupergraph | null = null;
@@ -46,7 +52,7 @@ export function createSupergraphFileSource(path: string, logger: Logger) {
       }
     };
     watcher = watch(dirname(path), (_event, filename) => {
-      if (filename !== basename(path)) return;
+      if (filename !== basename(path) && filename !== CONFIGMAP_DATA_LINK) return;
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), RELOAD_DEBOUNCE_MS);
     });
