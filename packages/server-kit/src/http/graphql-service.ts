@@ -10,6 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { createErrorFormatter } from '../graphql/errors.js';
+import { refuseUnstorableStrings } from '../graphql/string-arguments.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
 import { createAccessLog } from './access-log.js';
 import { negotiateGraphQLMediaType } from './graphql-response.js';
@@ -155,6 +156,7 @@ function createApolloServer<TContext extends BaseContext>(options: GraphQLServic
       // Federated traces (ftv1) feed Apollo's hosted usage reporting, which this stack does not use.
       ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
       createOperationMetricsPlugin(metrics),
+      refuseUnstorableStrings(),
       ...(options.plugins ?? []),
     ],
   });
