@@ -83,6 +83,9 @@ export const limitSettingsShape = {
   LOGIN_RATE_LIMIT_PER_MINUTE: wholeNumber('number of attempts', { min: 1, max: 10_000, fallback: 5 }),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   TRUST_PROXY: trustProxySetting,
+  MAX_CONCURRENT_REQUESTS: wholeNumber('number of requests', { min: 1, max: 100_000, fallback: 64 }),
+  MAX_QUEUED_REQUESTS: wholeNumber('number of requests', { min: 0, max: 100_000, fallback: 32 }),
+  MAX_QUEUE_WAIT_MS: wholeNumber('number of milliseconds', { min: 1, max: 60_000, fallback: 2000 }),
 };
 
 const limitSettingsSchema = z.looseObject(limitSettingsShape);
@@ -125,6 +128,15 @@ export function readLimitSettings(raw: RawLimitSettings) {
     },
     /** TRUST_PROXY, default false: which proxies' X-Forwarded-For to believe for the client's IP. */
     trustProxy: raw.TRUST_PROXY,
+    /** Load shedding (overload.ts): GraphQL requests past these bounds are answered 503 OVERLOADED. */
+    overload: {
+      /** MAX_CONCURRENT_REQUESTS, default 64: GraphQL requests in progress at once, for a 2-core machine. */
+      maxConcurrent: raw.MAX_CONCURRENT_REQUESTS,
+      /** MAX_QUEUED_REQUESTS, default 32: requests waiting for a place; one more is refused at once. */
+      maxQueued: raw.MAX_QUEUED_REQUESTS,
+      /** MAX_QUEUE_WAIT_MS, default 2000: how long a request waits for a place before it is refused. */
+      maxWaitMs: raw.MAX_QUEUE_WAIT_MS,
+    },
   };
 }
 

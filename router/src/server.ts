@@ -6,6 +6,7 @@ import { createCorsMiddleware, type CorsOrigin } from './cors.js';
 import { createExplorerRoutes } from './explorer.js';
 import { createGateway, type RouterContext } from './gateway.js';
 import { parseLimitSettings, type LimitSettings } from './limit-settings.js';
+import { createLoadShedding } from './overload.js';
 import type { PersistedOperationsManifest } from './persisted-operations-manifest.js';
 import { createRequestLimits } from './request-limits.js';
 import { createManifestLookupPlugin, createSafelistMiddleware } from './safelist.js';
@@ -69,18 +70,24 @@ export async function createRouter({
     logger: options.logger,
   });
   const limits = createRequestLimits(limitSettings, { logger: options.logger, isProduction: options.isProduction });
+  const shedding = createLoadShedding(limitSettings.overload, options.metrics);
   const service = await createGraphQLService<RouterContext>({
     name: 'router',
     ...options,
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects, typed against the interface's v1 package.
     graphql: { gateway: gateway as unknown as GatewayInterface },
-    beforeBodyMiddleware: [createCorsMiddleware(corsOrigins)],
+    // CORS first, so that a browser can read a 503 OVERLOADED too.
+    beforeBodyMiddleware: [createCorsMiddleware(corsOrigins), shedding.middleware],
     graphqlMiddleware: [
       ...(safelist && persistedQueries ? [createSafelistMiddleware(persistedQueries)] : []),
       authenticateRequests(verifyAccessToken),
       ...limits.middleware,
     ],
-    plugins: [...(persistedQueries ? [createManifestLookupPlugin<RouterContext>(persistedQueries)] : []), ...limits.plugins],
+    plugins: [
+      ...(persistedQueries ? [createManifestLookupPlugin<RouterContext>(persistedQueries)] : []),
+      ...limits.plugins,
+      shedding.plugin,
+    ],
     bodyLimit: limits.bodyLimit,
     onShutdown: () => limits.close(),
     context: async ({ requestId, accessToken }) => ({ requestId, accessToken }),

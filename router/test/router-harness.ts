@@ -21,12 +21,15 @@ afterEach(async () => {
   router = undefined;
 });
 
-/** Starts the router with settings read from `env` as index.ts reads them; resolves to its /graphql URL. */
-export async function startRouter(env: Record<string, string> = {}): Promise<string> {
+/**
+ * Starts the router with settings read from `env` as index.ts reads them; resolves to its /graphql URL.
+ * `subgraphUrls` points some subgraphs at a test's own server; the others stay unreachable.
+ */
+export async function startRouter(env: Record<string, string> = {}, subgraphUrls: Record<string, string> = {}): Promise<string> {
   const settings = parseRouterSettings(env);
   router = await createRouter({
     supergraphPath: join(REPO_ROOT, 'supergraph.graphql'),
-    subgraphUrls: { users: NOWHERE, products: NOWHERE, orders: NOWHERE },
+    subgraphUrls: { users: NOWHERE, products: NOWHERE, orders: NOWHERE, ...subgraphUrls },
     logger: createLogger({ service: 'router', level: 'silent' }),
     metrics: createMetrics('router'),
     isProduction: settings.isProduction,

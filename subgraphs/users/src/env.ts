@@ -1,7 +1,10 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { loadOrCreateDevelopmentKeys, readPem } from '@supergraph/server-kit/auth';
+import { perMinuteSetting, redisUrlSetting } from '@supergraph/server-kit/rate-limit';
 import { loadSettingGroupsOrExit, nodeEnvSetting, subgraphSettingsSchema } from '@supergraph/server-kit/settings';
+import type { ThrottlingSettings } from './accounts/throttling.js';
+import type { PasswordHashingLimits } from './accounts/passwords.js';
 
 export const settingsSchema = subgraphSettingsSchema({ service: 'users', defaultPort: 4001 });
 
@@ -18,6 +21,14 @@ const accountSettingsSchema = z
       .default(900),
     SESSION_TTL_DAYS: z.coerce.number().int().min(1, 'must be at least 1').max(365, 'must be at most 365').default(30),
     SEED_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('supergraph-demo-2026'),
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1, 'must be at least 1').max(64, 'must be at most 64').default(2),
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0, 'must be at least 0').max(10_000, 'must be at most 10000').default(16),
+    PASSWORD_HASH_WAIT_MS: z.coerce
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(60_000, 'must be at most 60000')
+      .default(3000),
   })
   .superRefine((raw, ctx) => {
     if (raw.NODE_ENV === 'production' && !raw.JWT_PRIVATE_KEY) {
@@ -29,12 +40,39 @@ const accountSettingsSchema = z
     accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS,
     sessionTtlMs: raw.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
     seedPassword: raw.SEED_PASSWORD,
+    /**
+     * PASSWORD_HASH_CONCURRENCY (2), PASSWORD_HASH_QUEUE (16), PASSWORD_HASH_WAIT_MS (3000): scrypt hashes
+     * at once, waiting, and how long one waits before the sign-in is refused OVERLOADED (passwords.ts).
+     */
+    passwordHashing: {
+      concurrency: raw.PASSWORD_HASH_CONCURRENCY,
+      maxQueued: raw.PASSWORD_HASH_QUEUE,
+      maxWaitMs: raw.PASSWORD_HASH_WAIT_MS,
+    } satisfies PasswordHashingLimits,
   }));
+
+/** Login and registration throttling (accounts/throttling.ts), shared through Redis when REDIS_URL is set. */
+const throttlingSettingsSchema = z
+  .object({
+    AUTH_RATE_LIMIT_PER_MINUTE: perMinuteSetting('number of account operations', { max: 10_000, fallback: 10 }),
+    LOGIN_RATE_LIMIT_PER_MINUTE: perMinuteSetting('number of attempts', { max: 10_000, fallback: 5 }),
+    REDIS_URL: redisUrlSetting,
+  })
+  .transform(
+    (raw): ThrottlingSettings => ({
+      perAddressPerMinute: raw.AUTH_RATE_LIMIT_PER_MINUTE,
+      perAccountPerMinute: raw.LOGIN_RATE_LIMIT_PER_MINUTE,
+      redisUrl: raw.REDIS_URL ?? null,
+    }),
+  );
 
 /** This service's settings, from process.env (the only place it is read). Exits naming any bad variable. */
 export function loadSettings() {
-  const { common, accounts } = loadSettingGroupsOrExit({ common: settingsSchema, accounts: accountSettingsSchema }, process.env);
-  return { ...common, accounts };
+  const { common, accounts, throttling } = loadSettingGroupsOrExit(
+    { common: settingsSchema, accounts: accountSettingsSchema, throttling: throttlingSettingsSchema },
+    process.env,
+  );
+  return { ...common, accounts, throttling };
 }
 
 export type UsersSettings = ReturnType<typeof loadSettings>;

@@ -31,6 +31,8 @@ export const GENERIC_ERROR_CODES = [
   'OPERATION_RESOLUTION_FAILURE',
   // Apollo Server: an automatic persisted query sent by hash alone that this process has not seen; the client sends the text once.
   'PERSISTED_QUERY_NOT_FOUND',
+  // HTTP 503 with Retry-After: too much work at once (the router's request queue, the users service's password hashing); `retryAfter` in seconds.
+  'OVERLOADED',
 ] as const;
 
 export type GenericErrorCode = (typeof GENERIC_ERROR_CODES)[number];
@@ -72,6 +74,17 @@ export class UnauthenticatedError extends AppError<'UNAUTHENTICATED'> {
 export class ForbiddenError extends AppError<'FORBIDDEN'> {
   constructor(message = 'You are not allowed to do this.') {
     super(message, 'FORBIDDEN');
+  }
+}
+
+/**
+ * Too much work at once: nothing was done, and the same request may be sent again after
+ * `retryAfter` seconds. A subgraph raises it inside a 200 answer, so the router passes it through
+ * (an HTTP error status would become SUBGRAPH_ERROR there); the router answers 503 with Retry-After.
+ */
+export class OverloadedError extends AppError<'OVERLOADED'> {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, 'OVERLOADED', { retryAfter: retryAfterSeconds });
   }
 }
 

@@ -6,6 +6,7 @@ export {
   NotFoundError,
   UnauthenticatedError,
   ForbiddenError,
+  OverloadedError,
   createErrorFormatter,
   GENERIC_ERROR_CODES,
   type GenericErrorCode,

@@ -1,5 +1,6 @@
 // @supergraph/server-kit/http: The HTTP side of every service: the GraphQL server, a subgraph's bootstrap, background tasks.
 export { startBackgroundTask, type BackgroundTask } from './background-task.js';
+export { BoundedQueue, QueueRefusedError, type BoundedQueueOptions, type RefusalReason } from './bounded-queue.js';
 export { REQUEST_ID_HEADER } from './access-log.js';
 export { runService, type ListeningService, type RunOptions } from './run-service.js';
 export {
@@ -18,6 +19,7 @@ export {
   type RequestProblem,
 } from './json-errors.js';
 export { listenOn } from './listen.js';
+export { applyServerTimeouts, createHttpServer, CONNECTIONS_CHECK_INTERVAL_MS } from './server-timeouts.js';
 export {
   GRAPHQL_RESPONSE_MEDIA_TYPE,
   negotiateGraphQLMediaType,

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The Prometheus metrics a service exposes on GET /metrics. */
 export interface ServiceMetrics {
@@ -9,6 +9,10 @@ export interface ServiceMetrics {
   graphqlOperations: Counter<'outcome'>;
   /** GraphQL operation duration in seconds. */
   graphqlDuration: Histogram;
+  /** Work refused as OVERLOADED instead of queued (load shedding), by queue and reason (`queue_full`, `wait_timeout`). */
+  overloadRefusals: Counter<'queue' | 'reason'>;
+  /** Work holding a turn (`active`) and waiting for one (`queued`) in a bounded queue, by queue. */
+  queueLoad: Gauge<'queue' | 'state'>;
 }
 
 /** One registry per service instance, so several services in one process (tests) stay apart. */
@@ -33,6 +37,18 @@ export function createMetrics(service: string): ServiceMetrics {
       name: 'graphql_operation_duration_seconds',
       help: 'Time from receiving a GraphQL operation to sending its response.',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    overloadRefusals: new Counter({
+      name: 'overload_refusals_total',
+      help: 'Requests or tasks refused with OVERLOADED because their queue was full or the wait for a turn ran out.',
+      labelNames: ['queue', 'reason'],
+      registers: [registry],
+    }),
+    queueLoad: new Gauge({
+      name: 'queue_load',
+      help: 'Work holding a turn (state="active") or waiting for one (state="queued") in a bounded queue.',
+      labelNames: ['queue', 'state'],
       registers: [registry],
     }),
   };

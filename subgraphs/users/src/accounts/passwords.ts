@@ -1,7 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { BadUserInputError } from '@supergraph/server-kit/graphql';
+import { BadUserInputError, OverloadedError } from '@supergraph/server-kit/graphql';
+import { BoundedQueue, QueueRefusedError } from '@supergraph/server-kit/http';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 
@@ -16,9 +17,46 @@ export const MAX_PASSWORD_LENGTH = 128;
 /** The common-password list zxcvbn-ts ships (about 49,000 entries), for the "not a common password" rule. */
 const COMMON_PASSWORDS = new Set(dictionary['passwords-common'].map((password) => password.toLowerCase()));
 
-function deriveKey(password: string, salt: Buffer, cost: typeof COST): Promise<Buffer> {
+/** How many password hashes run at once, how many wait, and for how long (PASSWORD_HASH_* in env.ts). */
+export interface PasswordHashingLimits {
+  /** Hashes at once. Default 2: half of libuv's 4 threads, so file and DNS work still get threads. */
+  concurrency: number;
+  /** Hashes waiting for a turn; one more is refused at once with OVERLOADED. Default 16. */
+  maxQueued: number;
+  /** How long a hash may wait for its turn before it is refused. Default 3000 ms, well inside the router's 10 s deadline. */
+  maxWaitMs: number;
+}
+
+export const DEFAULT_PASSWORD_HASHING: PasswordHashingLimits = { concurrency: 2, maxQueued: 16, maxWaitMs: 3000 };
+
+// One queue per process, not per service instance: the threads and memory it rations are the process's.
+let hashing = new BoundedQueue(DEFAULT_PASSWORD_HASHING);
+
+/**
+ * Sets the process's password-hashing limits (index.ts, from the settings); hashes already queued keep
+ * their places. Returns the new queue, which a test can hold turns of.
+ */
+export function limitPasswordHashing(limits: PasswordHashingLimits): BoundedQueue {
+  hashing = new BoundedQueue(limits);
+  return hashing;
+}
+
+/**
+ * Each hash holds about 128 MiB and a thread for hundreds of milliseconds, so they take turns; past
+ * the queue's bounds a sign-in is refused at once with OVERLOADED (retryable) instead of timing out.
+ */
+async function deriveKey(password: string, salt: Buffer, cost: typeof COST): Promise<Buffer> {
   const N = 2 ** cost.log2N;
-  return scryptAsync(password.normalize('NFKC'), salt, KEY_LENGTH, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r });
+  try {
+    return await hashing.run(() =>
+      scryptAsync(password.normalize('NFKC'), salt, KEY_LENGTH, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r }),
+    );
+  } catch (error) {
+    if (error instanceof QueueRefusedError) {
+      throw new OverloadedError('Too many sign-ins and password changes at once; nothing was done. Try again in 1 s.', 1);
+    }
+    throw error;
+  }
 }
 
 /** `$scrypt$ln=17,r=8,p=1$<salt>$<hash>`: the parameters travel with the hash so they can be raised later. */

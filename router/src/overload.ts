@@ -1,0 +1,91 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GenericErrorCode } from '@supergraph/server-kit/graphql';
+import { BoundedQueue, QueueRefusedError, sendGraphQLErrors } from '@supergraph/server-kit/http';
+import type { ServiceMetrics } from '@supergraph/server-kit/telemetry';
+import type { RequestHandler, Response } from 'express';
+import type { LimitSettings } from './limit-settings.js';
+
+const OVERLOADED: GenericErrorCode = 'OVERLOADED';
+/** What a refused client is told to wait: a queue that refuses drains within seconds. */
+const RETRY_AFTER_SECONDS = 1;
+
+/** What the router plugs in to bound its concurrent GraphQL work (see createRouter). */
+export interface LoadShedding {
+  /**
+   * For /graphql before the body is read, after CORS (so a browser can read the refusal): a request
+   * runs when one of MAX_CONCURRENT_REQUESTS places is free, waits in a queue of MAX_QUEUED_REQUESTS
+   * for at most MAX_QUEUE_WAIT_MS, or is answered 503 OVERLOADED with Retry-After. Probes (/health,
+   * /ready, /metrics) are outside /graphql and never wait.
+   */
+  middleware: RequestHandler;
+  /**
+   * Passes a subgraph's OVERLOADED (the users service's password hashing) on as the router's own:
+   * Retry-After on the answer, and 503 when nothing else was answered (no data).
+   */
+  plugin: ApolloServerPlugin<BaseContext>;
+}
+
+export function createLoadShedding(settings: LimitSettings['overload'], metrics: ServiceMetrics): LoadShedding {
+  const queue = new BoundedQueue({
+    concurrency: settings.maxConcurrent,
+    maxQueued: settings.maxQueued,
+    maxWaitMs: settings.maxWaitMs,
+    onChange: ({ active, queued }) => {
+      metrics.queueLoad.set({ queue: 'router', state: 'active' }, active);
+      metrics.queueLoad.set({ queue: 'router', state: 'queued' }, queued);
+    },
+  });
+  const middleware: RequestHandler = async (_req, res, next) => {
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    let release: () => void;
+    try {
+      release = await queue.acquire(gone.signal);
+    } catch (error) {
+      if (!(error instanceof QueueRefusedError)) return next(error);
+      // A client that hung up while waiting is not told anything, nor counted as shed.
+      if (gone.signal.aborted) return;
+      metrics.overloadRefusals.inc({ queue: 'router', reason: error.reason });
+      return sendOverloaded(res);
+    }
+    // The place is held until the answer is sent or the connection drops, whichever comes first.
+    res.once('close', release);
+    if (res.closed) release();
+    next();
+  };
+  return { middleware, plugin: overloadedSubgraphPlugin };
+}
+
+function sendOverloaded(res: Response): void {
+  sendGraphQLErrors(
+    res,
+    503,
+    [
+      {
+        message: `The router has too many requests in progress; nothing was done. Try again in ${RETRY_AFTER_SECONDS} s.`,
+        extensions: { code: OVERLOADED, retryAfter: RETRY_AFTER_SECONDS },
+      },
+    ],
+    { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  );
+}
+
+const overloadedSubgraphPlugin: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const { data, errors = [] } = response.body.singleResult;
+        const overloaded = errors.filter((error) => error.extensions?.code === OVERLOADED);
+        if (overloaded.length === 0) return;
+        const retryAfter = Math.max(
+          RETRY_AFTER_SECONDS,
+          ...overloaded.map(({ extensions }) => Number(extensions?.retryAfter) || RETRY_AFTER_SECONDS),
+        );
+        response.http.headers.set('retry-after', String(Math.ceil(retryAfter)));
+        // A partial answer stays 200: part of it is data the client asked for.
+        if (data === null || data === undefined) response.http.status = 503;
+      },
+    };
+  },
+};
