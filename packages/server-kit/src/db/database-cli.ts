@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { describeErrorSafely } from '../telemetry/error-serializer.js';
 import { createLogger } from '../telemetry/logger.js';
 import { openOrExit, type DatabaseLocation, type ServiceDatabase } from './database.js';
 
@@ -71,7 +72,7 @@ export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions
     }
   } catch (error) {
     if (error instanceof DatabaseCliRefusal) logger.error(error.message);
-    else logger.error({ err: error }, error instanceof Error ? error.message : String(error));
+    else logger.error({ err: error }, describeErrorSafely(error));
     process.exitCode = 1;
   } finally {
     await options.close();

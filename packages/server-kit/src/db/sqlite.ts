@@ -116,9 +116,30 @@ function cachePreparedStatements(client: Database.Database, capacity: number): v
       if (cached.reader) cached.raw(false);
       return cached;
     }
-    const statement = prepare(source);
+    const statement = withQueryInErrors(source, () => prepare(source));
+    reportQueryInErrors(statement);
     cache.set(source, statement);
     if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
     return statement;
   }) as typeof client.prepare;
+}
+
+/**
+ * better-sqlite3's errors do not say which statement failed, where drizzle's Postgres errors do: give
+ * them the statement's SQL text as `query` (never its parameters), for the log (serializeError).
+ */
+function reportQueryInErrors(statement: Database.Statement): void {
+  for (const method of ['run', 'get', 'all'] as const) {
+    const call: (...args: unknown[]) => unknown = statement[method].bind(statement);
+    Object.assign(statement, { [method]: (...args: unknown[]) => withQueryInErrors(statement.source, () => call(...args)) });
+  }
+}
+
+function withQueryInErrors<T>(query: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof Error && !('query' in error)) Object.assign(error, { query });
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { serializeError } from '../telemetry/error-serializer.js';
 
 /** The header that carries one request's id from the router to every subgraph it calls. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -29,6 +30,8 @@ export function createAccessLog(logger: Logger) {
         url: req.url.split('?')[0],
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      // pino-http puts its own on the request logger otherwise, in place of the service logger's.
+      err: serializeError,
     },
   });
 }

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LevelWithSilent, type LoggerOptions as PinoOptions } from 'pino';
+import { serializeError } from './error-serializer.js';
 
 export type { Logger } from 'pino';
 
@@ -11,13 +12,17 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** JSON lines on stdout, one logger per process, with secrets redacted wherever they appear. */
+/**
+ * JSON lines on stdout, one logger per process, with secrets redacted wherever they appear and
+ * database errors logged without their parameter values (serializeError).
+ */
 export function createLogger({ service, level = 'info', destination }: LoggerOptions): Logger {
   const options: PinoOptions = {
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: serializeError },
     redact: {
       paths: [
         'req.headers.authorization',
