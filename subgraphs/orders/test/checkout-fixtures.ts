@@ -20,7 +20,7 @@ export const TIMING = {
   leaseMs: 3_000,
   deadlineMs: 120_000,
   /** CHECKOUT_PAYMENT_SETTLE_SECONDS: longer than the sandbox's slow charge, so a slow charge has landed by then. */
-  paymentSettleMs: 1_000,
+  paymentSettleMs: 3_000,
   retentionMs: 24 * 3_600_000,
   /** CHECKOUT_LATE_CHARGE_CHECK_SECONDS. */
   lateChargeCheckMs: 600_000,

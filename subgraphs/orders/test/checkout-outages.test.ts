@@ -16,7 +16,7 @@ describeRecovery('checkout recovery', (suite) => {
 
   /** The sandbox finishes a slow charge after the client stopped waiting for it. */
   async function waitForSlowCharge(orderId: string) {
-    await vi.waitFor(async () => expect(await h.chargesOf(orderId)).toHaveLength(1), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(async () => expect(await h.chargesOf(orderId)).toHaveLength(1), { timeout: 15_000, interval: 50 });
   }
 
   describe('when the payment provider does not answer', () => {

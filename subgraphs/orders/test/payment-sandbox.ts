@@ -5,10 +5,16 @@ import { createSandboxPaymentProvider } from '../src/clients/sandbox-payment-pro
 // The real payment sandbox, in-process on an ephemeral port, and the providers that reach it.
 
 const SANDBOX_SECRET_KEY = 'sk_test_orders_checkout';
-/** The provider deadline checkout runs with: short, so tok_timeout costs little. */
-const PAYMENT_TIMEOUT_MS = 300;
-/** How long tok_chargeSucceedsSlowly takes: past the provider deadline, so the first attempt times out. */
-const SLOW_CHARGE_MS = 500;
+/**
+ * The provider deadline checkout runs with: generous, so a real charge on a starved machine is
+ * answered in time (300 ms was not); tok_timeout, which never answers, costs this much per test.
+ */
+const PAYMENT_TIMEOUT_MS = 2_000;
+/**
+ * How long tok_chargeSucceedsSlowly takes: past the provider deadline, so the first attempt times out
+ * whatever the machine's speed (the deadline's timer starts before the sandbox's delay does).
+ */
+const SLOW_CHARGE_MS = 2_500;
 
 /** The payment sandbox, started once per test file. */
 export async function startPaymentSandbox() {
