@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { loadSettingsOrExit, REPO_ROOT, resolveListenHost, serviceSettingsShape } from '@supergraph/server-kit/settings';
+import {
+  loadSettingsOrExit,
+  readServerTimeouts,
+  REPO_ROOT,
+  resolveListenHost,
+  serviceSettingsShape,
+} from '@supergraph/server-kit/settings';
 import { z } from 'zod';
 
 /** The secret key the sandbox accepts outside production when none is configured. */
@@ -33,7 +39,7 @@ export const settingsSchema = z
   .transform((raw) => ({
     nodeEnv: raw.NODE_ENV,
     logLevel: raw.LOG_LEVEL,
-    http: { host: resolveListenHost(raw.HOST, raw.NODE_ENV), port: raw.PORT },
+    http: { host: resolveListenHost(raw.HOST, raw.NODE_ENV), port: raw.PORT, timeouts: readServerTimeouts(raw) },
     secretKey: raw.PAYMENT_SANDBOX_SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
     /** Relative paths resolve against the repository root, like DATA_DIR; `:memory:` keeps nothing. */
     dataFile:

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
 import express from 'express';
-import { createJsonErrorHandler, listenOn } from '@supergraph/server-kit/http';
+import { createHttpServer, createJsonErrorHandler, listenOn } from '@supergraph/server-kit/http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiError, invalidRequest } from './api-errors.js';
@@ -36,15 +36,15 @@ export interface PaymentSandbox {
   /** Starts listening; resolves to the base URL, such as `http://localhost:4010` (port 0 picks a free port). */
   listen(port: number, host?: string): Promise<string>;
   /**
-   * Stops: held and slow requests end without an answer (a slow charge not yet made is not made),
-   * connections close, the data file is closed.
+   * Stops: GET /ready answers 503 at once, held and slow requests end without an answer (a slow
+   * charge not yet made is not made), connections close, the data file is closed.
    */
   close(): Promise<void>;
 }
 
 /**
  * The payment sandbox: a Stripe-like HTTP API (POST /v1/charges, POST /v1/refunds, GET /v1/charges,
- * GET /v1/charges/:id; GET /health) whose test tokens succeed, decline, hang or fail on demand, with
+ * GET /v1/charges/:id; GET /health, GET /ready) whose test tokens succeed, decline, hang or fail on demand, with
  * Stripe's idempotency keys. It does not listen: index.ts does, and tests call listen(0).
  */
 export function createPaymentSandbox(options: PaymentSandboxOptions): PaymentSandbox {
@@ -63,7 +63,7 @@ export function createPaymentSandbox(options: PaymentSandboxOptions): PaymentSan
   const pruneTimer = setInterval(pruneExpiredKeys, HOUR_MS).unref();
 
   const app = createSandboxApp(options, { storage, keys, now, shutdown: shutdown.signal });
-  const httpServer = http.createServer(app);
+  const httpServer = createHttpServer(app);
   let closing: Promise<void> | undefined;
 
   return {
@@ -100,6 +100,11 @@ function createSandboxApp(options: PaymentSandboxOptions, routes: SandboxRoutes)
   app.use(createSandboxAccessLog(options.logger));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'payment-sandbox' });
+  });
+  // Ready until shutdown begins, so a load balancer stops sending charges before the drain.
+  app.get('/ready', (_req, res) => {
+    const isStopping = routes.shutdown.aborted;
+    res.status(isStopping ? 503 : 200).json({ status: isStopping ? 'stopping' : 'ready', service: 'payment-sandbox' });
   });
   app.use('/v1', requireSecretKey(options.secretKey), express.json({ limit: '100kb' }));
   app.use('/v1/charges', createChargesRouter({ ...routes, slowChargeMs: options.slowChargeMs ?? 3000 }));

@@ -7,7 +7,11 @@ describe('payment sandbox settings', () => {
     expect(parseSettings(settingsSchema, {})).toEqual({
       nodeEnv: 'development',
       logLevel: 'info',
-      http: { host: '127.0.0.1', port: 4010 },
+      http: {
+        host: '127.0.0.1',
+        port: 4010,
+        timeouts: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 },
+      },
       secretKey: DEVELOPMENT_SECRET_KEY,
       dataFile: expect.stringMatching(/\/data\/payment-sandbox\.sqlite$/),
       slowChargeMs: 3000,

@@ -1,4 +1,4 @@
-import http from 'node:http';
+import type http from 'node:http';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -17,6 +17,7 @@ import { negotiateGraphQLMediaType } from './graphql-response.js';
 import { createJsonErrorHandler } from './json-errors.js';
 import { listenOn } from './listen.js';
 import { createOperationMetricsPlugin, HTTP_RESPONSE } from './operation-metrics.js';
+import { createHttpServer } from './server-timeouts.js';
 
 /** What a context factory gets for each GraphQL request. */
 export interface ContextArgs {
@@ -83,7 +84,10 @@ export interface GraphQLService {
   apollo: ApolloServer<BaseContext>;
   /** Starts listening; resolves to the GraphQL endpoint URL (port 0 picks a free port). */
   listen(port: number, host?: string): Promise<string>;
-  /** Stops taking requests, lets in-flight ones finish, then runs onShutdown. */
+  /**
+   * Turns GET /ready to 503 at once, stops taking connections, lets in-flight requests finish (10 s at
+   * most), then runs onShutdown.
+   */
   close(): Promise<void>;
 }
 
@@ -99,11 +103,12 @@ export async function createGraphQLService<TContext extends BaseContext>(
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  const httpServer = http.createServer(app);
+  const httpServer = createHttpServer(app);
   const apollo = createApolloServer(options, httpServer);
   await apollo.start();
 
-  mountProbes(app, options);
+  let isStopping = false;
+  mountProbes(app, { ...options, isStopping: () => isStopping });
   const accessLog = createAccessLog(logger);
   app.use(
     '/graphql',
@@ -130,6 +135,8 @@ export async function createGraphQLService<TContext extends BaseContext>(
     apollo: apollo as unknown as ApolloServer<BaseContext>,
     listen: async (port, host = '0.0.0.0') => `${await listenOn(httpServer, port, host)}/graphql`,
     close: async () => {
+      // Before the drain, so a load balancer polling /ready sends no more requests here.
+      isStopping = true;
       await apollo.stop();
       await options.onShutdown?.();
     },
@@ -162,16 +169,22 @@ function createApolloServer<TContext extends BaseContext>(options: GraphQLServic
   });
 }
 
-/** GET /health (alive), GET /ready (able to serve: 503 while not), GET /metrics (Prometheus). */
+/** GET /health (alive), GET /ready (able to serve: 503 while not, or once stopping), GET /metrics (Prometheus). */
 function mountProbes(
   app: express.Express,
-  options: Pick<GraphQLServiceOptions<BaseContext>, 'name' | 'metrics' | 'isReady' | 'readinessDetails'>,
+  options: Pick<GraphQLServiceOptions<BaseContext>, 'name' | 'metrics' | 'isReady' | 'readinessDetails'> & {
+    isStopping: () => boolean;
+  },
 ) {
   const { registry } = options.metrics;
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
   app.get('/ready', async (_req, res) => {
+    if (options.isStopping()) {
+      res.status(503).json({ status: 'stopping', service: options.name });
+      return;
+    }
     const isReady = options.isReady ? await options.isReady() : true;
     res
       .status(isReady ? 200 : 503)

@@ -1,8 +1,11 @@
+import { constants } from 'node:os';
 import type { Logger } from 'pino';
+import { DEFAULT_SERVER_TIMEOUTS, type ServerTimeouts } from '../settings/settings.js';
 import type { GraphQLService } from './graphql-service.js';
+import { applyServerTimeouts } from './server-timeouts.js';
 
-/** What runService needs of a server: any HTTP service with listen and a graceful close. */
-export type ListeningService = Pick<GraphQLService, 'listen' | 'close'>;
+/** What runService needs of a server: any HTTP service with its server, listen and a graceful close. */
+export type ListeningService = Pick<GraphQLService, 'httpServer' | 'listen' | 'close'>;
 
 export interface RunOptions {
   port: number;
@@ -10,21 +13,29 @@ export interface RunOptions {
   logger: Logger;
   /** Longest wait for in-flight requests on SIGTERM before exiting anyway. Default 15 s. */
   shutdownTimeoutMs?: number;
+  /** The server's timeouts, from settings (HTTP_*_TIMEOUT_MS). Default DEFAULT_SERVER_TIMEOUTS. */
+  timeouts?: ServerTimeouts;
 }
 
 /**
- * Listens, logs where, and shuts down gracefully on SIGTERM or SIGINT: stop accepting, drain,
- * close resources, exit 0.
+ * Listens, logs where, and shuts down gracefully on SIGTERM or SIGINT: `close()` turns /ready to 503,
+ * stops accepting, drains and closes the service's resources; then "stopped" and exit 0. A second
+ * signal during the drain exits at once with 128 + the signal's number (130 for SIGINT, 143 for
+ * SIGTERM), as a shell reports a process ended by it; past `shutdownTimeoutMs` the exit is 1.
  */
 export async function runService(
   service: ListeningService,
-  { port, host, logger, shutdownTimeoutMs = 15_000 }: RunOptions,
+  { port, host, logger, shutdownTimeoutMs = 15_000, timeouts = DEFAULT_SERVER_TIMEOUTS }: RunOptions,
 ): Promise<void> {
+  applyServerTimeouts(service.httpServer, timeouts);
   const url = await service.listen(port, host);
   logger.info({ url }, `listening on ${url}`);
   let isClosing = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (isClosing) return;
+    if (isClosing) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for the shutdown');
+      process.exit(128 + constants.signals[signal as 'SIGINT' | 'SIGTERM']);
+    }
     isClosing = true;
     logger.info({ signal }, 'shutting down');
     setTimeout(() => {
@@ -34,7 +45,11 @@ export async function runService(
     service.close().then(
       () => {
         logger.info('stopped');
-        process.exit(0);
+        // Left to end by itself, the process writes out every buffered log line first (pino writes
+        // asynchronously; process.exit could drop or reorder the last ones). A handle a library left
+        // open cannot hold it past a second.
+        process.exitCode = 0;
+        setTimeout(() => process.exit(0), 1_000).unref();
       },
       (error: unknown) => {
         logger.error({ err: error }, 'error while shutting down');
@@ -42,6 +57,6 @@ export async function runService(
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

@@ -5,7 +5,7 @@ import { createVerifierFromSettings } from '../auth/access-keys.js';
 import { type AccessTokenVerifier } from '../auth/access-tokens.js';
 import { authenticateRequests, requireRouterSecret } from '../auth/request-guards.js';
 import { openOrExit, type DatabaseLocation, type ServiceDatabase } from '../db/database.js';
-import type { AccessTokenSettings } from '../settings/settings.js';
+import type { AccessTokenSettings, ServerTimeouts } from '../settings/settings.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.js';
 import { createGraphQLService, type ContextArgs, type GraphQLService } from './graphql-service.js';
@@ -56,7 +56,7 @@ export function createSubgraphService<TContext extends BaseContext>(
 interface RunnableSubgraphSettings {
   logLevel: Parameters<typeof createLogger>[0]['level'];
   isProduction: boolean;
-  http: { host: string; port: number };
+  http: { host: string; port: number; timeouts?: ServerTimeouts };
   database: DatabaseLocation;
   routerSecret: string;
   accessTokens: AccessTokenSettings;

@@ -14,6 +14,9 @@ export {
   logLevelSetting,
   httpUrlSetting,
   serviceSettingsShape,
+  serverTimeoutSettingsShape,
+  readServerTimeouts,
+  DEFAULT_SERVER_TIMEOUTS,
   REPO_ROOT,
   resolveListenHost,
   postgresUrlSetting,
@@ -23,5 +26,6 @@ export {
   developmentServiceSecret,
   readTestDatabaseSettings,
   type AccessTokenSettings,
+  type ServerTimeouts,
 } from './settings.js';
 export { subgraphSettingsSchema, type SubgraphSettings } from './subgraph-settings.js';

@@ -26,6 +26,57 @@ export function serviceSettingsShape(defaultPort: number) {
     /** Default: 127.0.0.1 outside production (a development stack is not reachable from the network), 0.0.0.0 in production. */
     HOST: z.string().min(1).optional(),
     PORT: portSetting(defaultPort),
+    ...serverTimeoutSettingsShape(),
+  };
+}
+
+/** How long an HTTP server waits on a client, in milliseconds (decision 020). */
+export interface ServerTimeouts {
+  /** From a connection's first byte to the end of the request headers. */
+  headersTimeoutMs: number;
+  /** From the first byte to the end of the request body (a slow upload): answered 408, then closed. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open after its last response. */
+  keepAliveTimeoutMs: number;
+}
+
+/** Headers 10 s, a whole request 30 s, idle keep-alive 5 s: below the 60 s idle timeout of common load balancers. */
+export const DEFAULT_SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+const timeoutSetting = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(100, 'must be at least 100')
+    .max(600_000, 'must be at most 600000 (10 minutes)')
+    .default(fallback);
+
+/** HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS; part of serviceSettingsShape. */
+export function serverTimeoutSettingsShape() {
+  return {
+    HTTP_HEADERS_TIMEOUT_MS: timeoutSetting(DEFAULT_SERVER_TIMEOUTS.headersTimeoutMs),
+    HTTP_REQUEST_TIMEOUT_MS: timeoutSetting(DEFAULT_SERVER_TIMEOUTS.requestTimeoutMs),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: timeoutSetting(DEFAULT_SERVER_TIMEOUTS.keepAliveTimeoutMs),
+  };
+}
+
+/**
+ * The server timeouts of parsed settings. The headers are part of the request, so a headers timeout
+ * longer than the request timeout is cut to it (Node refuses the pair otherwise).
+ */
+export function readServerTimeouts(raw: {
+  HTTP_HEADERS_TIMEOUT_MS: number;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
+}): ServerTimeouts {
+  return {
+    headersTimeoutMs: Math.min(raw.HTTP_HEADERS_TIMEOUT_MS, raw.HTTP_REQUEST_TIMEOUT_MS),
+    requestTimeoutMs: raw.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: raw.HTTP_KEEP_ALIVE_TIMEOUT_MS,
   };
 }
 

@@ -6,6 +6,7 @@ import {
   developmentRouterSecret,
   MIN_PRODUCTION_SECRET_LENGTH,
   postgresUrlSetting,
+  readServerTimeouts,
   REPO_ROOT,
   resolveListenHost,
   serviceSettingsShape,
@@ -61,7 +62,7 @@ export function subgraphSettingsSchema({ service, defaultPort }: { service: stri
         nodeEnv: raw.NODE_ENV,
         isProduction: raw.NODE_ENV === 'production',
         logLevel: raw.LOG_LEVEL,
-        http: { host: resolveListenHost(raw.HOST, raw.NODE_ENV), port: raw.PORT },
+        http: { host: resolveListenHost(raw.HOST, raw.NODE_ENV), port: raw.PORT, timeouts: readServerTimeouts(raw) },
         database,
         /** What the router must send in x-router-secret. */
         routerSecret: (values[secretVariable] as string | undefined) ?? developmentRouterSecret(service),
