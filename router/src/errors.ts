@@ -1,6 +1,7 @@
 import { HeaderMap } from '@apollo/server';
 import { AppError } from '@supergraph/server-kit/graphql';
 import { sendGraphQLErrors } from '@supergraph/server-kit/http';
+import { RateLimitedError as RateLimitRefusal, type RateLimitDecision } from '@supergraph/server-kit/rate-limit';
 import type { Response } from 'express';
 
 /**
@@ -29,10 +30,8 @@ export const ROUTER_ERROR_CODES = [
   'QUERY_TOO_COSTLY',
   // HTTP 400: more than one register, login, refreshToken or changePassword field in one operation (`limit`).
   'TOO_MANY_ACCOUNT_MUTATIONS',
-  // HTTP 400: more login attempts on one account in one operation than its bucket holds (`limit`); waiting would never help.
+  // Declared, no longer answered: login attempts are limited in the users service, one attempt per field (decision 022).
   'TOO_MANY_LOGIN_ATTEMPTS',
-  // HTTP 429: over a rate limit (per caller, account mutations per address, logins per account); `retryAfter` in seconds.
-  'RATE_LIMITED',
   // HTTP 400: with PERSISTED_OPERATIONS=safelist, an operation that is not in the manifest.
   'PERSISTED_QUERY_NOT_IN_SAFELIST',
 ] as const;
@@ -68,10 +67,10 @@ export class SubgraphFailedError extends AppError<RouterErrorCode> {
  * `extensions.http`, which Apollo Server applies to the response and strips from the body; express
  * middleware sends the same thing with sendRefusal.
  */
-export abstract class RefusalError extends AppError<RouterErrorCode> {
+export abstract class RefusalError extends AppError<RouterErrorCode | 'RATE_LIMITED'> {
   protected constructor(
     message: string,
-    code: RouterErrorCode,
+    code: RouterErrorCode | 'RATE_LIMITED',
     readonly status: number,
     readonly headers: Record<string, string>,
     extensions: Record<string, unknown> = {},
@@ -166,20 +165,15 @@ export class TooManyAccountMutationsError extends QueryLimitError {
   }
 }
 
-export class TooManyLoginAttemptsError extends QueryLimitError {
-  constructor(count: number, limit: number) {
-    super(
-      `The operation makes ${count} login attempts for one account; at most ${limit} fit in its budget.`,
-      'TOO_MANY_LOGIN_ATTEMPTS',
-      limit,
-    );
-  }
-}
-
-/** Over a rate limit: HTTP 429 with Retry-After and the RateLimit headers; `extensions.retryAfter` in seconds. */
+/**
+ * Over the per-caller rate limit: HTTP 429 with Retry-After and the RateLimit headers, the message
+ * and `extensions.retryAfter` (seconds) as the users service gives them for its own limits
+ * (RATE_LIMITED is a generic code: server-kit's rate-limit).
+ */
 export class RateLimitedError extends RefusalError {
-  constructor(message: string, headers: Record<string, string>, retryAfterSeconds: number) {
-    super(message, 'RATE_LIMITED', 429, headers, { retryAfter: retryAfterSeconds });
+  constructor(decision: RateLimitDecision, what: string) {
+    const refusal = new RateLimitRefusal(decision, what);
+    super(refusal.message, 'RATE_LIMITED', 429, refusal.headers, { retryAfter: refusal.retryAfterSeconds });
   }
 }
 

@@ -6,14 +6,18 @@ import {
 } from '@apollo/gateway';
 import { ROUTER_SECRET_HEADER } from '@supergraph/server-kit/auth';
 import { REQUEST_ID_HEADER } from '@supergraph/server-kit/http';
+import { CLIENT_ADDRESS_HEADER } from '@supergraph/server-kit/rate-limit';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import { SubgraphFailedError, SubgraphTimeoutError, SubgraphUnavailableError } from './errors.js';
+import { RATE_LIMIT_HEADERS, type SubgraphRateLimitHolder } from './rate-limit/subgraph-rate-limits.js';
 
 /** What the router knows about each request; the gateway hands it to every subgraph call. */
-export interface RouterContext {
+export interface RouterContext extends SubgraphRateLimitHolder {
   requestId: string;
   /** The caller's access token, verified at the edge; null for anonymous callers. */
   accessToken: string | null;
+  /** The client's IP address (express `req.ip`, after TRUST_PROXY), which the users service limits account mutations by. */
+  clientAddress?: string | null;
 }
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
@@ -39,17 +43,33 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
 
   /**
    * The subgraph request starts with no headers of the client's: it gets this subgraph's own secret,
-   * the request id and, for a signed-in caller, the token the router verified. Nothing else about
-   * identity travels, so a header a client invents never reaches a subgraph.
+   * the request id, the client's address as the router saw it and, for a signed-in caller, the token
+   * the router verified. Nothing else about identity travels, so a header a client invents never
+   * reaches a subgraph.
    */
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RouterContext>): void {
     const headers = request.http?.headers;
     if (!headers) return;
     headers.set(ROUTER_SECRET_HEADER, this.secret);
     // Health checks and other requests the gateway makes on its own carry no router context.
-    const { requestId, accessToken } = context as Partial<RouterContext>;
+    const { requestId, accessToken, clientAddress } = context as Partial<RouterContext>;
     if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
+    if (clientAddress) headers.set(CLIENT_ADDRESS_HEADER, clientAddress);
     if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
+  }
+
+  /** Keeps a subgraph's rate-limit headers (the users service's RATE_LIMITED) for the client's answer. */
+  override didReceiveResponse({
+    response,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<RouterContext>['didReceiveResponse']>>[0]) {
+    const headers = response.http?.headers;
+    if (headers?.has('retry-after')) {
+      (context as SubgraphRateLimitHolder).subgraphRateLimit = Object.fromEntries(
+        RATE_LIMIT_HEADERS.flatMap((name) => (headers.get(name) === null ? [] : [[name, headers.get(name)!]])),
+      );
+    }
+    return response;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { redisUrlSetting } from '@supergraph/server-kit/rate-limit';
 import { parseSettings } from '@supergraph/server-kit/settings';
 
 const wholeNumber = (name: string, { min, max, fallback }: { min: number; max: number; fallback: number }) =>
@@ -79,9 +80,7 @@ export const limitSettingsShape = {
   QUERY_MAX_COST: wholeNumber('cost', { min: 1, max: 1_000_000_000, fallback: 10_000 }),
   REQUEST_BODY_LIMIT: bodyLimitSetting,
   RATE_LIMIT_PER_MINUTE: wholeNumber('number of requests', { min: 1, max: 1_000_000, fallback: 300 }),
-  AUTH_RATE_LIMIT_PER_MINUTE: wholeNumber('number of account operations', { min: 1, max: 10_000, fallback: 10 }),
-  LOGIN_RATE_LIMIT_PER_MINUTE: wholeNumber('number of attempts', { min: 1, max: 10_000, fallback: 5 }),
-  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  REDIS_URL: redisUrlSetting,
   TRUST_PROXY: trustProxySetting,
   MAX_CONCURRENT_REQUESTS: wholeNumber('number of requests', { min: 1, max: 100_000, fallback: 64 }),
   MAX_QUEUED_REQUESTS: wholeNumber('number of requests', { min: 0, max: 100_000, fallback: 32 }),
@@ -116,13 +115,6 @@ export function readLimitSettings(raw: RawLimitSettings) {
        * (both buckets are charged; the emptier one decides); also the burst.
        */
       perCallerPerMinute: raw.RATE_LIMIT_PER_MINUTE,
-      /**
-       * AUTH_RATE_LIMIT_PER_MINUTE, default 10: account mutations (register, login, refreshToken,
-       * changePassword: scrypt or session writes in the users service) per client IP, signed in or not.
-       */
-      authPerAddressPerMinute: raw.AUTH_RATE_LIMIT_PER_MINUTE,
-      /** LOGIN_RATE_LIMIT_PER_MINUTE, default 5: `login` attempts per account, whatever the caller. */
-      loginPerAccountPerMinute: raw.LOGIN_RATE_LIMIT_PER_MINUTE,
       /** REDIS_URL, default none: buckets live in this process's memory; set, every replica shares them. */
       redisUrl: raw.REDIS_URL ?? null,
     },

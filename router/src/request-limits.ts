@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { MAX_PAGE_SIZE } from '@supergraph/server-kit/graphql';
+import { createBucketStores, perMinute, RateLimiter, type RateLimitStore } from '@supergraph/server-kit/rate-limit';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { Express, RequestHandler } from 'express';
 import { getVariableValues } from 'graphql';
@@ -13,12 +13,9 @@ import {
 import type { LimitSettings } from './limit-settings.js';
 import { measureOperation, type OperationMeasure } from './operation-cost.js';
 import { createShapeLimits } from './query-shape-limits.js';
-import { checkAccountMutationCount, findAccountMutations, limitAccountMutations } from './rate-limit/account-limit.js';
-import { createBucketStores } from './rate-limit/bucket-stores.js';
-import { addressKey, limitCallers, rememberClientAddress } from './rate-limit/caller-limit.js';
-import { findLoginAccounts, limitLoginAttempts } from './rate-limit/login-limit.js';
-import { perMinute, RateLimiter } from './rate-limit/rate-limiter.js';
-import type { RateLimitStore } from './rate-limit/store.js';
+import { checkAccountMutationCount, findAccountMutations } from './rate-limit/account-limit.js';
+import { limitCallers } from './rate-limit/caller-limit.js';
+import { subgraphRateLimitsPlugin } from './rate-limit/subgraph-rate-limits.js';
 import { limitTokens } from './token-limit.js';
 
 export interface RequestLimitsOptions {
@@ -28,8 +25,8 @@ export interface RequestLimitsOptions {
   /** Epoch milliseconds, for the token buckets. Default Date.now. */
   clock?: () => number;
   /**
-   * Where every kind of bucket lives. Default: one memory store per kind (caller, auth, login), or
-   * Redis when REDIS_URL is set, falling back to those while it is unreachable (bucket-stores.ts).
+   * Where the caller buckets live. Default: this process's memory, or Redis when REDIS_URL is set,
+   * falling back to memory while it is unreachable (server-kit's createBucketStores).
    */
   store?: RateLimitStore;
   /** Most live buckets each memory store keeps. Default 100000 (tests lower it). */
@@ -46,8 +43,8 @@ export interface RequestLimits {
    */
   middleware: RequestHandler[];
   /**
-   * Apollo Server plugins, before planning: depth, aliases, directives, account mutations per
-   * operation, page sizes, cost (400), then account mutations per IP and login attempts per account (429).
+   * Apollo Server plugins: before planning, depth, aliases, directives, account mutations per
+   * operation, page sizes, cost (400); after execution, a subgraph's RATE_LIMITED as a 429.
    */
   plugins: ApolloServerPlugin<BaseContext>[];
   /** Applies TRUST_PROXY, so that `req.ip` is the client's address behind the proxies it names. */
@@ -67,8 +64,10 @@ export interface RequestLimits {
  *    account mutation (register, login, refreshToken, changePassword: 400 TOO_MANY_ACCOUNT_MUTATIONS);
  *    then, with the variables applied, page sizes (`first` and `last` at most MAX_PAGE_SIZE) and the estimated
  *    cost (400);
- * 5. for an account mutation, the client IP's auth bucket, signed in or not (429); for `login`, then,
- *    attempts per account, whoever calls (429 or, when one operation could never fit, 400).
+ *
+ * Account mutations per client address and login attempts per account are limited by the users
+ * service itself, so that they hold behind any router (decision 022): the router forwards the
+ * client's address (x-client-address) and answers the service's RATE_LIMITED with 429.
  */
 export function createRequestLimits(settings: LimitSettings, options: RequestLimitsOptions): RequestLimits {
   const clock = options.clock ?? Date.now;
@@ -78,17 +77,16 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
         redisUrl: settings.rateLimits.redisUrl,
         logger: options.logger,
         maxKeysPerStore: options.maxKeysPerStore,
+        // Keyed by who calls (address, user): evicting one hands out nothing an attacker's own addresses don't already have.
+        kinds: { caller: 'evict-least-recent' },
+        connectionName: 'supergraph-router-rate-limits',
       });
   const store = options.store ?? stores!.store;
   const sweeper = setInterval(() => stores?.sweep(clock()), 60_000);
   sweeper.unref();
 
-  // The policy names are the bucket kinds, so each kind has its own store and Redis prefix.
+  // The policy's name is the bucket kind, its store and its Redis prefix.
   const callers = new RateLimiter(store, perMinute('caller', settings.rateLimits.perCallerPerMinute), clock);
-  const accountOperations = new RateLimiter(store, perMinute('auth', settings.rateLimits.authPerAddressPerMinute), clock);
-  const logins = new RateLimiter(store, perMinute('login', settings.rateLimits.loginPerAccountPerMinute), clock);
-  // The client's address, from the express request to the plugin below, which has no express request.
-  const clientAddresses = new AsyncLocalStorage<string>();
   const shape = createShapeLimits(settings.query, { isProduction: options.isProduction });
   const { maxCost } = settings.query;
 
@@ -102,16 +100,12 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
           if (!operation) throw new OperationNotResolvedError(request.operationName ?? undefined);
           const rootType = schema.getRootType(operation.operation);
           if (!rootType) throw new UnsupportedOperationTypeError(operation.operation);
-          const accountMutations = findAccountMutations(document, operation);
-          checkAccountMutationCount(accountMutations);
+          checkAccountMutationCount(findAccountMutations(document, operation));
           const { coerced: variables } = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           // Variables that do not fit their types: the gateway refuses them itself before planning.
           if (!variables) return;
 
           checkOperationCost(measureOperation(schema, document, operation, variables, { maxPageSize: MAX_PAGE_SIZE }), maxCost);
-          // The address first: a client past its budget spends no account's login budget.
-          await limitAccountMutations(accountOperations, clientAddresses.getStore() ?? addressKey(undefined), accountMutations);
-          await limitLoginAttempts(logins, findLoginAccounts(schema, document, operation, variables));
         },
       };
     },
@@ -119,8 +113,8 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
 
   return {
     bodyLimit: settings.bodyLimit,
-    middleware: [rememberClientAddress(clientAddresses), limitCallers(callers), limitTokens(settings.query.maxTokens)],
-    plugins: [...shape.plugins, operationLimits],
+    middleware: [limitCallers(callers), limitTokens(settings.query.maxTokens)],
+    plugins: [...shape.plugins, operationLimits, subgraphRateLimitsPlugin],
     applyTo(app) {
       app.set('trust proxy', settings.trustProxy);
     },

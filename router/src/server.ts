@@ -90,7 +90,7 @@ export async function createRouter({
     ],
     bodyLimit: limits.bodyLimit,
     onShutdown: () => limits.close(),
-    context: async ({ requestId, accessToken }) => ({ requestId, accessToken }),
+    context: async ({ requestId, accessToken, req }) => ({ requestId, accessToken, clientAddress: req.ip ?? null }),
     // Development only, like Sandbox: GraphiQL that works offline (explorer.ts).
     routes: options.isProduction ? undefined : createExplorerRoutes(),
     isReady: () => supergraph.current() !== null,

@@ -6,7 +6,7 @@ describe('limit settings', () => {
     expect(parseLimitSettings({})).toEqual({
       query: { maxDepth: 10, maxAliases: 15, maxDirectives: 20, maxTokens: 1000, maxCost: 10_000 },
       bodyLimit: '100kb',
-      rateLimits: { perCallerPerMinute: 300, authPerAddressPerMinute: 10, loginPerAccountPerMinute: 5, redisUrl: null },
+      rateLimits: { perCallerPerMinute: 300, redisUrl: null },
       trustProxy: false,
     });
   });
@@ -20,8 +20,6 @@ describe('limit settings', () => {
       QUERY_MAX_COST: '50000',
       REQUEST_BODY_LIMIT: '1mb',
       RATE_LIMIT_PER_MINUTE: '600',
-      AUTH_RATE_LIMIT_PER_MINUTE: '20',
-      LOGIN_RATE_LIMIT_PER_MINUTE: '10',
       REDIS_URL: 'rediss://user:secret@redis.internal:6380/2',
       TRUST_PROXY: '2',
     });
@@ -31,8 +29,6 @@ describe('limit settings', () => {
       bodyLimit: '1mb',
       rateLimits: {
         perCallerPerMinute: 600,
-        authPerAddressPerMinute: 20,
-        loginPerAccountPerMinute: 10,
         redisUrl: 'rediss://user:secret@redis.internal:6380/2',
       },
       trustProxy: 2,
@@ -55,12 +51,11 @@ describe('limit settings', () => {
         QUERY_MAX_COST: 'lots',
         REQUEST_BODY_LIMIT: '100 gigabytes',
         RATE_LIMIT_PER_MINUTE: '1.5',
-        AUTH_RATE_LIMIT_PER_MINUTE: '0',
         REDIS_URL: 'http://redis:6379',
         TRUST_PROXY: 'everyone',
       }),
     ).toThrow(
-      /QUERY_MAX_DEPTH: must be at least 1[\s\S]*QUERY_MAX_COST: must be a cost[\s\S]*REQUEST_BODY_LIMIT: must be a size[\s\S]*RATE_LIMIT_PER_MINUTE: must be a whole number[\s\S]*AUTH_RATE_LIMIT_PER_MINUTE: must be at least 1[\s\S]*REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL[\s\S]*TRUST_PROXY: must be false, a number of proxy hops/,
+      /QUERY_MAX_DEPTH: must be at least 1[\s\S]*QUERY_MAX_COST: must be a cost[\s\S]*REQUEST_BODY_LIMIT: must be a size[\s\S]*RATE_LIMIT_PER_MINUTE: must be a whole number[\s\S]*REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL[\s\S]*TRUST_PROXY: must be false, a number of proxy hops/,
     );
   });
 

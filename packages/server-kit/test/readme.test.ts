@@ -14,7 +14,7 @@ function readModuleRows(): { subpath: string; module: string; text: string }[] {
   let subpath = '';
   return readme
     .split('\n')
-    .filter((line) => /^\|\s*(`\/[a-z]+`)?\s*\|\s*`[a-z-]+\.ts`/.test(line))
+    .filter((line) => /^\|\s*(`\/[a-z-]+`)?\s*\|\s*`[a-z-]+\.ts`/.test(line))
     .map((line) => {
       const [, subpathCell = '', moduleCell = '', text = ''] = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
       if (subpathCell) subpath = subpathCell.replaceAll('`', '').slice(1);

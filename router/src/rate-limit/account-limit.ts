@@ -7,11 +7,12 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { TooManyAccountMutationsError } from '../errors.js';
-import { rateLimitedError, type RateLimiter } from './rate-limiter.js';
 
 /**
  * The mutations that cost the users service real work whoever sends them: `register`, `login` and
  * `changePassword` run scrypt (about 128 MiB and 100 to 300 ms each), `refreshToken` writes a session.
+ * The users service limits them per client address and per account (decision 022); the router only
+ * keeps one operation from carrying several.
  */
 export const ACCOUNT_MUTATIONS: ReadonlySet<string> = new Set(['register', 'login', 'refreshToken', 'changePassword']);
 
@@ -63,15 +64,4 @@ export function findAccountMutations(document: DocumentNode, operation: Operatio
 export function checkAccountMutationCount(mutations: string[]): void {
   if (mutations.length <= MAX_ACCOUNT_MUTATIONS) return;
   throw new TooManyAccountMutationsError(mutations.length, MAX_ACCOUNT_MUTATIONS);
-}
-
-/**
- * Takes one token per account mutation from the client address's auth bucket, signed in or not, so
- * that neither fresh emails nor fresh accounts buy more scrypt runs from one address. Throws
- * RATE_LIMITED (429) when the bucket is empty.
- */
-export async function limitAccountMutations(limiter: RateLimiter, address: string, mutations: string[]): Promise<void> {
-  if (mutations.length === 0) return;
-  const decision = await limiter.take(`ip:${address}`, mutations.length);
-  if (!decision.isAllowed) throw rateLimitedError(decision, 'account operations from this address');
 }

@@ -58,13 +58,11 @@ const throttlingSettingsSchema = z
     LOGIN_RATE_LIMIT_PER_MINUTE: perMinuteSetting('number of attempts', { max: 10_000, fallback: 5 }),
     REDIS_URL: redisUrlSetting,
   })
-  .transform(
-    (raw): ThrottlingSettings => ({
-      perAddressPerMinute: raw.AUTH_RATE_LIMIT_PER_MINUTE,
-      perAccountPerMinute: raw.LOGIN_RATE_LIMIT_PER_MINUTE,
-      redisUrl: raw.REDIS_URL ?? null,
-    }),
-  );
+  .transform((raw): ThrottlingSettings => ({
+    perAddressPerMinute: raw.AUTH_RATE_LIMIT_PER_MINUTE,
+    perAccountPerMinute: raw.LOGIN_RATE_LIMIT_PER_MINUTE,
+    redisUrl: raw.REDIS_URL ?? null,
+  }));
 
 /** This service's settings, from process.env (the only place it is read). Exits naming any bad variable. */
 export function loadSettings() {

@@ -1,6 +1,7 @@
 import type { AccessTokenIssuer } from '@supergraph/server-kit/auth';
 import { createSubgraphService, type GraphQLService, type SubgraphServiceOptions } from '@supergraph/server-kit/http';
 import { AccountService } from './accounts/account-service.js';
+import { createAccountThrottle, DEFAULT_THROTTLING, type ThrottlingSettings } from './accounts/throttling.js';
 import { createContextFactory } from './context.js';
 import type { UsersDatabase } from './db/client.js';
 import { buildSchema } from './schema.js';
@@ -10,15 +11,27 @@ export interface UsersServiceOptions extends SubgraphServiceOptions<UsersDatabas
   issueAccessToken: AccessTokenIssuer;
   /** How long a session lasts, however often its refresh token is traded. */
   sessionTtlMs: number;
+  /** Login and registration throttling (AUTH_RATE_LIMIT_PER_MINUTE, ...). Default DEFAULT_THROTTLING. */
+  throttling?: ThrottlingSettings;
+  /** Epoch milliseconds for the throttling buckets; tests pass their own. Default Date.now. */
+  clock?: () => number;
 }
 
 /** The users subgraph's HTTP server, ready to listen; used by index.ts and by tests. */
-export function createUsersService({ issueAccessToken, sessionTtlMs, ...options }: UsersServiceOptions): Promise<GraphQLService> {
+export function createUsersService({
+  issueAccessToken,
+  sessionTtlMs,
+  throttling = DEFAULT_THROTTLING,
+  clock,
+  ...options
+}: UsersServiceOptions): Promise<GraphQLService> {
   const accounts = new AccountService({ database: options.database, issueAccessToken, sessionTtlMs });
+  const throttle = createAccountThrottle({ settings: throttling, logger: options.logger, clock });
   return createSubgraphService({
     name: 'users',
     ...options,
     schema: buildSchema(),
-    context: createContextFactory(options.database, accounts),
+    context: createContextFactory(options.database, accounts, throttle),
+    onShutdown: () => throttle.close(),
   });
 }

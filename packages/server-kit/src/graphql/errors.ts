@@ -31,6 +31,8 @@ export const GENERIC_ERROR_CODES = [
   'OPERATION_RESOLUTION_FAILURE',
   // Apollo Server: an automatic persisted query sent by hash alone that this process has not seen; the client sends the text once.
   'PERSISTED_QUERY_NOT_FOUND',
+  // Over a rate limit (the router's per caller, the users service's per address and per account); `retryAfter` in seconds, HTTP 429 at the router.
+  'RATE_LIMITED',
   // HTTP 503 with Retry-After: too much work at once (the router's request queue, the users service's password hashing); `retryAfter` in seconds.
   'OVERLOADED',
 ] as const;

@@ -118,6 +118,8 @@ export async function createSubgraphHarness<TTables extends Record<string, unkno
 
   return {
     database,
+    /** The service itself, to listen on a port for tests over HTTP (the router secret is `test-router-secret`). */
+    service,
     /** Runs one operation, anonymously or as `viewer`, and returns its single result. */
     async execute(
       query: string,

@@ -1,12 +1,23 @@
 import { requireViewer } from '@supergraph/server-kit/auth';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 
+// Every mutation that hashes a password or writes a session is charged to the client's address
+// first, and `register` and `login` to the account they name, before any work (accounts/throttling.ts).
 export const Mutation: MutationResolvers = {
-  register: (_parent, { input }, { accounts }) => accounts.register(input),
+  register: async (_parent, { input }, { accounts, throttle, client }) => {
+    await throttle.charge({ client, account: { email: input.email, attempts: 'registrations for this email address' } });
+    return accounts.register(input);
+  },
 
-  login: (_parent, { input }, { accounts }) => accounts.login(input),
+  login: async (_parent, { input }, { accounts, throttle, client }) => {
+    await throttle.charge({ client, account: { email: input.email, attempts: 'login attempts for this account' } });
+    return accounts.login(input);
+  },
 
-  refreshToken: (_parent, { input }, { accounts }) => accounts.refresh(input.refreshToken),
+  refreshToken: async (_parent, { input }, { accounts, throttle, client }) => {
+    await throttle.charge({ client });
+    return accounts.refresh(input.refreshToken);
+  },
 
   logout: async (_parent, { input }, { accounts }) => ({ loggedOut: await accounts.logout(input.refreshToken) }),
 
@@ -14,5 +25,8 @@ export const Mutation: MutationResolvers = {
     user: await accounts.updateProfile(requireViewer(viewer), input),
   }),
 
-  changePassword: (_parent, { input }, { accounts, viewer }) => accounts.changePassword(requireViewer(viewer), input),
+  changePassword: async (_parent, { input }, { accounts, viewer, throttle, client }) => {
+    await throttle.charge({ client });
+    return accounts.changePassword(requireViewer(viewer), input);
+  },
 };

@@ -1,39 +1,27 @@
-import type { Logger } from '@supergraph/server-kit/telemetry';
+import type { Logger } from '../telemetry/logger.js';
 import { DEFAULT_MAX_KEYS, MemoryRateLimitStore, type WhenStoreFull } from './memory-store.js';
 import { RedisRateLimitStore } from './redis-store.js';
 import type { RateLimitStore } from './store.js';
 import type { BucketPolicy, BucketTake } from './token-bucket.js';
 
 /**
- * The kinds of bucket the router keeps, each its policy's name and its own store:
- *
- * - `caller`: every request, per client IP and per signed-in user (RATE_LIMIT_PER_MINUTE);
- * - `auth`: account mutations per client IP (AUTH_RATE_LIMIT_PER_MINUTE);
- * - `login`: `login` attempts per account, keyed by the hashed email (LOGIN_RATE_LIMIT_PER_MINUTE).
+ * What a full memory store does with a new key, by bucket kind (the policy's name): the kinds a
+ * service keeps. Buckets keyed by who calls (an address, a user) may be evicted: a new key costs an
+ * attacker an address or an account, each with a fresh budget anyway. Buckets keyed by what the
+ * caller names (a login email) must be `refuse-new`: made-up keys cost nothing, and evicting would let
+ * a flood of them refill a targeted account's bucket early.
  */
-export const BUCKET_KINDS = ['caller', 'auth', 'login'] as const;
-export type BucketKind = (typeof BUCKET_KINDS)[number];
-
-/**
- * What a full memory store does with a new key (see WhenStoreFull). Caller and auth buckets are
- * keyed by who calls, so evicting one hands out nothing an attacker's own addresses don't already
- * have; login buckets are keyed by an email anyone can make up, so they are never evicted while live.
- */
-const WHEN_FULL: Record<BucketKind, WhenStoreFull> = {
-  caller: 'evict-least-recent',
-  auth: 'evict-least-recent',
-  login: 'refuse-new',
-};
+export type BucketKinds<Kind extends string> = Record<Kind, WhenStoreFull>;
 
 /**
  * Sends each take to the store of its bucket kind (the policy's name), so that no kind of key can
  * crowd another kind out of memory: a flood of addresses or made-up emails never touches a login bucket.
  */
 export class StoreByKind implements RateLimitStore {
-  constructor(private readonly stores: Record<BucketKind, RateLimitStore>) {}
+  constructor(private readonly stores: Record<string, RateLimitStore>) {}
 
   take(key: string, policy: BucketPolicy, cost: number, now: number): Promise<BucketTake> {
-    const store = (this.stores as Record<string, RateLimitStore | undefined>)[policy.name];
+    const store = this.stores[policy.name];
     if (!store) throw new Error(`no rate-limit store for "${policy.name}" buckets`);
     return store.take(key, policy, cost, now);
   }
@@ -43,7 +31,9 @@ export class StoreByKind implements RateLimitStore {
   }
 }
 
-export interface BucketStoresOptions {
+export interface BucketStoresOptions<Kind extends string> {
+  /** The kinds of bucket, each with what its memory store does when full. */
+  kinds: BucketKinds<Kind>;
   /** REDIS_URL, or null for this process's memory only. */
   redisUrl: string | null;
   logger: Logger;
@@ -51,29 +41,39 @@ export interface BucketStoresOptions {
   maxKeysPerStore?: number;
   /** Put before every Redis key. Default `supergraph:ratelimit:` (tests use their own). */
   redisKeyPrefix?: string;
+  /** The Redis connection's name, as CLIENT LIST shows it ("supergraph-router-rate-limits"). */
+  connectionName?: string;
 }
 
-export interface BucketStores {
+export interface BucketStores<Kind extends string = string> {
   /** Where every RateLimiter takes from: Redis when configured, else the memory stores, one per kind. */
   store: RateLimitStore;
   /** The Redis store, when REDIS_URL is set. */
   redis: RedisRateLimitStore | null;
   /** One memory store per kind: the store itself without Redis, the fallback with it. */
-  memory: Record<BucketKind, MemoryRateLimitStore>;
-  /** Forgets every bucket that is full again; the router calls it every minute. */
+  memory: Record<Kind, MemoryRateLimitStore>;
+  /** Forgets every bucket that is full again; the service calls it every minute. */
   sweep(now: number): void;
   close(): Promise<void>;
 }
 
 /**
- * The router's bucket stores. In memory, one store per kind. In Redis, every replica shares the
- * buckets, each kind under its own key prefix (`<prefix>caller:`, `<prefix>auth:`, `<prefix>login:`,
+ * A service's bucket stores (the router's per-caller buckets, the users service's account buckets).
+ * In memory, one store per kind, so that no kind of key can crowd another out. In Redis, every
+ * replica shares the buckets, each kind under its own key prefix (`<prefix>caller:`, `<prefix>login:`,
  * the RateLimiter putting the policy's name before each key), and while Redis is unreachable each
  * kind falls back to its own memory store, exactly as without Redis.
  */
-export function createBucketStores({ redisUrl, logger, maxKeysPerStore, redisKeyPrefix }: BucketStoresOptions): BucketStores {
+export function createBucketStores<Kind extends string>({
+  kinds,
+  redisUrl,
+  logger,
+  maxKeysPerStore,
+  redisKeyPrefix,
+  connectionName,
+}: BucketStoresOptions<Kind>): BucketStores<Kind> {
   let lastWarnedAt = Number.NEGATIVE_INFINITY;
-  const warnFull = (kind: BucketKind) => () => {
+  const warnFull = (kind: Kind) => () => {
     if (Date.now() - lastWarnedAt < 60_000) return;
     lastWarnedAt = Date.now();
     logger.warn(
@@ -82,11 +82,11 @@ export function createBucketStores({ redisUrl, logger, maxKeysPerStore, redisKey
     );
   };
   const memory = Object.fromEntries(
-    BUCKET_KINDS.map((kind) => [
+    (Object.entries(kinds) as [Kind, WhenStoreFull][]).map(([kind, whenFull]) => [
       kind,
-      new MemoryRateLimitStore({ maxKeys: maxKeysPerStore, whenFull: WHEN_FULL[kind], onRefuse: warnFull(kind) }),
+      new MemoryRateLimitStore({ maxKeys: maxKeysPerStore, whenFull, onRefuse: warnFull(kind) }),
     ]),
-  ) as Record<BucketKind, MemoryRateLimitStore>;
+  ) as Record<Kind, MemoryRateLimitStore>;
   const byKind = new StoreByKind(memory);
   const redis = redisUrl
     ? new RedisRateLimitStore({
@@ -94,6 +94,7 @@ export function createBucketStores({ redisUrl, logger, maxKeysPerStore, redisKey
         logger,
         fallback: byKind,
         ...(redisKeyPrefix ? { keyPrefix: redisKeyPrefix } : {}),
+        ...(connectionName ? { connectionName } : {}),
       })
     : null;
   return {
@@ -101,7 +102,7 @@ export function createBucketStores({ redisUrl, logger, maxKeysPerStore, redisKey
     redis,
     memory,
     sweep(now) {
-      for (const store of Object.values(memory)) store.sweep(now);
+      for (const store of Object.values<MemoryRateLimitStore>(memory)) store.sweep(now);
     },
     // The Redis store closes its fallback too.
     close: () => (redis ?? byKind).close(),

@@ -1,4 +1,5 @@
-import { RateLimitedError } from '../errors.js';
+import { HeaderMap } from '@apollo/server';
+import { AppError } from '../graphql/errors.js';
 import type { RateLimitStore } from './store.js';
 import { describeTake, type BucketPolicy, type RateLimitDecision } from './token-bucket.js';
 
@@ -40,12 +41,29 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
   };
 }
 
-/** The 429 for a refused decision; `what` says what was limited ("requests from this caller"). */
-export function rateLimitedError(decision: RateLimitDecision, what: string): RateLimitedError {
-  const perMinuteBudget = Math.round((decision.policy.capacity * 60_000) / decision.policy.windowMs);
-  return new RateLimitedError(
-    `Too many ${what}: the limit is ${perMinuteBudget} per minute. Try again in ${decision.retryAfterSeconds} s.`,
-    rateLimitHeaders(decision),
-    decision.retryAfterSeconds,
-  );
+/**
+ * Over a rate limit (RATE_LIMITED): nothing was done; `retryAfter` says in how many seconds the same
+ * request may be sent again. `http` carries the RateLimit and Retry-After headers in
+ * `extensions.http`, which Apollo Server puts on the HTTP answer and strips from the body: a
+ * subgraph gives them without a status (an error status would be a failed call to a router); the
+ * router answers 429.
+ */
+export class RateLimitedError extends AppError<'RATE_LIMITED'> {
+  readonly retryAfterSeconds: number;
+  readonly headers: Record<string, string>;
+
+  constructor(decision: RateLimitDecision, what: string, status?: number) {
+    const perMinuteBudget = Math.round((decision.policy.capacity * 60_000) / decision.policy.windowMs);
+    const headers = rateLimitHeaders(decision);
+    super(
+      `Too many ${what}: the limit is ${perMinuteBudget} per minute. Try again in ${decision.retryAfterSeconds} s.`,
+      'RATE_LIMITED',
+      {
+        retryAfter: decision.retryAfterSeconds,
+        http: { ...(status === undefined ? {} : { status }), headers: new HeaderMap(Object.entries(headers)) },
+      },
+    );
+    this.retryAfterSeconds = decision.retryAfterSeconds;
+    this.headers = headers;
+  }
 }

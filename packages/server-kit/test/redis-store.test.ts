@@ -10,6 +10,8 @@ import { RedisRateLimitStore } from '../src/rate-limit/redis-store.js';
 // Against the Redis server on this machine (and in CI), each test under its own key prefix.
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const silent = createLogger({ service: 'router', level: 'silent' });
+/** Buckets keyed by who calls, and login buckets keyed by a made-up email, as the router and users keep them. */
+const KINDS = { caller: 'evict-least-recent', auth: 'evict-least-recent', login: 'refuse-new' } as const;
 
 let admin: Redis;
 const opened: { close(): Promise<void> }[] = [];
@@ -132,7 +134,7 @@ describe('the Redis token-bucket store', () => {
   });
 
   it('keeps each kind of bucket under its own key prefix, so one kind never touches another', async () => {
-    const stores = createBucketStores({ redisUrl: REDIS_URL, redisKeyPrefix: prefix, logger: silent });
+    const stores = createBucketStores({ kinds: KINDS, redisUrl: REDIS_URL, redisKeyPrefix: prefix, logger: silent });
     opened.push(stores);
     await stores.redis!.waitUntilReady();
     const clock = () => Date.UTC(2026, 0, 1);
@@ -155,7 +157,12 @@ describe('the Redis token-bucket store', () => {
   it('falls back to one memory store per kind while Redis is unreachable, where a flood of keys cannot refill a login bucket', async () => {
     const lines: { level: string; msg: string; buckets?: string }[] = [];
     const logger = createLogger({ service: 'router', destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
-    const stores: BucketStores = createBucketStores({ redisUrl: 'redis://127.0.0.1:1', logger, maxKeysPerStore: 3 });
+    const stores: BucketStores<keyof typeof KINDS> = createBucketStores({
+      kinds: KINDS,
+      redisUrl: 'redis://127.0.0.1:1',
+      logger,
+      maxKeysPerStore: 3,
+    });
     opened.push(stores);
     await expect(stores.redis!.waitUntilReady()).rejects.toThrow(/ECONNREFUSED/);
     const clock = () => Date.UTC(2026, 0, 1);

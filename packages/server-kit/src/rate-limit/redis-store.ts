@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Logger } from '@supergraph/server-kit/telemetry';
+import type { Logger } from '../telemetry/logger.js';
 import type { RateLimitStore } from './store.js';
 import type { BucketPolicy, BucketTake } from './token-bucket.js';
 
 /**
  * takeFromBucket (token-bucket.ts) in Lua, so that the read, the refill and the write happen as one
- * step on the Redis server however many router replicas take from the same bucket at once. The
+ * step on the Redis server however many replicas take from the same bucket at once. The
  * bucket is a hash {tokens, ts}; it expires when it would be full again, and a full bucket is
  * deleted rather than written. Tokens come back as a string: Redis truncates Lua numbers to integers.
  *
@@ -52,12 +52,14 @@ export interface RedisStoreOptions {
   fallback: RateLimitStore;
   /** Longest wait for Redis before a request falls back, in ms. Default 250. */
   commandTimeoutMs?: number;
+  /** The connection's name, as CLIENT LIST shows it. Default `supergraph-rate-limits`. */
+  connectionName?: string;
 }
 
 /**
- * Buckets in Redis, shared by every router replica. When Redis cannot be reached (not connected,
+ * Buckets in Redis, shared by every replica of a service. When Redis cannot be reached (not connected,
  * slow past commandTimeoutMs, or erroring), each request is limited by the fallback store instead,
- * so limits stay on, per replica, and the router keeps serving (docs/decisions/012). The outage is
+ * so limits stay on, per replica, and the service keeps serving (docs/decisions/012). The outage is
  * logged once at warn when it starts and once at info when Redis is back.
  */
 export class RedisRateLimitStore implements RateLimitStore {
@@ -67,7 +69,14 @@ export class RedisRateLimitStore implements RateLimitStore {
   private readonly fallback: RateLimitStore;
   private isDegraded = false;
 
-  constructor({ url, keyPrefix = 'supergraph:ratelimit:', logger, fallback, commandTimeoutMs = 250 }: RedisStoreOptions) {
+  constructor({
+    url,
+    keyPrefix = 'supergraph:ratelimit:',
+    logger,
+    fallback,
+    commandTimeoutMs = 250,
+    connectionName = 'supergraph-rate-limits',
+  }: RedisStoreOptions) {
     this.keyPrefix = keyPrefix;
     this.logger = logger;
     this.fallback = fallback;
@@ -78,7 +87,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       commandTimeout: commandTimeoutMs,
       connectTimeout: 2_000,
       retryStrategy: (attempt) => Math.min(attempt * 250, 5_000),
-      connectionName: 'supergraph-router-rate-limits',
+      connectionName,
     });
     this.client.on('error', (error: Error) => this.degrade(error));
     this.client.on('ready', () => this.recover());

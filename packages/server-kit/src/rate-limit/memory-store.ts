@@ -19,7 +19,7 @@ export interface MemoryStoreOptions {
   maxKeys?: number;
   /** Default `evict-least-recent`. */
   whenFull?: WhenStoreFull;
-  /** Called each time `refuse-new` turns a new key away, so that the router can say so in its log. */
+  /** Called each time `refuse-new` turns a new key away, so that the service can say so in its log. */
   onRefuse?: () => void;
 }
 
@@ -35,7 +35,7 @@ export const DEFAULT_MAX_KEYS = 100_000;
 const SWEEP_INTERVAL_MS = 1_000;
 
 /**
- * Buckets in this process's memory: the default, and what a Redis-backed router falls back to while
+ * Buckets in this process's memory: the default, and what a Redis-backed service falls back to while
  * Redis is unreachable. A bucket is forgotten once it would be full again (checked as keys are used,
  * when the store is full, and by `sweep`), and the map keeps recency order, so the least recently
  * used key is the first to drop when `whenFull` allows dropping live buckets at all.
@@ -69,7 +69,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return take;
   }
 
-  /** Forgets every bucket that is full again by `now`; the router calls it every minute. */
+  /** Forgets every bucket that is full again by `now`; the service calls it every minute. */
   sweep(now: number): void {
     this.lastSweepAt = now;
     for (const [key, entry] of this.buckets) if (entry.fullAt <= now) this.buckets.delete(key);
