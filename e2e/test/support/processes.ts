@@ -58,12 +58,38 @@ const STOP_TIMEOUT_MS = 20_000;
 const ADDRESS_IN_USE_RETRIES = 5;
 const ADDRESS_IN_USE_DELAY_MS = 300;
 
-function runTypeScript(entry: string, args: string[], env: Record<string, string>) {
-  return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', entry, ...args], {
+function runNode(nodeArgs: string[], env: Record<string, string>) {
+  return spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** How Node runs our TypeScript sources: through tsx, with the workspace packages' `source` export. */
+const TYPESCRIPT_ARGS = ['--conditions=source', '--import', 'tsx'];
+
+function runTypeScript(entry: string, args: string[], env: Record<string, string>) {
+  return runNode([...TYPESCRIPT_ARGS, entry, ...args], env);
+}
+
+/**
+ * A program other than our services (such as another router's CLI): what Node runs, and how its log
+ * lines say where it listens. Our services are started by entry file instead.
+ */
+export interface ProgramLaunch {
+  /** Node's arguments: the script and its own arguments. */
+  nodeArgs: string[];
+  /** The URL to send requests to, from the line that says the program listens; undefined for other lines. */
+  listeningUrl: (line: LogLine) => string | undefined;
+}
+
+/** A service of ours: its entry file run with tsx, listening once it logs `listening` with its `url`. */
+function serviceLaunch(entry: string): ProgramLaunch {
+  return {
+    nodeArgs: [...TYPESCRIPT_ARGS, entry],
+    listeningUrl: (line) => (typeof line.url === 'string' && line.msg?.startsWith('listening') ? line.url : undefined),
+  };
 }
 
 function collectLines(child: ChildProcess, onLine: (line: LogLine) => void, stderr: string[]): void {
@@ -97,14 +123,20 @@ class StartError extends Error {
 }
 
 /**
- * Starts a service and waits until it logs the URL it listens on: on a free port unless `env`
- * sets PORT. On a fixed port it tries again a few times when the port is taken (EADDRINUSE).
+ * Starts a service (an entry file of ours, or another program) and waits until it logs the URL it
+ * listens on: on a free port unless `env` sets PORT. On a fixed port it tries again a few times when
+ * the port is taken (EADDRINUSE).
  */
-export async function startService(name: string, entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+export async function startService(
+  name: string,
+  entry: string | ProgramLaunch,
+  env: Record<string, string>,
+): Promise<ServiceProcess> {
   const isFixedPort = env.PORT !== undefined && env.PORT !== '0';
+  const launch = typeof entry === 'string' ? serviceLaunch(entry) : entry;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launchService(name, entry, env);
+      return await launchService(name, launch, env);
     } catch (error) {
       if (!(error instanceof StartError && error.isAddressInUse && isFixedPort && attempt <= ADDRESS_IN_USE_RETRIES)) {
         throw error;
@@ -114,11 +146,11 @@ export async function startService(name: string, entry: string, env: Record<stri
   }
 }
 
-async function launchService(name: string, entry: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const child = runTypeScript(entry, [], { HOST: '127.0.0.1', PORT: '0', ...env });
+async function launchService(name: string, launch: ProgramLaunch, env: Record<string, string>): Promise<ServiceProcess> {
+  const child = runNode(launch.nodeArgs, { HOST: '127.0.0.1', PORT: '0', ...env });
   const output = createOutput();
   const exit = watchExit(child);
-  const url = await waitForListening(name, child, output, exit.exited);
+  const url = await waitForListening(name, child, output, exit.exited, launch.listeningUrl);
   return toServiceProcess(name, child, url, output, exit);
 }
 
@@ -163,6 +195,7 @@ function waitForListening(
   child: ChildProcess,
   output: ServiceOutput,
   exited: Promise<ExitStatus>,
+  listeningUrl: ProgramLaunch['listeningUrl'],
 ): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -173,9 +206,10 @@ function waitForListening(
       child,
       (line) => {
         output.logs.push(line);
-        if (typeof line.url === 'string' && line.msg?.startsWith('listening')) {
+        const url = listeningUrl(line);
+        if (url) {
           clearTimeout(timer);
-          resolve(line.url);
+          resolve(url);
         }
       },
       output.stderr,

@@ -1,0 +1,216 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { DEMO_CUSTOMER_EMAIL, createDemoOrders, getDemoCustomerId, getDemoUserId, parseSeedOptions } from '@supergraph/demo-data';
+import { createAccessTokenIssuer } from '@supergraph/server-kit/auth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckoutDocument, LoginDocument, UserOrdersDocument } from '../../operations/__generated__/graphql.js';
+import { addProducts, firstError, ORDER } from './support/checkout.js';
+import { DEMO_PASSWORD } from './support/example-operations.js';
+import { createOperationSender, type OperationSender } from './support/graphql-client.js';
+import { startHiveGateway } from './support/hive-gateway.js';
+import type { ServiceProcess } from './support/processes.js';
+import { startStack, type Stack } from './support/stack.js';
+
+// The committed supergraph behind Hive Gateway with the committed configuration
+// (examples/hive-gateway/gateway.config.ts), started with its CLI as docs/routers.md tells a team to:
+// what a client sees there, for the protections docs/routers.md marks as tested. Routing does not
+// depend on the dialect: one SQLite stack.
+const seedArgs = ['--customers', '4', '--products', '20', '--orders', '40'];
+const seed = parseSeedOptions(seedArgs);
+const customerA = { id: getDemoCustomerId(seed), role: 'CUSTOMER' as const };
+const customerB = { id: getDemoUserId(seed, 2), role: 'CUSTOMER' as const };
+const orderOfB = createDemoOrders(seed).find((order) => order.userId === customerB.id)!;
+const PRODUCT = { id: 'e2e-hive-stock', stock: 100, priceMinor: 1_250 };
+const ALLOWED_ORIGIN = 'https://shop.example.com';
+/** The Accept header Apollo Client sends. */
+const APOLLO_CLIENT_ACCEPT = 'application/graphql-response+json,application/json;q=0.9';
+
+let stack: Stack;
+let gateway: ServiceProcess;
+let hive: OperationSender;
+beforeAll(async () => {
+  stack = await startStack({
+    dialect: 'sqlite',
+    seedArgs,
+    beforeStart: (databases) => addProducts(databases.products, [PRODUCT]),
+  });
+  gateway = await startHiveGateway(stack, { CORS_ORIGINS: ALLOWED_ORIGIN });
+  hive = createOperationSender(() => gateway.url);
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await stack?.stop();
+});
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const asCustomer = async (viewer: { id: string; role: 'CUSTOMER' }) => bearer((await stack.keys.issue(viewer)).token);
+const codesOf = (body: { errors?: { extensions?: { code?: string } }[] }) =>
+  body.errors?.map((error) => error.extensions?.code) ?? [];
+
+describe('the supergraph behind Hive Gateway', () => {
+  it('joins users, orders and products in one request, with the same answer as our router', async () => {
+    const headers = await asCustomer(customerA);
+    const { status, body } = await hive(UserOrdersDocument, { userId: customerA.id }, headers);
+
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const orders = body.data?.user?.orders?.nodes ?? [];
+    expect(orders.length).toBeGreaterThan(0);
+    expect(orders.flatMap((order) => order.items.map((line) => line.product?.name)).every(Boolean)).toBe(true);
+    expect(body).toEqual((await stack.query(UserOrdersDocument, { userId: customerA.id }, headers)).body);
+  });
+
+  it('signs in: login answers a token that the gateway and the subgraphs accept', async () => {
+    const login = await hive(LoginDocument, { email: DEMO_CUSTOMER_EMAIL, password: DEMO_PASSWORD });
+    expect(login.body.errors).toBeUndefined();
+    const me = await hive('{ me { id } }', {}, bearer(login.body.data!.login.accessToken));
+    expect(me.body).toEqual({ data: { me: { id: customerA.id } } });
+  });
+
+  it('places a paid order through checkout', async () => {
+    const { status, body } = await hive(
+      CheckoutDocument,
+      { items: [{ productId: PRODUCT.id, quantity: 2 }], idempotencyKey: randomUUID(), paymentToken: 'tok_visa' },
+      await asCustomer(customerA),
+    );
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.createOrder).toMatchObject({ status: 'CONFIRMED', items: [{ quantity: 2, product: { id: PRODUCT.id } }] });
+    const charges = await stack.sandboxCharges(body.data!.createOrder.id);
+    expect(charges.map(({ status: charge, amount }) => ({ charge, amount }))).toEqual([
+      { charge: 'succeeded', amount: 2 * PRODUCT.priceMinor },
+    ]);
+  });
+
+  it('answers a declined card with PAYMENT_DECLINED and the cancelled order', async () => {
+    const headers = await asCustomer(customerA);
+    const { body } = await hive(
+      CheckoutDocument,
+      { items: [{ productId: PRODUCT.id, quantity: 1 }], idempotencyKey: randomUUID(), paymentToken: 'tok_chargeDeclined' },
+      headers,
+    );
+    expect(body.data).toBeNull();
+    expect(firstError(body).extensions).toMatchObject({ code: 'PAYMENT_DECLINED', orderId: expect.any(String) });
+    const orderId = firstError(body).extensions!.orderId as string;
+    const { body: order } = await hive(ORDER, { id: orderId }, headers);
+    expect(order.data.order).toMatchObject({ id: orderId, status: 'CANCELLED', cancellationReason: 'PAYMENT_DECLINED' });
+  });
+
+  it('refuses page sizes above the cap in the subgraph, naming the argument', async () => {
+    const { body } = await hive('{ products(first: 10000) { nodes { id } } }');
+    expect(body.data?.products ?? null).toBeNull();
+    expect(firstError(body).extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
+  });
+});
+
+describe('access behind Hive Gateway', () => {
+  const PRIVATE = `#graphql\nquery ($id: ID!) { user(id: $id) { id name email orders(first: 5) { totalCount nodes { id } } } }`;
+
+  it("gives an anonymous caller UNAUTHENTICATED and null for a user's email and orders", async () => {
+    const { body } = await hive(PRIVATE, { id: customerB.id });
+    expect(body.data?.user ?? null).toBeNull();
+    expect(codesOf(body)).toContain('UNAUTHENTICATED');
+    expect(JSON.stringify(body)).not.toContain('@');
+    expect(JSON.stringify(body)).not.toContain(orderOfB.id);
+  });
+
+  it("gives one customer FORBIDDEN and null for another's profile and orders", async () => {
+    const { body } = await hive(PRIVATE, { id: customerB.id }, await asCustomer(customerA));
+    expect(body.data?.user ?? null).toBeNull();
+    expect(codesOf(body)).toContain('FORBIDDEN');
+    expect(JSON.stringify(body)).not.toContain(orderOfB.id);
+  });
+});
+
+describe('bad access tokens at Hive Gateway', () => {
+  const issueWith = (privateKey: Parameters<typeof createAccessTokenIssuer>[0]['privateKey'], ttlSeconds: number) =>
+    createAccessTokenIssuer({ privateKey, issuer: 'supergraph-users', audience: 'supergraph', ttlSeconds })(customerA);
+
+  async function expectRefused(authorization: string) {
+    const before = await stack.subgraphOperations();
+    const { status, headers, body } = await hive('{ me { id } }', {}, { authorization });
+    expect(status).toBe(401);
+    expect(headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([
+      { message: expect.stringMatching(/access token is invalid/), extensions: { code: 'UNAUTHENTICATED' } },
+    ]);
+    expect(await stack.subgraphOperations()).toBe(before);
+  }
+
+  it('refuses a token signed by another key with 401 UNAUTHENTICATED', async () => {
+    const { token } = await issueWith(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 900);
+    await expectRefused(`Bearer ${token}`);
+  });
+
+  it('refuses an expired token with 401 UNAUTHENTICATED', async () => {
+    const { token } = await issueWith(stack.keys.privateKey, -60);
+    await expectRefused(`Bearer ${token}`);
+  });
+
+  it('refuses a malformed token or Authorization header with 401 UNAUTHENTICATED', async () => {
+    await expectRefused('Bearer not-a-token');
+    await expectRefused('Basic YWRtaW46YWRtaW4=');
+  });
+});
+
+describe('request limits at Hive Gateway', () => {
+  /**
+   * Sends an operation as Apollo Client does and expects it refused with `status` and `code` before
+   * any subgraph is called. (To a client that accepts only application/json, the gateway answers a
+   * document it cannot parse, TOO_MANY_TOKENS among them, with 200, as the GraphQL over HTTP spec has it.)
+   */
+  async function expectRefused(query: string, status: number, code: string) {
+    const before = await stack.subgraphOperations();
+    const response = await hive(query, {}, { accept: APOLLO_CLIENT_ACCEPT });
+    expect(response.status).toBe(status);
+    expect(response.body.data ?? null).toBeNull();
+    expect(codesOf(response.body)).toEqual([code]);
+    expect(await stack.subgraphOperations()).toBe(before);
+  }
+
+  it('refuses an operation deeper than 10 fields with 400 QUERY_TOO_DEEP', async () => {
+    const nested = (levels: number): string =>
+      levels === 0 ? 'id' : `category { products(first: 1) { nodes { ${nested(levels - 1)} } } }`;
+    await expectRefused(`{ products(first: 1) { nodes { ${nested(3)} } } }`, 400, 'QUERY_TOO_DEEP');
+  });
+
+  it('refuses more than 15 aliases with 400 TOO_MANY_ALIASES', async () => {
+    const aliases = Array.from({ length: 16 }, (_, index) => `p${index}: products(first: 1) { totalCount }`).join(' ');
+    await expectRefused(`{ ${aliases} }`, 400, 'TOO_MANY_ALIASES');
+  });
+
+  it('refuses an operation of more than 1000 tokens with 400 TOO_MANY_TOKENS', async () => {
+    await expectRefused(`{ ${'__typename '.repeat(1001)} }`, 400, 'TOO_MANY_TOKENS');
+  });
+
+  it('refuses a request body over 100 KiB with 413 PAYLOAD_TOO_LARGE', async () => {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(101 * 1024) } }),
+    });
+    expect(response.status).toBe(413);
+    expect(codesOf((await response.json()) as { errors?: { extensions?: { code?: string } }[] })).toEqual(['PAYLOAD_TOO_LARGE']);
+  });
+});
+
+describe('CORS at Hive Gateway', () => {
+  const preflight = (origin: string) =>
+    fetch(gateway.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
+    });
+
+  it('lets a listed origin send a token, and no other origin', async () => {
+    const allowed = await preflight(ALLOWED_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+
+    const other = await preflight('https://evil.example.com');
+    expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example.com');
+  });
+});
