@@ -1,5 +1,12 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { DEMO_CUSTOMER_EMAIL, createDemoOrders, getDemoCustomerId, getDemoUserId, parseSeedOptions } from '@supergraph/demo-data';
+import {
+  DEMO_CUSTOMER_EMAIL,
+  createDemoOrders,
+  createDemoUsers,
+  getDemoCustomerId,
+  getDemoUserId,
+  parseSeedOptions,
+} from '@supergraph/demo-data';
 import { createAccessTokenIssuer } from '@supergraph/server-kit/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckoutDocument, LoginDocument, UserOrdersDocument } from '../../operations/__generated__/graphql.js';
@@ -19,6 +26,7 @@ const seed = parseSeedOptions(seedArgs);
 const customerA = { id: getDemoCustomerId(seed), role: 'CUSTOMER' as const };
 const customerB = { id: getDemoUserId(seed, 2), role: 'CUSTOMER' as const };
 const orderOfB = createDemoOrders(seed).find((order) => order.userId === customerB.id)!;
+const emailOfB = createDemoUsers(seed).find((user) => user.id === customerB.id)!.email;
 const PRODUCT = { id: 'e2e-hive-stock', stock: 100, priceMinor: 1_250 };
 const ALLOWED_ORIGIN = 'https://shop.example.com';
 /** The Accept header Apollo Client sends. */
@@ -118,6 +126,29 @@ describe('access behind Hive Gateway', () => {
     expect(body.data?.user ?? null).toBeNull();
     expect(codesOf(body)).toContain('FORBIDDEN');
     expect(JSON.stringify(body)).not.toContain(orderOfB.id);
+  });
+});
+
+describe('login throttling behind Hive Gateway (in the users service)', () => {
+  it('answers wrong passwords for one account past its budget of 5 with RATE_LIMITED and when to retry', async () => {
+    // At once, so that no token refills between attempts however slow the machine: each attempt is
+    // charged before its password is hashed. (A hash that waits too long for its turn is OVERLOADED.)
+    const answers = await Promise.all(
+      Array.from({ length: 7 }, () => hive(LoginDocument, { email: emailOfB, password: 'not-the-password' })),
+    );
+    const limited = answers.filter((answer) => codesOf(answer.body).includes('RATE_LIMITED'));
+    expect(limited).toHaveLength(2);
+    for (const { headers, body } of limited) {
+      expect(body.data?.login ?? null).toBeNull();
+      expect(Number(headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(firstError(body).extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    }
+    for (const { body } of answers.filter((answer) => !limited.includes(answer))) {
+      expect(body.data?.login ?? null).toBeNull();
+      expect(['UNAUTHENTICATED', 'OVERLOADED']).toContain(firstError(body).extensions?.code);
+    }
+    // The gateway named the client's address, so clients do not share the gateway's own budget.
+    expect(stack.subgraphs.users.logs.filter((line) => line.msg?.includes('without x-client-address'))).toEqual([]);
   });
 });
 

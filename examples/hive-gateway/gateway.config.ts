@@ -24,6 +24,9 @@ import { GraphQLError } from 'graphql';
 /** The subgraphs of supergraph.graphql; each needs its own secret (x-router-secret) to answer. */
 const SUBGRAPHS = ['users', 'products', 'orders'] as const;
 
+/** The headers of the users service's RATE_LIMITED answer that tell a client when to try again. */
+const RATE_LIMIT_HEADERS = ['retry-after', 'ratelimit', 'ratelimit-policy'];
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is required: see examples/hive-gateway/README.md`);
@@ -54,6 +57,15 @@ function subgraphTransports(): TransportEntryAdditions {
       return [name, { ...(location ? { location } : {}), headers: [['x-router-secret', secret]] }];
     }),
   );
+}
+
+/**
+ * The client's address as this gateway's socket saw it, for the users service's per-address login
+ * throttle (it believes x-client-address only with the router secret). Behind a load balancer this
+ * is the balancer's address: take the client's from its X-Forwarded-For entry instead.
+ */
+function clientAddress(context: object): string | undefined {
+  return (context as { req?: { socket?: { remoteAddress?: string } } }).req?.socket?.remoteAddress;
 }
 
 /**
@@ -171,8 +183,14 @@ export const gatewayConfig = defineConfig({
     forward: { payload: false },
   },
   propagateHeaders: {
-    // The caller's token (verified above, or the request was refused); the request id goes by itself.
-    fromClientToSubgraphs: ({ request }) => ({ authorization: request.headers.get('authorization') }),
+    // The caller's token (verified above, or the request was refused) and address; the request id goes by itself.
+    fromClientToSubgraphs: ({ request, context }) => ({
+      authorization: request.headers.get('authorization'),
+      'x-client-address': clientAddress(context),
+    }),
+    // A throttled login's RATE_LIMITED comes with when to try again.
+    fromSubgraphsToClient: ({ response }) =>
+      Object.fromEntries(RATE_LIMIT_HEADERS.map((name) => [name, response.headers.get(name)])),
   },
   cors: cors(),
   persistedDocuments: safelist(),
