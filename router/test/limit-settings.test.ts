@@ -8,6 +8,7 @@ describe('limit settings', () => {
       bodyLimit: '100kb',
       rateLimits: { perCallerPerMinute: 300, redisUrl: null },
       trustProxy: false,
+      overload: { maxConcurrent: 64, maxQueued: 32, maxWaitMs: 2000 },
     });
   });
 
@@ -22,6 +23,9 @@ describe('limit settings', () => {
       RATE_LIMIT_PER_MINUTE: '600',
       REDIS_URL: 'rediss://user:secret@redis.internal:6380/2',
       TRUST_PROXY: '2',
+      MAX_CONCURRENT_REQUESTS: '8',
+      MAX_QUEUED_REQUESTS: '0',
+      MAX_QUEUE_WAIT_MS: '500',
     });
 
     expect(settings).toEqual({
@@ -32,6 +36,7 @@ describe('limit settings', () => {
         redisUrl: 'rediss://user:secret@redis.internal:6380/2',
       },
       trustProxy: 2,
+      overload: { maxConcurrent: 8, maxQueued: 0, maxWaitMs: 500 },
     });
   });
 
