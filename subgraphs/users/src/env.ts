@@ -42,7 +42,8 @@ const accountSettingsSchema = z
     seedPassword: raw.SEED_PASSWORD,
     /**
      * PASSWORD_HASH_CONCURRENCY (2), PASSWORD_HASH_QUEUE (16), PASSWORD_HASH_WAIT_MS (3000): scrypt hashes
-     * at once, waiting, and how long one waits before the sign-in is refused OVERLOADED (passwords.ts).
+     * at once, waiting, and how long a sign-in waits for its hash (queued and running) before it is
+     * refused OVERLOADED (passwords.ts).
      */
     passwordHashing: {
       concurrency: raw.PASSWORD_HASH_CONCURRENCY,

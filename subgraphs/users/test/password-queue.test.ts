@@ -1,6 +1,6 @@
 import { DEMO_CUSTOMER_EMAIL } from '@supergraph/demo-data';
-import { afterEach, expect, it } from 'vitest';
-import { DEFAULT_PASSWORD_HASHING, hashPassword, limitPasswordHashing, verifyPassword } from '../src/accounts/passwords.js';
+import { afterEach, expect, it, vi } from 'vitest';
+import { hashPassword, limitPasswordHashing, verifyPassword } from '../src/accounts/passwords.js';
 import { dataOf, describeUsers, SEED_PASSWORD } from './harness.js';
 
 // Password hashes take turns on a bounded queue; the tests hold the turns themselves, so what is
@@ -12,7 +12,7 @@ const REGISTER = `#graphql
   mutation Register($input: RegisterInput!) { register(input: $input) { user { email } } }`;
 
 afterEach(() => {
-  limitPasswordHashing(DEFAULT_PASSWORD_HASHING);
+  limitPasswordHashing(null);
 });
 
 it('refuses a hash at once with OVERLOADED when every turn and place is taken, and runs one queued behind a turn', async () => {
@@ -36,9 +36,17 @@ it('refuses a hash that waited past maxWaitMs for its turn', async () => {
   release();
 });
 
+it('refuses a sign-in whose hash is still running at maxWaitMs, and keeps the turn until that hash ends', async () => {
+  const queue = limitPasswordHashing({ concurrency: 1, maxQueued: 0, maxWaitMs: 1 });
+
+  await expect(hashPassword('a fine long passphrase')).rejects.toMatchObject({ extensions: { code: 'OVERLOADED' } });
+  expect(queue.load).toEqual({ active: 1, queued: 0 });
+  await vi.waitFor(() => expect(queue.load).toEqual({ active: 0, queued: 0 }), { timeout: 30_000, interval: 20 });
+});
+
 describeUsers('password hashing under load', { customers: 1 }, (harness) => {
   it('answers login and register OVERLOADED (retryable, nothing done) while the queue is full, and signs in once it drains', async () => {
-    const queue = limitPasswordHashing({ concurrency: 1, maxQueued: 0, maxWaitMs: 1000 });
+    const queue = limitPasswordHashing({ concurrency: 1, maxQueued: 0, maxWaitMs: 60_000 });
     const release = await queue.acquire();
     const credentials = { email: DEMO_CUSTOMER_EMAIL, password: SEED_PASSWORD };
 

@@ -23,39 +23,54 @@ export interface PasswordHashingLimits {
   concurrency: number;
   /** Hashes waiting for a turn; one more is refused at once with OVERLOADED. Default 16. */
   maxQueued: number;
-  /** How long a hash may wait for its turn before it is refused. Default 3000 ms, well inside the router's 10 s deadline. */
+  /**
+   * How long a sign-in waits for its hash, queued and running, before it is refused OVERLOADED.
+   * Default 3000 ms, well inside the router's 10 s deadline however slow the CPU is.
+   */
   maxWaitMs: number;
 }
 
-export const DEFAULT_PASSWORD_HASHING: PasswordHashingLimits = { concurrency: 2, maxQueued: 16, maxWaitMs: 3000 };
-
 // One queue per process, not per service instance: the threads and memory it rations are the process's.
-let hashing = new BoundedQueue(DEFAULT_PASSWORD_HASHING);
+// Until a service sets limits (the seed command, tests), hashes take turns on libuv's threads unbounded.
+let hashing = new BoundedQueue({ concurrency: 4, maxQueued: Number.POSITIVE_INFINITY });
+let maxWaitMs: number | null = null;
 
 /**
- * Sets the process's password-hashing limits (index.ts, from the settings); hashes already queued keep
- * their places. Returns the new queue, which a test can hold turns of.
+ * Sets the process's password-hashing limits (index.ts, from the settings; null: unbounded again);
+ * hashes already queued keep their places. Returns the new queue, which a test can hold turns of.
  */
-export function limitPasswordHashing(limits: PasswordHashingLimits): BoundedQueue {
-  hashing = new BoundedQueue(limits);
+export function limitPasswordHashing(limits: PasswordHashingLimits | null): BoundedQueue {
+  hashing = new BoundedQueue(limits ?? { concurrency: 4, maxQueued: Number.POSITIVE_INFINITY });
+  maxWaitMs = limits?.maxWaitMs ?? null;
   return hashing;
 }
 
 /**
  * Each hash holds about 128 MiB and a thread for hundreds of milliseconds, so they take turns; past
- * the queue's bounds a sign-in is refused at once with OVERLOADED (retryable) instead of timing out.
+ * the queue's bounds, or when the answer would come later than maxWaitMs (a starved CPU), the caller
+ * is refused with OVERLOADED (retryable) instead of timing out. A hash already running cannot be
+ * stopped: it finishes in the background, keeping its turn, and its result is dropped.
  */
 async function deriveKey(password: string, salt: Buffer, cost: typeof COST): Promise<Buffer> {
   const N = 2 ** cost.log2N;
+  const hash = hashing.run(() =>
+    scryptAsync(password.normalize('NFKC'), salt, KEY_LENGTH, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const waitMs = maxWaitMs;
+  const tooLate = new Promise<never>((_resolve, reject) => {
+    if (waitMs !== null) timer = setTimeout(() => reject(new QueueRefusedError('wait_timeout')), waitMs);
+  });
   try {
-    return await hashing.run(() =>
-      scryptAsync(password.normalize('NFKC'), salt, KEY_LENGTH, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r }),
-    );
+    return await Promise.race([hash, tooLate]);
   } catch (error) {
     if (error instanceof QueueRefusedError) {
       throw new OverloadedError('Too many sign-ins and password changes at once; nothing was done. Try again in 1 s.', 1);
     }
     throw error;
+  } finally {
+    clearTimeout(timer);
+    hash.catch(() => undefined);
   }
 }
 
