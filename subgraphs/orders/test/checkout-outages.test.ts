@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkoutInput, CUSTOMER, initialStockOf, TIMING } from './checkout-fixtures.js';
-import type { CheckoutHarness } from './checkout-harness.js';
+import { createCheckoutHarness, type CheckoutHarness } from './checkout-harness.js';
 import { errorOf } from './checkout-operations.js';
 import { describeRecovery } from './checkout-suite.js';
 import { dataOf } from './harness.js';
@@ -9,7 +9,7 @@ import { dataOf } from './harness.js';
 // inventory did not answer in time, and the recovery loop that finishes or compensates them. The
 // clock is moved on instead of waited for. Crashed drivers are in checkout-crashes.test.ts.
 
-describeRecovery('checkout recovery', (suite) => {
+describeRecovery('checkout recovery', (suite, dialect) => {
   const { startCheckoutInProgress, expectCancelledFromPending } = suite;
   let h: CheckoutHarness;
   beforeEach(() => ({ h } = suite));
@@ -231,6 +231,31 @@ describeRecovery('checkout recovery', (suite) => {
       expect(await h.chargesOf(placed.id)).toEqual([expect.objectContaining({ isRefunded: true })]);
       expect(h.inventory.stockOf('lamp')).toBe(initialStockOf('lamp'));
       expect(h.payments.countOf('refund')).toBe(2);
+    });
+  });
+
+  describe('when the request runs out of time between steps', () => {
+    it('answers ORDER_IN_PROGRESS instead of starting a step it has no time for; recovery finishes the checkout', async () => {
+      // CHECKOUT_WAIT_MS 0: after the first step no other fits, whatever the machine's speed.
+      const hurried = await createCheckoutHarness(dialect, suite.sandboxUrl, { env: { CHECKOUT_WAIT_MS: '0' } });
+      try {
+        const input = checkoutInput();
+        const error = errorOf(await hurried.createOrder(CUSTOMER, input));
+
+        expect(error).toEqual({ code: 'ORDER_IN_PROGRESS', retryable: true, orderId: expect.any(String) });
+        const orderId = error.orderId as string;
+        expect(await hurried.sagaOf(orderId)).toMatchObject({ step: 'CHARGING', leaseOwner: null });
+        expect(hurried.payments.calls).toEqual([]);
+
+        expect(await hurried.recoverAfter(0)).toEqual({ driven: 1 });
+        expect(await hurried.readOrder(orderId)).toMatchObject({ status: 'CONFIRMED' });
+        expect(dataOf(await hurried.createOrder(CUSTOMER, input)).createOrder).toMatchObject({
+          id: orderId,
+          status: 'CONFIRMED',
+        });
+      } finally {
+        await hurried.close();
+      }
     });
   });
 });

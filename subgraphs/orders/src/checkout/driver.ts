@@ -27,17 +27,19 @@ type Driven =
 
 /**
  * Drives a saga the caller holds the lease of (`owner`) as far as it can go now: to a final step, to
- * a step that must wait for a retry (scheduled, lease given up), or until another driver took it
- * over. Returns the saga as it was left. Throws only for a failure of the orders database itself;
- * the lease then runs out and the recovery loop takes over.
+ * a step that must wait for a retry (scheduled, lease given up), until another driver took it over,
+ * or, after its first step, until `canStartStep` says no (a request out of time: the recovery loop
+ * goes on once the caller gives the lease back). Returns the saga as it was left. Throws only for a
+ * failure of the orders database itself; the lease then runs out and the recovery loop takes over.
  */
 export async function driveSaga(
   deps: SagaDependencies,
   claimed: Saga,
-  { owner, mode }: { owner: string; mode: DriverMode },
+  { owner, mode, canStartStep = () => true }: { owner: string; mode: DriverMode; canStartStep?: () => boolean },
 ): Promise<Saga> {
   let saga = claimed;
-  while (isActive(saga.step)) {
+  for (let steps = 0; isActive(saga.step); steps++) {
+    if (steps > 0 && !canStartStep()) return saga;
     const order = await loadOrderOf(deps, saga);
     const outcome = await runStep(deps, saga, order);
     const now = deps.now();

@@ -20,10 +20,19 @@ export interface RequestTiming {
   stepBudgetMs: number;
 }
 
-/** Drives a saga this request holds, then gives the lease back whatever happened. */
-async function drive(deps: SagaDependencies, saga: Saga, owner: string, mode: DriverMode): Promise<Saga> {
+/**
+ * Drives a saga this request holds, starting a step only while one fits before `waitUntil` (on a
+ * slow machine the request answers ORDER_IN_PROGRESS in time, never a router timeout, and recovery
+ * finishes the saga), then gives the lease back whatever happened.
+ */
+async function drive(
+  deps: SagaDependencies & RequestTiming,
+  saga: Saga,
+  { owner, mode, waitUntil }: { owner: string; mode: DriverMode; waitUntil: number },
+): Promise<Saga> {
+  const canStartStep = () => waitUntil - Date.now() >= deps.stepBudgetMs;
   try {
-    return await driveSaga(deps, saga, { owner, mode });
+    return await driveSaga(deps, saga, { owner, mode, canStartStep });
   } finally {
     await releaseLease(deps.database, { orderId: saga.orderId, owner }).catch((error: unknown) =>
       deps.logger.error({ err: error, orderId: saga.orderId }, 'could not give up a checkout lease; it runs out on its own'),
@@ -48,7 +57,7 @@ export async function runToAnswer(
   for (;;) {
     let isWaitingForRetry = false;
     if (owner !== null) {
-      saga = await drive(deps, saga, owner, 'request');
+      saga = await drive(deps, saga, { owner, mode: 'request', waitUntil });
       // Not final and no retry scheduled: another driver took the saga over; wait for it like for any other.
       isWaitingForRetry = saga.leaseOwner === null && saga.nextAttemptAt > deps.now();
       owner = null;
