@@ -103,10 +103,15 @@ describe('the supergraph behind Hive Gateway', () => {
     expect(order.data.order).toMatchObject({ id: orderId, status: 'CANCELLED', cancellationReason: 'PAYMENT_DECLINED' });
   });
 
-  it('refuses page sizes above the cap in the subgraph, naming the argument', async () => {
-    const { body } = await hive('{ products(first: 10000) { nodes { id } } }');
+  it('refuses page sizes above 100: in the subgraph naming the argument, or first for the cost when it is huge', async () => {
+    // 101 costs 102 (under the gateway's 10000), so the products subgraph is asked and refuses it.
+    const { body } = await hive('{ products(first: 101) { nodes { id } } }');
     expect(body.data?.products ?? null).toBeNull();
     expect(firstError(body).extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
+
+    const huge = await hive('{ products(first: 10000) { nodes { id } } }');
+    expect(huge.body.data?.products ?? null).toBeNull();
+    expect(codesOf(huge.body)).toEqual(['COST_ESTIMATED_TOO_EXPENSIVE']);
   });
 });
 
@@ -212,6 +217,12 @@ describe('request limits at Hive Gateway', () => {
 
   it('refuses an operation of more than 1000 tokens with 400 TOO_MANY_TOKENS', async () => {
     await expectRefused(`{ ${'__typename '.repeat(1001)} }`, 400, 'TOO_MANY_TOKENS');
+  });
+
+  it('refuses an operation estimated above 10000 (@listSize) with COST_ESTIMATED_TOO_EXPENSIVE', async () => {
+    // 100 products, each with its category's first 100: 10,301 by the subgraph schemas' @listSize.
+    const query = '{ products(first: 100) { nodes { category { products(first: 100) { nodes { id } } } } } }';
+    await expectRefused(query, 200, 'COST_ESTIMATED_TOO_EXPENSIVE');
   });
 
   it('refuses a request body over 100 KiB with 413 PAYLOAD_TOO_LARGE', async () => {
