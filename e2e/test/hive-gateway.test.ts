@@ -14,8 +14,8 @@ import { addProducts, firstError, ORDER } from './support/checkout.js';
 import { DEMO_PASSWORD } from './support/example-operations.js';
 import { createOperationSender, type OperationSender } from './support/graphql-client.js';
 import { startHiveGateway } from './support/hive-gateway.js';
-import type { ServiceProcess } from './support/processes.js';
-import { startStack, type Stack } from './support/stack.js';
+import { requestIdOf, type ServiceProcess } from './support/processes.js';
+import { startStack, SUBGRAPHS, type Stack } from './support/stack.js';
 
 // The committed supergraph behind Hive Gateway with the committed configuration
 // (examples/hive-gateway/gateway.config.ts), started with its CLI as docs/routers.md tells a team to:
@@ -57,7 +57,8 @@ const codesOf = (body: { errors?: { extensions?: { code?: string } }[] }) =>
 describe('the supergraph behind Hive Gateway', () => {
   it('joins users, orders and products in one request, with the same answer as our router', async () => {
     const headers = await asCustomer(customerA);
-    const { status, body } = await hive(UserOrdersDocument, { userId: customerA.id }, headers);
+    const requestId = `hive-join-${randomUUID()}`;
+    const { status, body } = await hive(UserOrdersDocument, { userId: customerA.id }, { ...headers, 'x-request-id': requestId });
 
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
@@ -65,6 +66,10 @@ describe('the supergraph behind Hive Gateway', () => {
     expect(orders.length).toBeGreaterThan(0);
     expect(orders.flatMap((order) => order.items.map((line) => line.product?.name)).every(Boolean)).toBe(true);
     expect(body).toEqual((await stack.query(UserOrdersDocument, { userId: customerA.id }, headers)).body);
+    // The request id reaches every subgraph, so one request can be followed through their logs.
+    for (const name of SUBGRAPHS) {
+      await stack.subgraphs[name].waitForLog(`the access log line of ${requestId}`, (line) => requestIdOf(line) === requestId);
+    }
   });
 
   it('signs in: login answers a token that the gateway and the subgraphs accept', async () => {
