@@ -197,11 +197,18 @@ describe.each(testDialects())('strings a database cannot store, every subgraph o
     expect(await rows.read()).toEqual(before);
 
     // Bytes that are not UTF-8 are decoded as U+FFFD when the body is read, before GraphQL sees them.
-    const input = { ...registration, email: 'invalid.utf8@example.com', name: 'Ann @' };
-    const text = JSON.stringify({ query: register, variables: { input } });
-    const body = Buffer.from(text.replace('Ann @', 'Ann \u00ff'), 'latin1');
-    const response = await fetch(stack.router.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const addProduct = 'mutation ($input: AddProductInput!) { addProduct(input: $input) { product { name } } }';
+    const text = JSON.stringify({
+      query: addProduct,
+      variables: { input: { ...newProduct, sku: 'UTFE-000001', name: 'Kettle @' } },
+    });
+    const body = Buffer.from(text.replace('Kettle @', 'Kettle \u00ff'), 'latin1');
+    const response = await fetch(stack.router.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headersFor.admin },
+      body,
+    });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ data: { register: { user: { name: 'Ann \uFFFD' } } } });
+    expect(await response.json()).toEqual({ data: { addProduct: { product: { name: 'Kettle \uFFFD' } } } });
   });
 });
