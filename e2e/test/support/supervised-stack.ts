@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,11 @@ const FOREIGN_SETTINGS =
  * developer runs it.
  */
 export async function startSupervisedStack(): Promise<SupervisedStack> {
+  const missing = ['router', 'subgraphs/users', 'subgraphs/products', 'subgraphs/orders', 'packages/payment-sandbox']
+    .map((dir) => join(dir, 'dist/index.js'))
+    .filter((entry) => !existsSync(join(REPO_ROOT, entry)));
+  if (missing.length > 0)
+    throw new Error(`npm start runs the build's output: run npm run build first (missing ${missing.join(', ')})`);
   const dataDir = mkdtempSync(join(tmpdir(), 'supervised-stack-'));
   const ports = Object.fromEntries(
     (await findFreePorts(STACK_SERVICES.length)).map((port, index) => [STACK_SERVICES[index], port]),
