@@ -158,7 +158,7 @@ describe.each(testDialects())('checkout through the router, every subgraph on %s
     expect((await suite.stack.query(ORDER, { id: orderId }, headers)).body.data.order.status).toBe('PENDING');
 
     // The deadline (10 s), then twice the provider timeout for a charge still in flight, then the release.
-    const saga = await suite.records.waitForFinalSaga(orderId, 30_000);
+    const saga = await suite.records.waitForFinalSaga(orderId, 60_000);
     expect(saga).toMatchObject({ step: 'CANCELLED', failureCode: 'PAYMENT_FAILED', paymentState: 'NONE' });
     expect((await suite.stack.query(ORDER, { id: orderId }, headers)).body.data.order).toMatchObject({
       status: 'CANCELLED',
@@ -169,5 +169,5 @@ describe.each(testDialects())('checkout through the router, every subgraph on %s
     const retry = await createOrder(waiter!, request);
     expect(firstError(retry).extensions).toMatchObject({ code: 'PAYMENT_FAILED', orderId });
     await expectInvariants();
-  });
+  }, 120_000);
 });

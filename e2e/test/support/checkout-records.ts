@@ -7,7 +7,8 @@ import type { Stack } from './stack.js';
 import { waitFor } from './wait-for.js';
 
 /** How long a wait for a saga may take before the test fails, unless the caller says otherwise. */
-const DEFAULT_WAIT_MS = 20_000;
+// Bounds on waiting for a condition, not timings: a saga slowed by a busy machine still gets there.
+const DEFAULT_WAIT_MS = 45_000;
 
 /** The orders and products databases of a running stack, opened by the test to read (and check) rows. */
 export interface CheckoutRecords {
@@ -18,14 +19,14 @@ export interface CheckoutRecords {
   /** Every saga, oldest first. */
   listSagas(): Promise<CheckoutSagaRow[]>;
   findSaga(orderId: string): Promise<CheckoutSagaRow | undefined>;
-  /** Polls until a saga is as wanted and returns it; fails after `timeoutMs` (default 20 s) showing every saga. */
+  /** Polls until a saga is as wanted and returns it; fails after `timeoutMs` (default 45 s) showing every saga. */
   waitForSaga(description: string, isWanted: (saga: CheckoutSagaRow) => boolean, timeoutMs?: number): Promise<CheckoutSagaRow>;
   findOrder(orderId: string): Promise<OrderRow | undefined>;
   listOrders(): Promise<OrderRow[]>;
   listReservations(): Promise<StockReservationRow[]>;
   /**
    * Polls until the saga has reached a final step (CONFIRMED, CANCELLED, REJECTED) and returns it;
-   * fails after `timeoutMs` (default 20 s) showing the saga as it was left.
+   * fails after `timeoutMs` (default 45 s) showing the saga as it was left.
    */
   waitForFinalSaga(orderId: string, timeoutMs?: number): Promise<CheckoutSagaRow>;
   /** Polls until no saga is in progress; fails showing the unfinished ones. */

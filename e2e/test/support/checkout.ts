@@ -14,15 +14,19 @@ import type { TypedResponse } from './graphql-client.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 
 /**
- * Orders settings that keep the checkout tests quick: recovery every 200 ms, a 2 s lease (longer than
- * the 1.5 s deadlines of both remote calls), and a settle time past the sandbox's slowest charge, so
- * compensation looks for charges once they have landed.
+ * Orders settings for the checkout tests: recovery every 200 ms, and remote-call deadlines of 4 s,
+ * generous enough that a starved machine (a CPU hog, 50 buyers at once) still gets its answers in
+ * time (1.5 s was not: the race confirmed 2 of 5). A request starts a step only while 4 s remain of
+ * its CHECKOUT_WAIT_MS (8 s), so it answers inside the stack's 15 s SUBGRAPH_TIMEOUT_MS. Tests that need a
+ * deadline to pass make the peer never answer (tok_timeout, a stopped process), so they cost the
+ * deadline, never depend on it. The lease outlasts both deadlines; the settle time is past the
+ * sandbox's slowest charge, so compensation looks for charges once they have landed.
  */
 const FAST_CHECKOUT_ENV = {
   CHECKOUT_RECOVERY_INTERVAL_MS: '200',
-  CHECKOUT_LEASE_MS: '2000',
-  INVENTORY_TIMEOUT_MS: '1500',
-  PAYMENT_PROVIDER_TIMEOUT_MS: '1500',
+  CHECKOUT_LEASE_MS: '6000',
+  INVENTORY_TIMEOUT_MS: '4000',
+  PAYMENT_PROVIDER_TIMEOUT_MS: '4000',
   CHECKOUT_PAYMENT_SETTLE_SECONDS: '3',
 } as const;
 

@@ -14,6 +14,8 @@ export interface ServiceEnvOptions {
   supergraphPath?: string;
   /** Extra settings for the router process (limits, budgets). Default none. */
   routerEnv?: Record<string, string>;
+  /** Extra settings for the users process (throttling, password-hash queue), applied last. Default none. */
+  usersEnv?: Record<string, string>;
   /** Extra settings for the orders process (checkout timings, CHECKOUT_CRASH_POINT), applied last. Default none. */
   ordersEnv?: Record<string, string>;
   /** Extra settings for the products process (reservation TTL, sweep interval), applied last. Default none. */
@@ -86,7 +88,7 @@ export interface LaunchPlan {
 export async function launchStackServices(services: StackServices, plan: LaunchPlan): Promise<void> {
   const { secrets, databases, sandboxDir, options } = plan;
   await services.launch([
-    ['users', subgraphEnv('users', databases.users, secrets)],
+    ['users', { ...subgraphEnv('users', databases.users, secrets), ...options.usersEnv }],
     [
       'products',
       {
