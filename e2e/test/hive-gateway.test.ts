@@ -14,6 +14,7 @@ import { addProducts, firstError, ORDER } from './support/checkout.js';
 import { DEMO_PASSWORD } from './support/example-operations.js';
 import { createOperationSender, type OperationSender } from './support/graphql-client.js';
 import { startHiveGateway } from './support/hive-gateway.js';
+import { listedOperation } from './support/persisted-query-list.js';
 import { requestIdOf, type ServiceProcess } from './support/processes.js';
 import { startStack, SUBGRAPHS, type Stack } from './support/stack.js';
 
@@ -238,6 +239,42 @@ describe('request limits at Hive Gateway', () => {
     });
     expect(response.status).toBe(413);
     expect(codesOf((await response.json()) as { errors?: { extensions?: { code?: string } }[] })).toEqual(['PAYLOAD_TOO_LARGE']);
+  });
+});
+
+describe('a safelisting Hive Gateway (PERSISTED_OPERATIONS=safelist)', () => {
+  let safelisting: ServiceProcess;
+  beforeAll(async () => {
+    safelisting = await startHiveGateway(stack, { PERSISTED_OPERATIONS: 'safelist' });
+  });
+  afterAll(async () => {
+    await safelisting?.stop();
+  });
+  const post = async (body: object) => {
+    const response = await fetch(safelisting.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] },
+    };
+  };
+
+  it('runs a listed operation sent by its id, as Apollo Client sends it, and refuses any other', async () => {
+    const { id } = listedOperation('CatalogPage');
+    const listed = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: id } }, variables: { first: 2 } });
+    expect(listed.body.errors).toBeUndefined();
+    expect(listed.body.data).toMatchObject({ products: { totalCount: 21 } }); // the 20 seeded and the fixture
+
+    const before = await stack.subgraphOperations();
+    expect(codesOf((await post({ query: '{ products(first: 2) { nodes { id } } }' })).body)).toEqual([
+      'CANNOT_SEND_PQ_ID_AND_BODY',
+    ]);
+    const unknown = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } });
+    expect(codesOf(unknown.body)).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+    expect(await stack.subgraphOperations()).toBe(before);
   });
 });
 
