@@ -29,7 +29,6 @@ export async function runService(
 ): Promise<void> {
   applyServerTimeouts(service.httpServer, timeouts);
   const url = await service.listen(port, host);
-  logger.info({ url }, `listening on ${url}`);
   let isClosing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (isClosing) {
@@ -59,4 +58,7 @@ export async function runService(
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Only now: whoever waits for this line (a supervisor, a test) may signal at once, and on a busy
+  // machine the line can reach it before this process runs another statement.
+  logger.info({ url }, `listening on ${url}`);
 }
