@@ -17,6 +17,7 @@ import { startHiveGateway } from './support/hive-gateway.js';
 import { listedOperation } from './support/persisted-query-list.js';
 import { requestIdOf, type ServiceProcess } from './support/processes.js';
 import { startStack, SUBGRAPHS, type Stack } from './support/stack.js';
+import { waitFor } from './support/wait-for.js';
 
 // The committed supergraph behind Hive Gateway with the committed configuration
 // (examples/hive-gateway/gateway.config.ts), started with its CLI as docs/routers.md tells a team to:
@@ -74,7 +75,14 @@ describe('the supergraph behind Hive Gateway', () => {
   });
 
   it('signs in: login answers a token that the gateway and the subgraphs accept', async () => {
-    const login = await hive(LoginDocument, { email: DEMO_CUSTOMER_EMAIL, password: DEMO_PASSWORD });
+    // A busy machine may answer OVERLOADED (retryable): sent again, as a client would.
+    const login = await waitFor(
+      async () => {
+        const answer = await hive(LoginDocument, { email: DEMO_CUSTOMER_EMAIL, password: DEMO_PASSWORD });
+        return codesOf(answer.body).includes('OVERLOADED') ? null : answer;
+      },
+      { what: 'a login that is not OVERLOADED', timeout: 30_000, interval: 1_000 },
+    );
     expect(login.body.errors).toBeUndefined();
     const me = await hive('{ me { id } }', {}, bearer(login.body.data!.login.accessToken));
     expect(me.body).toEqual({ data: { me: { id: customerA.id } } });
@@ -147,8 +155,9 @@ describe('login throttling behind Hive Gateway (in the users service)', () => {
     const answers = await Promise.all(
       Array.from({ length: 7 }, () => hive(LoginDocument, { email: emailOfB, password: 'not-the-password' })),
     );
+    // The account's 5 and no more; the address budget (10, shared with the other logins here) may refuse more.
     const limited = answers.filter((answer) => codesOf(answer.body).includes('RATE_LIMITED'));
-    expect(limited).toHaveLength(2);
+    expect(limited.length).toBeGreaterThanOrEqual(2);
     for (const { headers, body } of limited) {
       expect(body.data?.login ?? null).toBeNull();
       expect(Number(headers.get('retry-after'))).toBeGreaterThan(0);
