@@ -4,7 +4,8 @@
 // databases (and Redis), waits for /ready, runs the smoke operations through the router, then stops
 // every service with SIGTERM and expects exit 0. Cleans up (processes, databases, files) on failure
 // too. Run by .ci/run after `npm run validate`: `npx tsx deploy/verify-bundles.ts`.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,25 +43,44 @@ function compilerEnv(workDir: string): Record<string, string> {
   return { CC: 'ccache cc', CXX: 'ccache c++', CCACHE_BASEDIR: workDir, CCACHE_NOHASHDIR: 'true' };
 }
 
+/** Two at a time: an install waits on disk and network as much as on a core. */
+const BUILD_CONCURRENCY = 2;
+
+async function buildBundle(service: Service, dir: string, compiler: Record<string, string>): Promise<void> {
+  if (existsSync(join(dir, 'start'))) {
+    log(`${service} bundle reused from ${dir}`);
+    return;
+  }
+  const started = Date.now();
+  const child = spawn(join(DEPLOY_DIR, 'bundle.sh'), [`@supergraph/${service}`, dir], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...compiler },
+  });
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`deploy/bundle.sh @supergraph/${service} exited with ${code}`);
+  log(`${service} bundle built in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
 /**
  * Builds every bundle under `bundlesDir`; one already there is reused (VERIFY_BUNDLES_DIR, to try
- * the run again without rebuilding).
+ * the run again without rebuilding). Every build ends before a failure is reported.
  */
-function buildBundles(bundlesDir: string): Record<Service, string> {
-  const dirs = {} as Record<Service, string>;
-  for (const service of SERVICES) {
-    const started = Date.now();
-    dirs[service] = join(bundlesDir, service);
-    if (existsSync(join(dirs[service], 'start'))) {
-      log(`${service} bundle reused from ${dirs[service]}`);
-      continue;
+async function buildBundles(bundlesDir: string): Promise<Record<Service, string>> {
+  const dirs = Object.fromEntries(SERVICES.map((service) => [service, join(bundlesDir, service)])) as Record<Service, string>;
+  const compiler = compilerEnv(bundlesDir);
+  const queue = [...SERVICES];
+  const worker = async () => {
+    for (let service = queue.shift(); service; service = queue.shift()) {
+      // After a failure the other worker finishes its bundle and takes no more.
+      await buildBundle(service, dirs[service], compiler).catch((error: unknown) => {
+        queue.length = 0;
+        throw error;
+      });
     }
-    execFileSync(join(DEPLOY_DIR, 'bundle.sh'), [`@supergraph/${service}`, dirs[service]], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, ...compilerEnv(bundlesDir) },
-    });
-    log(`${service} bundle built in ${Math.round((Date.now() - started) / 1000)} s`);
-  }
+  };
+  const results = await Promise.allSettled(Array.from({ length: BUILD_CONCURRENCY }, worker));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
   return dirs;
 }
 
@@ -178,7 +198,7 @@ async function main(): Promise<void> {
   const began = Date.now();
   const workDir = mkdtempSync(join(tmpdir(), 'supergraph-bundles-'));
   cleanups.push({ what: `remove ${workDir}`, run: () => rmSync(workDir, { recursive: true, force: true }) });
-  const dirs = buildBundles(process.env.VERIFY_BUNDLES_DIR ?? workDir);
+  const dirs = await buildBundles(process.env.VERIFY_BUNDLES_DIR ?? workDir);
   const built = Date.now();
   const urls = await createDatabases();
   seedDatabases(dirs, urls);
