@@ -64,11 +64,11 @@ describe('server timeouts', () => {
 describe('server timeout settings', () => {
   const schema = subgraphSettingsSchema({ service: 'products', defaultPort: 4002 });
 
-  it('default to headers 10 s, request 30 s and keep-alive 5 s', () => {
+  it('default to headers 10 s, request 30 s and keep-alive 72 s', () => {
     expect(parseSettings(schema, {}).http.timeouts).toEqual({
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
-      keepAliveTimeoutMs: 5_000,
+      keepAliveTimeoutMs: 72_000,
     });
   });
 

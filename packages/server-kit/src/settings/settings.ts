@@ -40,11 +40,15 @@ export interface ServerTimeouts {
   keepAliveTimeoutMs: number;
 }
 
-/** Headers 10 s, a whole request 30 s, idle keep-alive 5 s: below the 60 s idle timeout of common load balancers. */
+/**
+ * Headers 10 s, a whole request 30 s, idle keep-alive 72 s: longer than the 60 s idle timeout of
+ * common load balancers, so the proxy (or the router's fetch) always closes an idle connection first and
+ * never sends a request on one this service is closing (decision 020).
+ */
 export const DEFAULT_SERVER_TIMEOUTS: Readonly<ServerTimeouts> = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 72_000,
 };
 
 const timeoutSetting = (fallback: number) =>
