@@ -77,9 +77,7 @@ async function checkRenderedOverlay(overlay: string): Promise<string[]> {
 const problems: string[] = [];
 const copy = readFileSync(join(DEPLOY_DIR, 'k8s', 'base', 'supergraph.graphql'), 'utf8');
 if (copy !== readFileSync(join(REPO_ROOT, 'supergraph.graphql'), 'utf8')) {
-  problems.push(
-    'base: deploy/k8s/base/supergraph.graphql differs from supergraph.graphql: cp supergraph.graphql deploy/k8s/base/',
-  );
+  problems.push('base: deploy/k8s/base/supergraph.graphql differs from supergraph.graphql: run npm run compose');
 }
 for (const overlay of readdirSync(OVERLAYS_DIR)) {
   problems.push(...(await checkRenderedOverlay(overlay)).map((problem) => `${overlay}: ${problem}`));

@@ -20,6 +20,8 @@ Options:
   --config <path>   composition config (default: ./supergraph.yaml)
   --out <path>      supergraph file to write (default: ./supergraph.graphql)
   --api-out <path>  API schema file to write (default: ./api-schema.graphql)
+  --copy-to <path>  also write the supergraph here (repeatable), for a directory that must hold its
+                    own copy, such as the Kubernetes base's ConfigMap source
   --check           do not write; exit 1 if an output file is missing or stale
   --watch           recompose whenever the config or a subgraph schema file changes
   -h, --help        show this help`;
@@ -28,6 +30,7 @@ interface CliOptions {
   configPath: string;
   outPath: string;
   apiOutPath: string;
+  copyPaths: string[];
   isCheck: boolean;
   isWatch: boolean;
 }
@@ -49,6 +52,7 @@ function parseCliArgs(args: string[]): CliOptions | 'help' {
     config: { type: 'string' },
     out: { type: 'string' },
     'api-out': { type: 'string' },
+    'copy-to': { type: 'string', multiple: true },
     check: { type: 'boolean', default: false },
     watch: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -59,6 +63,7 @@ function parseCliArgs(args: string[]): CliOptions | 'help' {
     configPath: resolve(values.config ?? 'supergraph.yaml'),
     outPath: resolve(values.out ?? 'supergraph.graphql'),
     apiOutPath: resolve(values['api-out'] ?? 'api-schema.graphql'),
+    copyPaths: (values['copy-to'] ?? []).map((path) => resolve(path)),
     isCheck: values.check,
     isWatch: values.watch,
   };
@@ -79,10 +84,12 @@ async function attemptComposition(options: CliOptions): Promise<Attempt> {
     return { status: 'failed', watchedFiles };
   }
   if (result.hints.length > 0) console.error(formatCompositionReport(result).trimEnd());
+  const supergraph = renderSupergraphFile(result.supergraphSdl, options);
   return {
     status: 'composed',
     outputs: [
-      { path: options.outPath, contents: renderSupergraphFile(result.supergraphSdl, options) },
+      { path: options.outPath, contents: supergraph },
+      ...options.copyPaths.map((path) => ({ path, contents: supergraph })),
       {
         path: options.apiOutPath,
         contents: renderApiSchemaFile(result.supergraphSdl, { ...options, outPath: options.apiOutPath }),
@@ -118,9 +125,14 @@ async function composeAndWrite(options: CliOptions): Promise<{ isSuccess: boolea
   console.log(
     isWritten
       ? `composed ${attempt.subgraphCount} subgraphs -> ${names.join(', ')} (${hints})`
-      : `composed ${attempt.subgraphCount} subgraphs: ${names.join(' and ')} are up to date (${hints})`,
+      : `composed ${attempt.subgraphCount} subgraphs: ${listOf(names)} are up to date (${hints})`,
   );
   return { isSuccess: true, watchedFiles: attempt.watchedFiles };
+}
+
+/** `a and b`, `a, b and c`. */
+function listOf(names: string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 async function checkOutput(options: CliOptions): Promise<boolean> {
@@ -135,7 +147,7 @@ async function checkOutput(options: CliOptions): Promise<boolean> {
   }
   if (isCurrent) {
     const names = attempt.outputs.map((output) => formatDisplayPath(output.path));
-    console.log(`${names.join(' and ')} are up to date (${attempt.subgraphCount} subgraphs)`);
+    console.log(`${listOf(names)} are up to date (${attempt.subgraphCount} subgraphs)`);
   }
   return isCurrent;
 }

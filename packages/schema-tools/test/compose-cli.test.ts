@@ -160,6 +160,24 @@ describe('npm run compose -- --check', () => {
     expect(stderr).toBe('api-schema.graphql is stale: run npm run compose\n');
   });
 
+  it('checks and writes each --copy-to copy of the supergraph too', async () => {
+    await runCompose([]);
+    const copy = join(workDir, 'supergraph-copy.graphql');
+
+    const missing = await runCompose(['--check', '--copy-to', 'supergraph-copy.graphql']);
+    expect(missing).toMatchObject({ exitCode: 1, stderr: 'supergraph-copy.graphql is missing: run npm run compose\n' });
+
+    const written = await runCompose(['--copy-to', 'supergraph-copy.graphql']);
+    expect(written.stdout).toBe(
+      'composed 2 subgraphs -> supergraph.graphql, supergraph-copy.graphql, api-schema.graphql (0 hints)\n',
+    );
+    expect(await readFile(copy, 'utf8')).toBe(await readFile(join(workDir, 'supergraph.graphql'), 'utf8'));
+
+    await writeFile(copy, '# edited by hand\n');
+    const stale = await runCompose(['--check', '--copy-to', 'supergraph-copy.graphql']);
+    expect(stale).toMatchObject({ exitCode: 1, stderr: 'supergraph-copy.graphql is stale: run npm run compose\n' });
+  });
+
   it('fails when the file does not exist, and does not create it', async () => {
     const { exitCode, stderr } = await runCompose(['--check']);
 
