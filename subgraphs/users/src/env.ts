@@ -28,7 +28,7 @@ const accountSettingsSchema = z
       .int()
       .min(1, 'must be at least 1')
       .max(60_000, 'must be at most 60000')
-      .default(3000),
+      .default(8000),
   })
   .superRefine((raw, ctx) => {
     if (raw.NODE_ENV === 'production' && !raw.JWT_PRIVATE_KEY) {
@@ -41,7 +41,7 @@ const accountSettingsSchema = z
     sessionTtlMs: raw.SESSION_TTL_DAYS * 24 * 60 * 60 * 1000,
     seedPassword: raw.SEED_PASSWORD,
     /**
-     * PASSWORD_HASH_CONCURRENCY (2), PASSWORD_HASH_QUEUE (16), PASSWORD_HASH_WAIT_MS (3000): scrypt hashes
+     * PASSWORD_HASH_CONCURRENCY (2), PASSWORD_HASH_QUEUE (16), PASSWORD_HASH_WAIT_MS (8000): scrypt hashes
      * at once, waiting, and how long a sign-in waits for its hash (queued and running) before it is
      * refused OVERLOADED (passwords.ts).
      */

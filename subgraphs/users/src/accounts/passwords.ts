@@ -25,7 +25,8 @@ export interface PasswordHashingLimits {
   maxQueued: number;
   /**
    * How long a sign-in waits for its hash, queued and running, before it is refused OVERLOADED.
-   * Default 3000 ms, well inside the router's 10 s deadline however slow the CPU is.
+   * Default 8000 ms: inside the router's 10 s subgraph deadline, so the caller hears OVERLOADED rather
+   * than a timeout, yet long enough that a busy machine with nobody queued still signs people in.
    */
   maxWaitMs: number;
 }
