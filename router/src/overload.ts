@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GenericErrorCode } from '@supergraph/server-kit/graphql';
 import { BoundedQueue, QueueRefusedError, sendGraphQLErrors } from '@supergraph/server-kit/http';
 import type { ServiceMetrics } from '@supergraph/server-kit/telemetry';
-import type { RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { LimitSettings } from './limit-settings.js';
 
 const OVERLOADED: GenericErrorCode = 'OVERLOADED';
@@ -12,12 +12,15 @@ const RETRY_AFTER_SECONDS = 1;
 /** What the router plugs in to bound its concurrent GraphQL work (see createRouter). */
 export interface LoadShedding {
   /**
-   * For /graphql before the body is read, after CORS (so a browser can read the refusal): a request
-   * runs when one of MAX_CONCURRENT_REQUESTS places is free, waits in a queue of MAX_QUEUED_REQUESTS
-   * for at most MAX_QUEUE_WAIT_MS, or is answered 503 OVERLOADED with Retry-After. Probes (/health,
-   * /ready, /metrics) are outside /graphql and never wait.
+   * The GraphQL service's admission (graphql-service.ts), taken after the body is read, the
+   * safelist, authentication and the per-caller rate limits, so a slow upload or a caller past its
+   * budget never holds a place: a request runs when one of MAX_CONCURRENT_REQUESTS places is free,
+   * waits in a queue of MAX_QUEUED_REQUESTS for at most MAX_QUEUE_WAIT_MS, or is answered 503
+   * OVERLOADED with Retry-After (CORS ran first, so a browser can read it). Its place is held until
+   * GraphQL is done with it, even if the client hung up. Probes (/health, /ready, /metrics) are
+   * outside /graphql and never wait.
    */
-  middleware: RequestHandler;
+  admission: (req: Request, res: Response) => Promise<(() => void) | null>;
   /**
    * Passes a subgraph's OVERLOADED (the users service's password hashing) on as the router's own:
    * Retry-After on the answer, and 503 when nothing else was answered (no data).
@@ -35,25 +38,25 @@ export function createLoadShedding(settings: LimitSettings['overload'], metrics:
       metrics.queueLoad.set({ queue: 'router', state: 'queued' }, queued);
     },
   });
-  const middleware: RequestHandler = async (_req, res, next) => {
+  const admission = async (_req: Request, res: Response): Promise<(() => void) | null> => {
+    // A client that hangs up while waiting leaves the queue; once admitted, its request keeps its place.
     const gone = new AbortController();
-    res.once('close', () => gone.abort());
-    let release: () => void;
+    const leave = () => gone.abort();
+    res.once('close', leave);
     try {
-      release = await queue.acquire(gone.signal);
+      return await queue.acquire(gone.signal);
     } catch (error) {
-      if (!(error instanceof QueueRefusedError)) return next(error);
+      if (!(error instanceof QueueRefusedError)) throw error;
       // A client that hung up while waiting is not told anything, nor counted as shed.
-      if (gone.signal.aborted) return;
+      if (gone.signal.aborted) return null;
       metrics.overloadRefusals.inc({ queue: 'router', reason: error.reason });
-      return sendOverloaded(res);
+      sendOverloaded(res);
+      return null;
+    } finally {
+      res.off('close', leave);
     }
-    // The place is held until the answer is sent or the connection drops, whichever comes first.
-    res.once('close', release);
-    if (res.closed) release();
-    next();
   };
-  return { middleware, plugin: overloadedSubgraphPlugin };
+  return { admission, plugin: overloadedSubgraphPlugin };
 }
 
 function sendOverloaded(res: Response): void {

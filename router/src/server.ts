@@ -76,13 +76,14 @@ export async function createRouter({
     ...options,
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects, typed against the interface's v1 package.
     graphql: { gateway: gateway as unknown as GatewayInterface },
-    // CORS first, so that a browser can read a 503 OVERLOADED too.
-    beforeBodyMiddleware: [createCorsMiddleware(corsOrigins), shedding.middleware],
+    // CORS first, so that a browser can read every refusal, a 503 OVERLOADED included.
+    beforeBodyMiddleware: [createCorsMiddleware(corsOrigins)],
     graphqlMiddleware: [
       ...(safelist && persistedQueries ? [createSafelistMiddleware(persistedQueries)] : []),
       authenticateRequests(verifyAccessToken),
       ...limits.middleware,
     ],
+    admission: shedding.admission,
     plugins: [
       ...(persistedQueries ? [createManifestLookupPlugin<RouterContext>(persistedQueries)] : []),
       ...limits.plugins,

@@ -4,39 +4,49 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseRouterSettings } from '../src/env.js';
 import { post, startRouter } from './router-harness.js';
 
-// Load shedding on the real router: a request whose body is still arriving holds its place, so a
-// test fills the places without timing anything.
+// Load shedding on the real router. A request holds its place while the users subgraph it calls
+// (a test server here) keeps its answer, so a test fills the places without timing anything.
 
 const ORIGIN = 'http://localhost:5173';
 const TYPENAME = { query: '{ __typename }' };
-const open: http.ClientRequest[] = [];
+const ME = { query: '{ me { id } }' };
 
+interface HeldSubgraph {
+  url: string;
+  /** How many requests it has received. */
+  received: () => number;
+  /** Answers every request it holds, and every later one at once. */
+  release: () => void;
+}
+
+let subgraph: http.Server | undefined;
 afterEach(() => {
-  for (const request of open.splice(0)) request.destroy();
+  subgraph?.closeAllConnections();
+  subgraph?.close();
+  subgraph = undefined;
 });
 
-/** Starts a POST whose body never ends (until `finish`): it holds a place in the router from its headers on. */
-function holdPlace(url: string): { finish: () => Promise<number> } {
-  const body = JSON.stringify(TYPENAME);
-  const request = http.request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+/** A users subgraph that holds every answer to `{ me }` until `release`. */
+async function startHeldSubgraph(): Promise<HeldSubgraph> {
+  let received = 0;
+  let isReleased = false;
+  const held: http.ServerResponse[] = [];
+  const answer = (res: http.ServerResponse) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ data: { me: null } }));
+  };
+  subgraph = http.createServer((req, res) => {
+    received += 1;
+    req.resume();
+    req.once('end', () => (isReleased ? answer(res) : held.push(res)));
   });
-  open.push(request);
-  request.write(body.slice(0, 5));
-  const answered = new Promise<number>((resolve, reject) => {
-    request.once('response', (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    request.once('error', reject);
-  });
-  // A request still held when its test ends is destroyed by afterEach: its hang-up is expected.
-  answered.catch(() => undefined);
+  await new Promise<void>((resolve) => subgraph!.listen(0, '127.0.0.1', resolve));
   return {
-    finish: () => {
-      request.end(body.slice(5));
-      return answered;
+    url: `http://127.0.0.1:${(subgraph.address() as AddressInfo).port}/graphql`,
+    received: () => received,
+    release: () => {
+      isReleased = true;
+      for (const res of held.splice(0)) answer(res);
     },
   };
 }
@@ -51,10 +61,14 @@ async function readMetric(origin: string, name: string, labels: string): Promise
 /** Waits until the router holds `active` requests and has `queued` waiting, as its /metrics tell. */
 async function waitForLoad(origin: string, load: { active: number; queued: number }): Promise<void> {
   await expect
-    .poll(async () => ({
-      active: await readMetric(origin, 'queue_load', 'state="active"'),
-      queued: await readMetric(origin, 'queue_load', 'state="queued"'),
-    }))
+    .poll(
+      async () => ({
+        active: await readMetric(origin, 'queue_load', 'state="active"'),
+        queued: await readMetric(origin, 'queue_load', 'state="queued"'),
+      }),
+      // A deadline for a busy machine, not a wait: the poll ends as soon as the load is right.
+      { timeout: 30_000 },
+    )
     .toEqual(load);
 }
 
@@ -68,9 +82,10 @@ describe('load shedding', () => {
   });
 
   it('answers 503 OVERLOADED with Retry-After and CORS headers once every place is taken, and never sheds probes', async () => {
-    const url = await startRouter({ MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '0' });
+    const users = await startHeldSubgraph();
+    const url = await startRouter({ MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '0' }, { users: users.url });
     const { origin } = new URL(url);
-    const held = holdPlace(url);
+    const held = post(url, ME);
     await waitForLoad(origin, { active: 1, queued: 0 });
 
     const refused = await post(url, TYPENAME, { origin: ORIGIN });
@@ -84,16 +99,21 @@ describe('load shedding', () => {
     for (const probe of ['/health', '/ready', '/metrics']) expect((await fetch(`${origin}${probe}`)).status).toBe(200);
     expect(await refusedCount(origin, 'queue_full')).toBe(1);
 
-    expect(await held.finish()).toBe(200);
+    users.release();
+    expect((await held).status).toBe(200);
     const after = await post(url, TYPENAME);
     expect(after.status).toBe(200);
     expect(await after.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('runs a queued request once a place is free, and refuses one more while the queue is full', async () => {
-    const url = await startRouter({ MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '1', MAX_QUEUE_WAIT_MS: '60000' });
+    const users = await startHeldSubgraph();
+    const url = await startRouter(
+      { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '1', MAX_QUEUE_WAIT_MS: '60000' },
+      { users: users.url },
+    );
     const { origin } = new URL(url);
-    const held = holdPlace(url);
+    const held = post(url, ME);
     await waitForLoad(origin, { active: 1, queued: 0 });
     const queued = post(url, TYPENAME);
     await waitForLoad(origin, { active: 1, queued: 1 });
@@ -101,16 +121,45 @@ describe('load shedding', () => {
     expect(refused.status).toBe(503);
     expect(await refusedCount(origin, 'queue_full')).toBe(1);
 
-    expect(await held.finish()).toBe(200);
+    users.release();
+    expect((await held).status).toBe(200);
     expect((await queued).status).toBe(200);
 
     await waitForLoad(origin, { active: 0, queued: 0 });
   });
 
-  it('refuses a request that waited past MAX_QUEUE_WAIT_MS while the place stayed taken', async () => {
-    const url = await startRouter({ MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '1', MAX_QUEUE_WAIT_MS: '1' });
+  it('keeps a place taken until GraphQL is done with the request, even after its client hung up', async () => {
+    const users = await startHeldSubgraph();
+    const url = await startRouter(
+      { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '1', MAX_QUEUE_WAIT_MS: '60000' },
+      { users: users.url },
+    );
     const { origin } = new URL(url);
-    holdPlace(url);
+    const hungUp = new AbortController();
+    const abandoned = post(url, ME, {}, hungUp.signal).catch((error: unknown) => error);
+    await expect.poll(users.received, { timeout: 30_000 }).toBe(1);
+    hungUp.abort();
+    expect(await abandoned).toBeInstanceOf(Error);
+
+    // The hang-up reached the router long before this request has been read and queued behind it.
+    const queued = post(url, ME);
+    await waitForLoad(origin, { active: 1, queued: 1 });
+    expect(users.received()).toBe(1);
+
+    users.release();
+    expect((await queued).status).toBe(200);
+    expect(users.received()).toBe(2);
+    await waitForLoad(origin, { active: 0, queued: 0 });
+  });
+
+  it('refuses a request that waited past MAX_QUEUE_WAIT_MS while the place stayed taken', async () => {
+    const users = await startHeldSubgraph();
+    const url = await startRouter(
+      { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '1', MAX_QUEUE_WAIT_MS: '1' },
+      { users: users.url },
+    );
+    const { origin } = new URL(url);
+    const held = post(url, ME);
     await waitForLoad(origin, { active: 1, queued: 0 });
 
     const waitedTooLong = await post(url, TYPENAME);
@@ -118,6 +167,8 @@ describe('load shedding', () => {
     expect(waitedTooLong.status).toBe(503);
     expect((await waitedTooLong.json()) as object).toMatchObject({ errors: [{ extensions: { code: 'OVERLOADED' } }] });
     expect(await refusedCount(origin, 'wait_timeout')).toBe(1);
+    users.release();
+    expect((await held).status).toBe(200);
   });
 });
 

@@ -44,9 +44,15 @@ export async function startRouter(env: Record<string, string> = {}, subgraphUrls
 }
 
 /** POSTs a JSON body (a string is sent as it is) with extra headers. */
-export function post(url: string, body: object | string, headers: Record<string, string> = {}): Promise<Response> {
+export function post(
+  url: string,
+  body: object | string,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
+    signal,
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });

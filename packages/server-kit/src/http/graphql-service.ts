@@ -61,6 +61,13 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   beforeBodyMiddleware?: RequestHandler[];
   /** Express middleware run before GraphQL on /graphql, after the body is read (the router's auth and limits). Default none. */
   graphqlMiddleware?: RequestHandler[];
+  /**
+   * A turn for each GraphQL request, taken after graphqlMiddleware and held until GraphQL has
+   * finished with the request, whether or not the client is still there (the router's load
+   * shedding). Resolves to the function that gives the turn back, or to null when it answered the
+   * request itself (or the client left while it waited). Default: every request runs at once.
+   */
+  admission?: (req: Request, res: Response) => Promise<(() => void) | null>;
   /** Whether the service can serve now; GET /ready answers 503 while false. Default always true. */
   isReady?: () => boolean | Promise<boolean>;
   /** Extra facts for the GET /ready body (the router: which supergraph it serves). Default none. */
@@ -116,7 +123,10 @@ export async function createGraphQLService<TContext extends BaseContext>(
     ...(options.beforeBodyMiddleware ?? []),
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     ...(options.graphqlMiddleware ?? []),
-    expressMiddleware(apollo, { context: ({ req, res }) => createRequestContext(options, req, res) }),
+    withAdmission(
+      options.admission,
+      expressMiddleware(apollo, { context: ({ req, res }) => createRequestContext(options, req, res) }),
+    ),
   );
   if (options.routes) app.use(accessLog, options.routes);
   // Errors raised before GraphQL runs (malformed JSON, an oversized body) as a GraphQL-shaped answer.
@@ -167,6 +177,24 @@ function createApolloServer<TContext extends BaseContext>(options: GraphQLServic
       ...(options.plugins ?? []),
     ],
   });
+}
+
+/**
+ * The GraphQL handler run in an admission's turn, given back when the handler's promise settles: the
+ * moment GraphQL is done with the request. Not when the client hangs up: the gateway goes on planning
+ * and calling subgraphs for a request whose client left, and that work must keep its turn.
+ */
+function withAdmission(admission: GraphQLServiceOptions<BaseContext>['admission'], handler: RequestHandler): RequestHandler {
+  if (!admission) return handler;
+  return async (req, res, next) => {
+    const release = await admission(req, res);
+    if (!release) return;
+    try {
+      await handler(req, res, next);
+    } finally {
+      release();
+    }
+  };
 }
 
 /** GET /health (alive), GET /ready (able to serve: 503 while not, or once stopping), GET /metrics (Prometheus). */
