@@ -134,6 +134,8 @@ describe.each(testDialects())('a stack pinned to one busy CPU, every subgraph on
     );
 
     expect(answers).toHaveLength(50);
+    // Shedding is not refusing everyone: the first sign-ins to reach a hash get in during the burst.
+    expect(answers.filter(({ hasToken }) => hasToken).length).toBeGreaterThan(0);
     const unexpected = answers.filter(({ hasToken, code }) => !hasToken && !LOGIN_REFUSALS.includes(code ?? ''));
     expect(unexpected).toEqual([]);
     expect(answers.filter(({ status, code }) => status >= 500 && code !== 'OVERLOADED')).toEqual([]);
