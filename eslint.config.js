@@ -55,6 +55,14 @@ export default tseslint.config(
     },
   },
   {
+    // Hive Gateway's types bring the DOM library, which would retype fetch for every Node package in
+    // the root program (`Response.json()` turning `any`): its configuration gets a program of its own.
+    files: ['examples/hive-gateway/**'],
+    languageOptions: {
+      parserOptions: { project: ['./examples/hive-gateway/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     // Tests read untyped JSON bodies (fetch's `.json()` is `any`) and assert on them, so the any-flow
     // rules would only demand casts there; every other rule, floating promises included, still applies.
     files: ['**/test/**', '**/*.test.ts', 'e2e/**', 'vitest.*.ts'],
