@@ -10,7 +10,7 @@ describe('payment sandbox settings', () => {
       http: {
         host: '127.0.0.1',
         port: 4010,
-        timeouts: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 },
+        timeouts: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000 },
       },
       secretKey: DEVELOPMENT_SECRET_KEY,
       dataFile: expect.stringMatching(/\/data\/payment-sandbox\.sqlite$/),
