@@ -1,21 +1,6 @@
-import { runSubgraph } from '@supergraph/server-kit/http';
-import { createSagaDependencies, startCheckout } from './checkout/index.js';
-import { createCheckoutMetrics } from './checkout/metrics.js';
-import { openOrdersDatabase } from './db/client.js';
-import { loadSettings } from './env.js';
-import { createOrdersService } from './server.js';
+// Tracing starts before the service is imported, so that node:http is instrumented before anything
+// loads it (decision 025); with no exporter configured it does nothing.
+import { startTracing } from '@supergraph/server-kit/tracing';
 
-const settings = loadSettings();
-await runSubgraph({
-  name: 'orders',
-  settings,
-  openDatabase: openOrdersDatabase,
-  createService: (options) => {
-    const deps = createSagaDependencies(options.database, options.logger, settings.checkout, {
-      metrics: createCheckoutMetrics(options.metrics.registry),
-    });
-    // The recovery loop finishes or compensates checkouts a crash, timeout or outage left half-way.
-    const { service, recovery } = startCheckout(deps, settings.checkout);
-    return createOrdersService({ ...options, checkout: service, onShutdown: () => recovery.stop() });
-  },
-});
+await startTracing({ service: 'orders' });
+await import('./main.js');

@@ -1,24 +1,6 @@
-import { runSubgraph } from '@supergraph/server-kit/http';
-import { openProductsDatabase } from './db/client.js';
-import { loadSettings } from './env.js';
-import { startReservationSweep } from './inventory/expiry-sweep.js';
-import { createProductsService } from './server.js';
+// Tracing starts before the service is imported, so that node:http is instrumented before anything
+// loads it (decision 025); with no exporter configured it does nothing.
+import { startTracing } from '@supergraph/server-kit/tracing';
 
-const settings = loadSettings();
-await runSubgraph({
-  name: 'products',
-  settings,
-  openDatabase: openProductsDatabase,
-  createService: (options) => {
-    // Gives back the stock of reservations nobody committed or released in time.
-    const sweep = startReservationSweep(options.database, {
-      intervalMs: settings.inventory.sweepIntervalMs,
-      logger: options.logger,
-    });
-    return createProductsService({
-      ...options,
-      inventory: { secret: settings.inventory.secret, defaultTtlSeconds: settings.inventory.reservationTtlSeconds },
-      onShutdown: () => sweep.stop(),
-    });
-  },
-});
+await startTracing({ service: 'products' });
+await import('./main.js');

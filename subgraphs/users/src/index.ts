@@ -1,26 +1,6 @@
-import { createAccessTokenIssuer } from '@supergraph/server-kit/auth';
-import { runSubgraph } from '@supergraph/server-kit/http';
-import { limitPasswordHashing } from './accounts/passwords.js';
-import { openUsersDatabase } from './db/client.js';
-import { loadSettings, loadSigningKey } from './env.js';
-import { createUsersService } from './server.js';
+// Tracing starts before the service is imported, so that node:http is instrumented before anything
+// loads it (decision 025); with no exporter configured it does nothing.
+import { startTracing } from '@supergraph/server-kit/tracing';
 
-const settings = loadSettings();
-limitPasswordHashing(settings.accounts.passwordHashing);
-await runSubgraph({
-  name: 'users',
-  settings,
-  openDatabase: openUsersDatabase,
-  createService: (options) =>
-    createUsersService({
-      ...options,
-      issueAccessToken: createAccessTokenIssuer({
-        privateKey: loadSigningKey(settings),
-        issuer: settings.accessTokens.issuer,
-        audience: settings.accessTokens.audience,
-        ttlSeconds: settings.accounts.accessTokenTtlSeconds,
-      }),
-      sessionTtlMs: settings.accounts.sessionTtlMs,
-      throttling: settings.throttling,
-    }),
-});
+await startTracing({ service: 'users' });
+await import('./main.js');

@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import type { Logger } from 'pino';
 import { DEFAULT_SERVER_TIMEOUTS, type ServerTimeouts } from '../settings/settings.js';
+import { shutdownTracing } from '../tracing/state.js';
 import type { GraphQLService } from './graphql-service.js';
 import { applyServerTimeouts } from './server-timeouts.js';
 
@@ -41,20 +42,24 @@ export async function runService(
       logger.error('graceful shutdown timed out; exiting');
       process.exit(1);
     }, shutdownTimeoutMs).unref();
-    service.close().then(
-      () => {
-        logger.info('stopped');
-        // Left to end by itself, the process writes out every buffered log line first (pino writes
-        // asynchronously; process.exit could drop or reorder the last ones). A handle a library left
-        // open cannot hold it past a second.
-        process.exitCode = 0;
-        setTimeout(() => process.exit(0), 1_000).unref();
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
+    service
+      .close()
+      // The spans of the last requests, still buffered, go out before the process ends.
+      .then(shutdownTracing)
+      .then(
+        () => {
+          logger.info('stopped');
+          // Left to end by itself, the process writes out every buffered log line first (pino writes
+          // asynchronously; process.exit could drop or reorder the last ones). A handle a library left
+          // open cannot hold it past a second.
+          process.exitCode = 0;
+          setTimeout(() => process.exit(0), 1_000).unref();
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -1,0 +1,32 @@
+import type { IncomingTraceContextPolicy } from './settings.js';
+
+/**
+ * Whether this process started the OpenTelemetry SDK. Read on hot paths (every log line, every SQL
+ * statement) so that with tracing off they do no tracing work at all, not even a no-op span.
+ */
+let sdk: { shutdown(): Promise<void> } | null = null;
+let incomingPolicy: IncomingTraceContextPolicy = 'honor';
+
+export function isTracingEnabled(): boolean {
+  return sdk !== null;
+}
+
+/** What this process does with a caller's traceparent (the router's TRACE_INCOMING_CONTEXT; `honor` elsewhere). */
+export function incomingTraceContextPolicy(): IncomingTraceContextPolicy {
+  return incomingPolicy;
+}
+
+export function setTracingSdk(started: { shutdown(): Promise<void> }, policy: IncomingTraceContextPolicy): void {
+  sdk = started;
+  incomingPolicy = policy;
+}
+
+/**
+ * Sends the spans still buffered and stops the SDK; resolves at once when tracing is off. Never
+ * rejects: an unreachable collector must not turn a clean shutdown into a failed one.
+ */
+export async function shutdownTracing(): Promise<void> {
+  const started = sdk;
+  sdk = null;
+  await started?.shutdown().catch(() => undefined);
+}
