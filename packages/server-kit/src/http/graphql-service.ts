@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { Viewer } from '@supergraph/contracts/identity';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { createErrorFormatter } from '../graphql/errors.js';
 import { refuseUnstorableStrings } from '../graphql/string-arguments.js';
@@ -18,6 +18,7 @@ import { createJsonErrorHandler } from './json-errors.js';
 import { listenOn } from './listen.js';
 import { createOperationMetricsPlugin, HTTP_RESPONSE } from './operation-metrics.js';
 import { createHttpServer } from './server-timeouts.js';
+import { createTracingPlugin } from './tracing-plugin.js';
 
 /** What a context factory gets for each GraphQL request. */
 export interface ContextArgs {
@@ -41,6 +42,9 @@ export function requestScopeOf({ requestId, logger, viewer }: RequestScope): Req
   return { requestId, logger, viewer };
 }
 
+/** Turns a resolved operation into its metrics label: `operationName` as the client sent it, `document` as parsed. */
+export type OperationLabeler = (operation: { operationName: string | null; document: DocumentNode | undefined }) => string;
+
 export interface GraphQLServiceOptions<TContext extends BaseContext> {
   /** Service name, as in logs and metrics ("products", "router"). */
   name: string;
@@ -50,6 +54,12 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   isProduction: boolean;
   /** What Apollo Server executes: a subgraph schema, or a gateway (the router). */
   graphql: { schema: GraphQLSchema } | { gateway: GatewayInterface };
+  /**
+   * The `operation` label of this service's GraphQL metrics for a resolved operation: bounded, never
+   * a client's free text (the router: names from the persisted operations manifest, else `other`).
+   * Default: the operation's first root field, which the schema bounds.
+   */
+  operationLabel?: OperationLabeler;
   /** Extra Apollo Server plugins, run after the ones every service gets. Default none. */
   plugins?: ApolloServerPlugin<TContext>[];
   /** Builds the per-request context (viewer, database, DataLoaders). */
@@ -172,6 +182,7 @@ function createApolloServer<TContext extends BaseContext>(options: GraphQLServic
       isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       // Federated traces (ftv1) feed Apollo's hosted usage reporting, which this stack does not use.
       ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      createTracingPlugin(),
       createOperationMetricsPlugin(metrics),
       refuseUnstorableStrings(),
       ...(options.plugins ?? []),

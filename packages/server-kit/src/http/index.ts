@@ -9,6 +9,7 @@ export {
   type ContextArgs,
   type GraphQLServiceOptions,
   type GraphQLService,
+  type OperationLabeler,
   type RequestScope,
 } from './graphql-service.js';
 export { createSubgraphService, runSubgraph, type SubgraphServiceOptions } from './subgraph-service.js';

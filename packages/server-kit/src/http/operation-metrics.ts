@@ -21,7 +21,7 @@ export function createOperationMetricsPlugin<TContext extends BaseContext>(
           const hasErrors =
             (errors?.length ?? 0) > 0 ||
             (response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0);
-          metrics.graphqlOperations.inc({ outcome: hasErrors ? 'error' : 'success' });
+          metrics.graphqlOperations.inc({ operation: 'unknown', outcome: hasErrors ? 'error' : 'success' });
         },
         async didResolveOperation({ operationName, contextValue }) {
           const res = (contextValue as { [HTTP_RESPONSE]?: Response })[HTTP_RESPONSE];

@@ -78,7 +78,7 @@ export async function runSubgraph<TDatabase extends ServiceDatabase<Record<strin
   createService: (options: SubgraphServiceOptions<TDatabase>) => Promise<GraphQLService>;
 }): Promise<void> {
   const logger = createLogger({ service: name, level: settings.logLevel });
-  const metrics = createMetrics(name);
+  const metrics = createMetrics(name, { database: true });
   const database = await openOrExit(
     () => openDatabase(settings.database, { onStatement: () => metrics.dbStatements.inc(), logger }),
     logger,

@@ -1,3 +1,3 @@
 // @supergraph/server-kit/telemetry: Logs and metrics.
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
-export { createMetrics, type ServiceMetrics } from './metrics.js';
+export { createMetrics, LATENCY_BUCKETS, STATEMENT_BUCKETS, type CreateMetricsOptions, type ServiceMetrics } from './metrics.js';

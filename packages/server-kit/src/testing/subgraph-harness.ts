@@ -109,7 +109,7 @@ export async function createSubgraphHarness<TTables extends Record<string, unkno
   const service = await options.createService({
     database,
     logger,
-    metrics: createMetrics(options.service),
+    metrics: createMetrics(options.service, { database: true }),
     isProduction: false,
     routerSecret: 'test-router-secret',
     verifyAccessToken: keys.verify,
