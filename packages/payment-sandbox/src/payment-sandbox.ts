@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import express from 'express';
-import { createHttpServer, createJsonErrorHandler, listenOn } from '@supergraph/server-kit/http';
+import { createHttpServer, createJsonErrorHandler, listenOn, REQUEST_ID_HEADER } from '@supergraph/server-kit/http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiError, invalidRequest } from './api-errors.js';
@@ -128,12 +128,21 @@ function createSandboxApp(options: PaymentSandboxOptions, routes: SandboxRoutes)
   return app;
 }
 
-/** One JSON line per request, with a Stripe-style `req_...` id echoed in Request-Id. */
+/** The request ids taken from a caller, as server-kit's access log takes them: anything else could forge or flood a log line. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * One JSON line per request, tagged with the caller's x-request-id when well-formed (the orders
+ * service sends the id of the checkout it works for, so one id finds the checkout in every
+ * service's log), else a Stripe-style `req_...` id; echoed in Request-Id as Stripe does.
+ */
 function createSandboxAccessLog(logger: Logger) {
   return pinoHttp({
     logger,
-    genReqId: (_req, res) => {
-      const id = `req_${randomBytes(12).toString('hex')}`;
+    genReqId: (req, res) => {
+      const incoming = req.headers[REQUEST_ID_HEADER];
+      const id =
+        typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : `req_${randomBytes(12).toString('hex')}`;
       res.setHeader('Request-Id', id);
       return id;
     },

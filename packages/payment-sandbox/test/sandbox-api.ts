@@ -13,6 +13,12 @@ export interface ApiAnswer {
   body: any;
 }
 
+/** A line the sandbox logged, as the tests read it. */
+export interface SandboxLogLine {
+  msg?: string;
+  req?: { id?: string; idempotencyKey?: string };
+}
+
 export interface SandboxApi {
   sandbox: PaymentSandbox;
   url: string;
@@ -31,6 +37,8 @@ export interface SandboxApi {
   waitForLog(message: string, key: string, count?: number): Promise<void>;
   /** The charges recorded for an order, through the API. */
   chargesForOrder(orderId: string): Promise<any[]>;
+  /** Every line the sandbox has logged so far. */
+  logLines(): readonly SandboxLogLine[];
   close(): Promise<void>;
 }
 
@@ -41,7 +49,7 @@ export function chargeBody(source: string, overrides: Record<string, unknown> = 
 
 /** The sandbox on a free port of 127.0.0.1, in memory unless `dataFile` says otherwise, its logs kept. */
 export async function startSandbox(options: Partial<PaymentSandboxOptions> = {}): Promise<SandboxApi> {
-  const lines: { msg?: string; req?: { idempotencyKey?: string } }[] = [];
+  const lines: SandboxLogLine[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
       lines.push(JSON.parse(chunk.toString()) as (typeof lines)[number]);
@@ -92,6 +100,7 @@ export async function startSandbox(options: Partial<PaymentSandboxOptions> = {})
       if (status !== 200) throw new Error(`listing charges answered ${status}: ${JSON.stringify(body)}`);
       return body.data as any[];
     },
+    logLines: () => lines,
     close: () => sandbox.close(),
   };
   return api;
@@ -122,6 +131,7 @@ export function useSandbox(): SandboxApi {
     get: (...args) => current().get(...args),
     waitForLog: (...args) => current().waitForLog(...args),
     chargesForOrder: (orderId) => current().chargesForOrder(orderId),
+    logLines: () => current().logLines(),
     close: () => current().close(),
   };
 }
