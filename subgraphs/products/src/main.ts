@@ -2,6 +2,7 @@ import { runSubgraph } from '@supergraph/server-kit/http';
 import { openProductsDatabase } from './db/client.js';
 import { loadSettings } from './env.js';
 import { startReservationSweep } from './inventory/expiry-sweep.js';
+import { createInventoryMetrics } from './inventory/metrics.js';
 import { createProductsService } from './server.js';
 
 const settings = loadSettings();
@@ -14,6 +15,7 @@ await runSubgraph({
     const sweep = startReservationSweep(options.database, {
       intervalMs: settings.inventory.sweepIntervalMs,
       logger: options.logger,
+      metrics: createInventoryMetrics(options.metrics.registry, { database: options.database, logger: options.logger }),
     });
     return createProductsService({
       ...options,

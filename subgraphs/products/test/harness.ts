@@ -5,6 +5,7 @@ import { createDialectDescribe, createSubgraphHarness } from '@supergraph/server
 import { createContextFactory } from '../src/context.js';
 import { openProductsDatabase } from '../src/db/client.js';
 import { seedCatalog } from '../src/db/seed.js';
+import { createInventoryMetrics, type InventoryMetrics } from '../src/inventory/metrics.js';
 import { createProductsService } from '../src/server.js';
 
 export { dataOf, testDialects } from '@supergraph/server-kit/testing';
@@ -17,12 +18,15 @@ export const TEST_RESERVATION_TTL_SECONDS = 900;
 /** A products subgraph on a fresh database of the given dialect, seeded with the demo catalog. */
 export async function createProductsHarness(dialect: Dialect, seed: Partial<SeedOptions> = {}) {
   let service: GraphQLService | undefined;
+  let inventoryMetrics: InventoryMetrics | undefined;
   const harness = await createSubgraphHarness({
     service: 'products',
     dialect,
     openDatabase: openProductsDatabase,
     seed: (database) => seedCatalog(database, { ...DEFAULT_SEED_OPTIONS, ...seed }),
     createService: async (options) => {
+      // As main.ts wires them: the expiry backlog on this service's /metrics.
+      inventoryMetrics = createInventoryMetrics(options.metrics.registry, { database: options.database, logger: options.logger });
       service = await createProductsService({
         ...options,
         inventory: { secret: TEST_INVENTORY_SECRET, defaultTtlSeconds: TEST_RESERVATION_TTL_SECONDS },
@@ -35,6 +39,8 @@ export async function createProductsHarness(dialect: Dialect, seed: Partial<Seed
     ...harness,
     /** The HTTP server (not listening until a test calls listen(0)). */
     service: service!,
+    /** What the expiry sweep counts on this service's /metrics. */
+    inventoryMetrics: inventoryMetrics!,
   };
 }
 

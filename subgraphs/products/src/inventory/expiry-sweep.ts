@@ -1,6 +1,7 @@
 import { startBackgroundTask } from '@supergraph/server-kit/http';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import type { ProductsDatabase } from '../db/client.js';
+import type { InventoryMetrics } from './metrics.js';
 import { findExpiredReservationOrderIds, findReservationLines } from './reservation-store.js';
 import { releaseLines } from './reservation-service.js';
 
@@ -58,6 +59,8 @@ export interface ReservationSweepOptions {
   logger: Logger;
   /** The clock. Default `() => new Date()`. */
   now?: () => Date;
+  /** Counts the reservations released (inventory_reservations_expired_total), when given. */
+  metrics?: InventoryMetrics;
 }
 
 export interface ReservationSweep {
@@ -72,13 +75,14 @@ export interface ReservationSweep {
  */
 export function startReservationSweep(
   database: ProductsDatabase,
-  { intervalMs, logger, now = () => new Date() }: ReservationSweepOptions,
+  { intervalMs, logger, now = () => new Date(), metrics }: ReservationSweepOptions,
 ): ReservationSweep {
   const sweep = async (isStopped: () => boolean) => {
     let released = 0;
     for (let batch = 0; batch < MAX_BATCHES_PER_SWEEP && !isStopped(); batch++) {
       const result = await releaseExpiredReservations(database, { now: now(), limit: SWEEP_BATCH_SIZE });
       released += result.releasedOrderIds.length;
+      metrics?.expired.inc(result.releasedOrderIds.length);
       for (const { orderId, error } of result.failures) {
         logger.warn({ err: error, orderId }, 'could not release an expired stock reservation; the next sweep retries');
       }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, min, sql } from 'drizzle-orm';
+import { and, asc, countDistinct, eq, gte, inArray, lte, min, sql } from 'drizzle-orm';
 import type { ProductsDb } from '../db/client.js';
 import type { ProductsTables, ReservationStatus, StockReservationRow } from '../db/tables/index.js';
 import { byProductId } from './reservation-input.js';
@@ -137,4 +137,16 @@ export async function findExpiredReservationOrderIds(
     .orderBy(min(stockReservations.expiresAt), asc(stockReservations.orderId))
     .limit(limit);
   return rows.map((row) => row.orderId);
+}
+
+/** How many orders' reservations are still RESERVED though expired by `now`: what the next sweep has to release. */
+export async function countExpiredReservations(
+  { db, tables: { stockReservations } }: ProductsDb,
+  { now }: { now: Date },
+): Promise<number> {
+  const [row] = await db
+    .select({ orders: countDistinct(stockReservations.orderId) })
+    .from(stockReservations)
+    .where(and(eq(stockReservations.status, 'RESERVED'), lte(stockReservations.expiresAt, now)));
+  return row?.orders ?? 0;
 }
