@@ -188,8 +188,22 @@ export class PersistedQueryNotInSafelistError extends RefusalError {
   }
 }
 
+/** Where a refusal's code is noted on the response it answers, for the refusal metrics (refusal-metrics.ts). */
+const REFUSAL_CODE_LOCAL = 'refusalCode';
+
+/** Notes that `res` answers a request the router refuses itself, with `code`. */
+export function noteRefusal(res: Response, code: string): void {
+  res.locals[REFUSAL_CODE_LOCAL] = code;
+}
+
+/** The code noteRefusal noted on `res`, if any. */
+export function notedRefusal(res: Response): unknown {
+  return res.locals[REFUSAL_CODE_LOCAL];
+}
+
 /** Answers a request with a refusal, shaped as Apollo Server shapes it: `{ errors: [{ message, extensions }] }`. */
 export function sendRefusal(res: Response, error: RefusalError): void {
+  noteRefusal(res, error.code);
   const { http: _http, ...extensions } = error.extensions;
   sendGraphQLErrors(
     res,

@@ -9,6 +9,7 @@ import { REQUEST_ID_HEADER } from '@supergraph/server-kit/http';
 import { CLIENT_ADDRESS_HEADER } from '@supergraph/server-kit/rate-limit';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import { SubgraphFailedError, SubgraphTimeoutError, SubgraphUnavailableError } from './errors.js';
+import type { RouterMetrics, SubgraphFetchOutcome } from './metrics.js';
 import { RATE_LIMIT_HEADERS, type SubgraphRateLimitHolder } from './rate-limit/subgraph-rate-limits.js';
 
 /** What the router knows about each request; the gateway hands it to every subgraph call. */
@@ -34,6 +35,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     private readonly secret: string,
     private readonly logger: Logger,
     private readonly timeoutMs: number,
+    private readonly metrics: RouterMetrics,
   ) {
     // Node's fetch, each call aborted after timeoutMs.
     const fetcher = ((input: string, init: RequestInit) =>
@@ -73,15 +75,20 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<RouterContext>) {
+    const recordFetch = this.metrics.startSubgraphFetch(this.subgraph);
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      recordFetch((response.errors?.length ?? 0) > 0 ? 'error' : 'success');
+      return response;
     } catch (error) {
       const { requestId } = options.context as Partial<RouterContext>;
       this.logger.warn(
         { err: error, subgraph: this.subgraph, url: this.url, reqId: requestId },
         `call to the ${this.subgraph} subgraph failed`,
       );
-      throw this.toClientError(error);
+      const clientError = this.toClientError(error);
+      recordFetch(fetchOutcomeOf(clientError));
+      throw clientError;
     }
   }
 
@@ -96,6 +103,13 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
   }
 }
 
+/** A failed call's outcome in router_subgraph_fetch_duration_seconds, from the error the client is given. */
+function fetchOutcomeOf(error: SubgraphFailedError | SubgraphTimeoutError | SubgraphUnavailableError): SubgraphFetchOutcome {
+  if (error instanceof SubgraphFailedError) return 'failed';
+  if (error instanceof SubgraphTimeoutError) return 'timeout';
+  return 'unavailable';
+}
+
 export interface GatewayOptions {
   supergraphSdl: SupergraphSdlHook;
   /** Routing URLs that replace the supergraph's, by subgraph name. */
@@ -105,6 +119,8 @@ export interface GatewayOptions {
   /** The secret to present to a subgraph, by name. */
   secretFor: (subgraph: string) => string;
   logger: Logger;
+  /** Where each subgraph call's duration and outcome are recorded. */
+  metrics: RouterMetrics;
 }
 
 export function createGateway({
@@ -113,11 +129,12 @@ export function createGateway({
   subgraphTimeoutMs,
   secretFor,
   logger,
+  metrics,
 }: GatewayOptions): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl,
     logger,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, subgraphUrls[name] ?? url ?? '', secretFor(name), logger, subgraphTimeoutMs),
+      new SubgraphDataSource(name, subgraphUrls[name] ?? url ?? '', secretFor(name), logger, subgraphTimeoutMs, metrics),
   });
 }

@@ -3,6 +3,7 @@ import type { GenericErrorCode } from '@supergraph/server-kit/graphql';
 import { BoundedQueue, QueueRefusedError, sendGraphQLErrors } from '@supergraph/server-kit/http';
 import type { ServiceMetrics } from '@supergraph/server-kit/telemetry';
 import type { Request, Response } from 'express';
+import { noteRefusal } from './errors.js';
 import type { LimitSettings } from './limit-settings.js';
 
 const OVERLOADED: GenericErrorCode = 'OVERLOADED';
@@ -60,6 +61,7 @@ export function createLoadShedding(settings: LimitSettings['overload'], metrics:
 }
 
 function sendOverloaded(res: Response): void {
+  noteRefusal(res, OVERLOADED);
   sendGraphQLErrors(
     res,
     503,

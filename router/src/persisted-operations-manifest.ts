@@ -17,6 +17,8 @@ export interface PersistedOperationsManifest {
   path: string;
   /** How many operations it lists. */
   size: number;
+  /** The names of the operations it lists: the operation labels of the router's metrics (operation-label.ts). */
+  operationNames: ReadonlySet<string>;
   /** The body of a listed operation, by the id a client sends in `extensions.persistedQuery.sha256Hash`. */
   findByHash(sha256Hash: string): string | undefined;
   /**
@@ -90,6 +92,7 @@ export function parsePersistedOperationsManifest(json: string, path: string): Pe
   return {
     path,
     size: byHash.size,
+    operationNames: new Set(result.data.operations.map((operation) => operation.name)),
     findByHash: (sha256Hash) => byHash.get(sha256Hash),
     isListedText(text) {
       if (byHash.has(sha256(text))) return true;

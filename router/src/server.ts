@@ -6,8 +6,11 @@ import { createCorsMiddleware, type CorsOrigin } from './cors.js';
 import { createExplorerRoutes } from './explorer.js';
 import { createGateway, type RouterContext } from './gateway.js';
 import { parseLimitSettings, type LimitSettings } from './limit-settings.js';
+import { createRouterMetrics } from './metrics.js';
+import { createOperationLabeler } from './operation-label.js';
 import { createLoadShedding } from './overload.js';
 import type { PersistedOperationsManifest } from './persisted-operations-manifest.js';
+import { createRefusalCounting } from './refusal-metrics.js';
 import { createRequestLimits } from './request-limits.js';
 import { createManifestLookupPlugin, createSafelistMiddleware } from './safelist.js';
 import { createSupergraphFileSource } from './supergraph-file.js';
@@ -20,6 +23,7 @@ export interface RouterOptions {
   /** Deadline of each subgraph call. Default 10 s. */
   subgraphTimeoutMs?: number;
   logger: Logger;
+  /** The service's metrics (createMetrics('router')); the router adds its own series to their registry (metrics.ts). */
   metrics: ServiceMetrics;
   /** Production mode: no introspection, no Sandbox, no stack traces. */
   isProduction: boolean;
@@ -61,13 +65,16 @@ export async function createRouter({
   ...options
 }: RouterOptions): Promise<GraphQLService> {
   if (safelist && !persistedQueries) throw new Error('a safelisting router needs the persisted query list (persistedQueries)');
-  const supergraph = createSupergraphFileSource(supergraphPath, options.logger);
+  const routerMetrics = createRouterMetrics(options.metrics.registry);
+  const refusals = createRefusalCounting(routerMetrics);
+  const supergraph = createSupergraphFileSource(supergraphPath, options.logger, routerMetrics);
   const gateway = createGateway({
     supergraphSdl: supergraph.hook,
     subgraphUrls,
     subgraphTimeoutMs,
     secretFor,
     logger: options.logger,
+    metrics: routerMetrics,
   });
   const limits = createRequestLimits(limitSettings, { logger: options.logger, isProduction: options.isProduction });
   const shedding = createLoadShedding(limitSettings.overload, options.metrics);
@@ -76,11 +83,15 @@ export async function createRouter({
     ...options,
     // @apollo/gateway 2.x implements the gateway interface Apollo Server 5 expects, typed against the interface's v1 package.
     graphql: { gateway: gateway as unknown as GatewayInterface },
-    // CORS first, so that a browser can read every refusal, a 503 OVERLOADED included.
-    beforeBodyMiddleware: [createCorsMiddleware(corsOrigins)],
+    // Clients name operations freely: only the persisted query list's names become labels.
+    operationLabel: createOperationLabeler(persistedQueries?.operationNames ?? new Set()),
+    // CORS first, so that a browser can read every refusal, a 503 OVERLOADED included. Refusals are
+    // counted from the start, so that those answered before the body is read are too.
+    beforeBodyMiddleware: [refusals.beforeBody, createCorsMiddleware(corsOrigins)],
     graphqlMiddleware: [
       ...(safelist && persistedQueries ? [createSafelistMiddleware(persistedQueries)] : []),
       authenticateRequests(verifyAccessToken),
+      refusals.afterAuthentication,
       ...limits.middleware,
     ],
     admission: shedding.admission,
@@ -88,6 +99,7 @@ export async function createRouter({
       ...(persistedQueries ? [createManifestLookupPlugin<RouterContext>(persistedQueries)] : []),
       ...limits.plugins,
       shedding.plugin,
+      refusals.plugin,
     ],
     bodyLimit: limits.bodyLimit,
     onShutdown: () => limits.close(),

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '@supergraph/server-kit/telemetry';
+import type { RouterMetrics } from './metrics.js';
 
 /** What the router is serving now: shown on /ready so operators can tell which supergraph is live. */
 export interface LoadedSupergraph {
@@ -23,9 +24,13 @@ const CONFIGMAP_DATA_LINK = '..data';
  * compose` (or a deploy) rewrites it and the gateway picks it up without a restart. A file that
  * fails to load is logged and the previous supergraph keeps serving. The directory is watched,
  * not the file, because editors and atomic writers (the kubelet's, for a ConfigMap) replace files by
- * renaming.
+ * renaming. With `metrics`, the served supergraph's hash and every reload, served or not, are recorded.
  */
-export function createSupergraphFileSource(path: string, logger: Logger) {
+export function createSupergraphFileSource(
+  path: string,
+  logger: Logger,
+  metrics?: Pick<RouterMetrics, 'showServedSupergraph' | 'countFailedReload'>,
+) {
   let current: LoadedSupergraph | null = null;
   let watcher: FSWatcher | null = null;
 
@@ -39,6 +44,7 @@ export function createSupergraphFileSource(path: string, logger: Logger) {
       throw new Error(`cannot read the supergraph at ${path} (${error.code ?? error.message}); run npm run compose`);
     });
     current = { sha256: initial.sha256, loadedAt: new Date() };
+    metrics?.showServedSupergraph(initial.sha256, { isReload: false });
     let timer: NodeJS.Timeout | undefined;
     const reload = async () => {
       try {
@@ -46,8 +52,10 @@ export function createSupergraphFileSource(path: string, logger: Logger) {
         if (next.sha256 === current?.sha256) return;
         update(next.sdl);
         current = { sha256: next.sha256, loadedAt: new Date() };
+        metrics?.showServedSupergraph(next.sha256, { isReload: true });
         logger.info({ supergraph: current, path }, 'supergraph reloaded');
       } catch (error) {
+        metrics?.countFailedReload();
         logger.error({ err: error, path }, 'supergraph file changed but could not be loaded; still serving the previous one');
       }
     };

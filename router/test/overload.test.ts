@@ -98,6 +98,7 @@ describe('load shedding', () => {
     });
     for (const probe of ['/health', '/ready', '/metrics']) expect((await fetch(`${origin}${probe}`)).status).toBe(200);
     expect(await refusedCount(origin, 'queue_full')).toBe(1);
+    expect(await readMetric(origin, 'router_refusals_total', 'code="OVERLOADED"')).toBe(1);
 
     users.release();
     expect((await held).status).toBe(200);

@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import type { GraphQLService } from '@supergraph/server-kit/http';
-import { REPO_ROOT } from '@supergraph/server-kit/settings';
 import { createLogger, createMetrics } from '@supergraph/server-kit/telemetry';
 import { createTestKeys } from '@supergraph/server-kit/testing';
 import { afterEach } from 'vitest';
@@ -22,14 +20,16 @@ afterEach(async () => {
 });
 
 /**
- * Starts the router with settings read from `env` as index.ts reads them; resolves to its /graphql URL.
- * `subgraphUrls` points some subgraphs at a test's own server; the others stay unreachable.
+ * Starts the router with settings read from `env` as main.ts reads them (SUPERGRAPH_PATH,
+ * SUBGRAPH_TIMEOUT_MS and the limits included); resolves to its /graphql URL. `subgraphUrls` points
+ * some subgraphs at a test's own server; the others stay unreachable.
  */
 export async function startRouter(env: Record<string, string> = {}, subgraphUrls: Record<string, string> = {}): Promise<string> {
   const settings = parseRouterSettings(env);
   router = await createRouter({
-    supergraphPath: join(REPO_ROOT, 'supergraph.graphql'),
+    supergraphPath: settings.supergraphPath,
     subgraphUrls: { users: NOWHERE, products: NOWHERE, orders: NOWHERE, ...subgraphUrls },
+    subgraphTimeoutMs: settings.subgraphTimeoutMs,
     logger: createLogger({ service: 'router', level: 'silent' }),
     metrics: createMetrics('router'),
     isProduction: settings.isProduction,
@@ -56,4 +56,11 @@ export function post(
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+}
+
+/** The router's /metrics, as Prometheus scrapes it. */
+export async function scrapeMetrics(url: string): Promise<string> {
+  const response = await fetch(new URL('/metrics', url));
+  if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
+  return response.text();
 }

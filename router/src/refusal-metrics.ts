@@ -1,0 +1,72 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { RequestHandler, Response } from 'express';
+import { notedRefusal, RefusalError } from './errors.js';
+import { isRefusalCode, type RefusalCode, type RouterMetrics } from './metrics.js';
+
+/** Set on a response once the request got past authentication: from there on, only noted refusals count. */
+const PAST_AUTHENTICATION_LOCAL = 'isPastAuthentication';
+
+/** What counts the router's refusals, each once, by code (router_refusals_total); see createRefusalCounting. */
+export interface RefusalCounting {
+  /** First on /graphql, before the body is read: counts a refused request when its answer has been sent. */
+  beforeBody: RequestHandler;
+  /** Right after authentication on /graphql. */
+  afterAuthentication: RequestHandler;
+  /** Counts the refusals Apollo Server answers: those the limits throw before planning. */
+  plugin: ApolloServerPlugin<BaseContext>;
+}
+
+/**
+ * A refusal is answered in one of three places, and counted where it is known:
+ *
+ * - the router's express middleware (safelist, rate limits, token limit, load shedding) notes its
+ *   code on the response (errors.ts noteRefusal), and `beforeBody` counts it once the answer is sent;
+ * - server-kit answers a body too large (413 PAYLOAD_TOO_LARGE), a body it cannot read (400
+ *   BAD_REQUEST) and a bad access token (401 UNAUTHENTICATED) before the request gets past
+ *   authentication: `beforeBody` counts those by their status, and only those, so that Apollo
+ *   Server's own 400s (a syntax error, an invalid operation) are not refusals;
+ * - the limits checked before planning (depth, aliases, directives, account mutations, page size,
+ *   cost) throw a RefusalError that Apollo Server answers: `plugin` counts it.
+ */
+export function createRefusalCounting(metrics: RouterMetrics): RefusalCounting {
+  return {
+    beforeBody: (_req, res, next) => {
+      res.once('finish', () => {
+        const code = refusalOf(res);
+        if (code) metrics.countRefusal(code);
+      });
+      next();
+    },
+    afterAuthentication: (_req, res, next) => {
+      res.locals[PAST_AUTHENTICATION_LOCAL] = true;
+      next();
+    },
+    plugin: {
+      async requestDidStart() {
+        return {
+          async didEncounterErrors({ errors }) {
+            for (const error of errors) {
+              const refusal = error instanceof RefusalError ? error : error.originalError;
+              if (refusal instanceof RefusalError && isRefusalCode(refusal.code)) metrics.countRefusal(refusal.code);
+            }
+          },
+        };
+      },
+    },
+  };
+}
+
+/** The refusal a finished response answered, if it was one the router's middleware or server-kit sent. */
+function refusalOf(res: Response): RefusalCode | null {
+  const noted = notedRefusal(res);
+  if (noted !== undefined) return isRefusalCode(noted) ? noted : null;
+  if (res.locals[PAST_AUTHENTICATION_LOCAL] === true) return null;
+  return REFUSALS_BEFORE_AUTHENTICATION[res.statusCode] ?? null;
+}
+
+/** What server-kit answers, by status, before a request gets past authentication (json-errors.ts, authenticateRequests). */
+const REFUSALS_BEFORE_AUTHENTICATION: Partial<Record<number, RefusalCode>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  413: 'PAYLOAD_TOO_LARGE',
+};
