@@ -26,4 +26,5 @@ export {
 } from './open-database.js';
 export { openPostgresDatabase, type PostgresOptions } from './postgres.js';
 export { openSqliteDatabase, type SqliteOptions } from './sqlite.js';
+export { summarizeStatement, type ExecutedStatement, type StatementOperation, type StatementListener } from './sql-telemetry.js';
 export { readKeysetPage, type SortKey, type KeysetPage } from './keyset.js';

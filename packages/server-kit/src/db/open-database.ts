@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { DatabaseLocation, ServiceDatabase } from './database.js';
 import { openPostgresDatabase } from './postgres.js';
 import { openSqliteDatabase, type SqliteOptions } from './sqlite.js';
+import type { StatementListener } from './sql-telemetry.js';
 
 /** One dialect's half of a service's data layer: its tables and its drizzle-kit migrations. */
 export interface DialectSchema<TTables extends Record<string, unknown>> {
@@ -17,7 +18,8 @@ export interface OpenServiceDatabaseOptions<TTables extends Record<string, unkno
   sqlite: DialectSchema<TTables> & Pick<SqliteOptions<TTables>, 'synchronous'>;
   /** The Postgres tables must have the same names and row types as the SQLite ones. */
   postgres: DialectSchema<Record<string, unknown>>;
-  onStatement?: () => void;
+  /** Called once per SQL statement executed, with its kind and duration (metrics, statement-count tests). Default none. */
+  onStatement?: StatementListener;
   logger?: Logger;
   /** On Postgres, create the database if the server does not have it (development setup). Default false. */
   createIfMissing?: boolean;

@@ -9,6 +9,7 @@ import {
   type QueryDb,
   type ServiceDatabase,
 } from './database.js';
+import { createStatementObserver, type StatementListener, type StatementObserver } from './sql-telemetry.js';
 
 export interface PostgresOptions {
   /** postgres:// connection URL. */
@@ -21,7 +22,8 @@ export interface PostgresOptions {
   migrationsFolder: string;
   /** A key for the advisory lock that serialises migrations across replicas. */
   migrationLockKey: string;
-  onStatement?: () => void;
+  /** Called once per SQL statement a query or transaction executes, with its kind and duration. Default none. */
+  onStatement?: StatementListener;
   logger?: Logger;
   /** Connections in the pool. Default 10. */
   poolSize?: number;
@@ -61,12 +63,8 @@ export async function openPostgresDatabase<TTables extends Record<string, unknow
     throw new DatabaseUnavailableError(`${options.variable}: cannot connect to ${shownUrl} (${reason})`, { cause: error });
   }
 
-  const onStatement = options.onStatement;
-  const db = drizzle({
-    client: pool,
-    schema: options.tables,
-    ...(onStatement ? { logger: { logQuery: () => onStatement() } } : {}),
-  });
+  const observer = createStatementObserver(statementTarget(options.url), options.onStatement);
+  const db = drizzle({ client: observeQueries(pool, observer), schema: options.tables });
   const tables = options.tables as TTables;
   const handle = (handleDb: unknown): DatabaseHandle<TTables> => ({
     dialect: 'postgres',
@@ -88,6 +86,49 @@ export async function openPostgresDatabase<TTables extends Record<string, unknow
     },
     close: () => pool.end(),
   };
+}
+
+/** The database a URL names, for statement spans: its name, host and port, never its credentials. */
+function statementTarget(url: string) {
+  const parsed = new URL(url);
+  return {
+    system: 'postgresql' as const,
+    namespace: decodeURIComponent(parsed.pathname.slice(1)),
+    serverAddress: parsed.hostname,
+    serverPort: Number(parsed.port || 5432),
+  };
+}
+
+type QueryArguments = Parameters<pg.Pool['query']>;
+
+/**
+ * The pool as drizzle sees it: every statement a query runs on the pool, or a transaction on the
+ * client it checks out, is timed and reported (metrics, a span while tracing is on). A view over
+ * the pool (its prototype), not the pool itself, so what server-kit runs on the pool directly (the
+ * readiness probe, migrations and their lock) is not counted as the service's work. It stays an
+ * instance of pg.Pool: drizzle checks that to take a client for each transaction.
+ */
+function observeQueries(pool: pg.Pool, observer: StatementObserver): pg.Pool {
+  const view = Object.create(pool) as pg.Pool;
+  view.query = ((...args: QueryArguments) => observeQuery(observer, args, () => pool.query(...args))) as pg.Pool['query'];
+  view.connect = (async () => {
+    const client = await pool.connect();
+    const clientView = Object.create(client) as pg.PoolClient;
+    clientView.query = ((...args: QueryArguments) =>
+      observeQuery(observer, args, () => client.query(...args))) as pg.PoolClient['query'];
+    return clientView;
+  }) as pg.Pool['connect'];
+  return view;
+}
+
+/** drizzle always awaits a query's promise; a callback or a Submittable (not used by drizzle) runs unobserved. */
+function observeQuery(observer: StatementObserver, args: QueryArguments, run: () => unknown): unknown {
+  const [query] = args;
+  const last: unknown = args[args.length - 1];
+  const isPromised = typeof last !== 'function' && typeof (query as { submit?: unknown }).submit !== 'function';
+  const text = typeof query === 'string' ? query : (query as { text?: unknown }).text;
+  if (!isPromised || typeof text !== 'string') return run();
+  return observer.observeAsync(text, run as () => Promise<unknown>);
 }
 
 /** Applies pending migrations; replicas starting together must not apply one twice, so hold a session lock. */

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { DatabaseHandle, QueryDb, ServiceDatabase } from './database.js';
+import { createStatementObserver, type StatementListener, type StatementObserver } from './sql-telemetry.js';
 
 export interface SqliteOptions<TTables extends Record<string, unknown>> {
   /** The database file; its directory is created when missing. */
@@ -13,8 +14,8 @@ export interface SqliteOptions<TTables extends Record<string, unknown>> {
   tables: TTables;
   /** The drizzle-kit output folder holding the service's SQLite migrations. */
   migrationsFolder: string;
-  /** Called once per SQL statement executed (metrics, statement-count tests). */
-  onStatement?: () => void;
+  /** Called once per SQL statement executed, with its kind and duration (metrics, statement-count tests). Default none. */
+  onStatement?: StatementListener;
   /** Prepared statements kept for reuse per connection. Default 500. */
   statementCacheSize?: number;
   /**
@@ -72,7 +73,7 @@ export function openSqliteDatabase<TTables extends Record<string, unknown>>(
     migrate: () => enqueue(async () => migrate(writer.db, { migrationsFolder: options.migrationsFolder })),
     isReachable: async () => {
       try {
-        return reader.client.prepare('select 1 as ok').get() !== undefined;
+        return reader.probe.get() !== undefined;
       } catch {
         return false;
       }
@@ -94,10 +95,12 @@ function connectSqlite<TTables extends Record<string, unknown>>(options: SqliteO
     client.pragma('foreign_keys = ON');
   }
   client.pragma('busy_timeout = 5000');
-  cachePreparedStatements(client, options.statementCacheSize ?? 500);
-  const onStatement = options.onStatement;
-  const db = drizzle({ client, schema: options.tables, ...(onStatement ? { logger: { logQuery: () => onStatement() } } : {}) });
-  return { client, db: db as QueryDb<TTables> };
+  // Prepared before statements are counted: a readiness probe is not the service's work.
+  const probe = client.prepare('select 1 as ok');
+  const observer = createStatementObserver({ system: 'sqlite', namespace: basename(options.file) }, options.onStatement);
+  cachePreparedStatements(client, options.statementCacheSize ?? 500, observer);
+  const db = drizzle({ client, schema: options.tables });
+  return { client, db: db as QueryDb<TTables>, probe };
 }
 
 /**
@@ -105,7 +108,7 @@ function connectSqlite<TTables extends Record<string, unknown>>(options: SqliteO
  * and planning the SQL again, so keep the prepared statements in a small LRU keyed by SQL text.
  * A cached statement may have been left in raw (array) mode by its last user: reset it.
  */
-function cachePreparedStatements(client: Database.Database, capacity: number): void {
+function cachePreparedStatements(client: Database.Database, capacity: number, observer: StatementObserver): void {
   const cache = new Map<string, Database.Statement>();
   const prepare = client.prepare.bind(client);
   client.prepare = ((source: string) => {
@@ -117,7 +120,7 @@ function cachePreparedStatements(client: Database.Database, capacity: number): v
       return cached;
     }
     const statement = withQueryInErrors(source, () => prepare(source));
-    reportQueryInErrors(statement);
+    observeExecutions(statement, observer);
     cache.set(source, statement);
     if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
     return statement;
@@ -125,14 +128,23 @@ function cachePreparedStatements(client: Database.Database, capacity: number): v
 }
 
 /**
+ * Each execution of a prepared statement (run, get, all, iterate) is timed and reported to the
+ * observer (metrics, a span while tracing is on): here, at the driver, where its duration is known.
  * better-sqlite3's errors do not say which statement failed, where drizzle's Postgres errors do: give
  * them the statement's SQL text as `query` (never its parameters), for the log (serializeError).
  */
-function reportQueryInErrors(statement: Database.Statement): void {
+function observeExecutions(statement: Database.Statement, observer: StatementObserver): void {
+  const { source } = statement;
   for (const method of ['run', 'get', 'all'] as const) {
     const call: (...args: unknown[]) => unknown = statement[method].bind(statement);
-    Object.assign(statement, { [method]: (...args: unknown[]) => withQueryInErrors(statement.source, () => call(...args)) });
+    Object.assign(statement, {
+      [method]: (...args: unknown[]) => withQueryInErrors(source, () => observer.observe(source, () => call(...args))),
+    });
   }
+  const iterate: (...args: unknown[]) => Iterator<unknown> = statement.iterate.bind(statement);
+  Object.assign(statement, {
+    iterate: (...args: unknown[]) => observer.observeIteration(source, () => withQueryInErrors(source, () => iterate(...args))),
+  });
 }
 
 function withQueryInErrors<T>(query: string, run: () => T): T {

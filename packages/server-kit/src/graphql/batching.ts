@@ -1,5 +1,19 @@
 import DataLoader from 'dataloader';
+import { withSpan } from '../tracing/spans.js';
 import type { PageWindow } from './pagination.js';
+
+/**
+ * A DataLoader batch function that shows in a trace: a span `dataloader.batch <name>` with the
+ * number of keys (`dataloader.keys`), parent of the statements the batch runs. With tracing off,
+ * `batch` itself runs. `name` is the loader's, as in createLoaders (`productById`).
+ */
+export function tracedBatch<TKey, TValue>(
+  name: string,
+  batch: DataLoader.BatchLoadFn<TKey, TValue>,
+): DataLoader.BatchLoadFn<TKey, TValue> {
+  return (keys) =>
+    withSpan(`dataloader.batch ${name}`, { attributes: { 'dataloader.keys': keys.length } }, async () => batch(keys));
+}
 
 /**
  * Lines rows up with the keys a DataLoader asked for: one entry per key, null where no row
@@ -34,9 +48,13 @@ export type FetchPages<TCursor, TRow> = (
  */
 export function createPageLoader<TCursor, TRow>(
   fetchPages: FetchPages<TCursor, TRow>,
+  options: {
+    /** The loader's name in its batch spans (`dataloader.batch productPageByCategory`). Default `page`. */
+    name?: string;
+  } = {},
 ): DataLoader<PageKey<TCursor>, TRow[], string> {
   return new DataLoader<PageKey<TCursor>, TRow[], string>(
-    async (keys) => {
+    tracedBatch(options.name ?? 'page', async (keys: readonly PageKey<TCursor>[]) => {
       const windows = new Map<string, PageKey<TCursor>[]>();
       for (const key of keys) {
         const windowKey = JSON.stringify(key.window);
@@ -51,7 +69,7 @@ export function createPageLoader<TCursor, TRow>(
         }),
       );
       return keys.map((key) => results.get(key) ?? []);
-    },
+    }),
     { cacheKeyFn: (key) => JSON.stringify([key.parentId, key.window]) },
   );
 }

@@ -1,5 +1,5 @@
 // @supergraph/server-kit/graphql: GraphQL building blocks: error classes and the error formatter, money, connections, batching, scalars.
-export { alignByKey, createPageLoader, type PageKey, type FetchPages } from './batching.js';
+export { alignByKey, createPageLoader, tracedBatch, type PageKey, type FetchPages } from './batching.js';
 export {
   AppError,
   BadUserInputError,

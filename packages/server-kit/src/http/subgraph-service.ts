@@ -5,6 +5,7 @@ import { createVerifierFromSettings } from '../auth/access-keys.js';
 import { type AccessTokenVerifier } from '../auth/access-tokens.js';
 import { authenticateRequests, requireRouterSecret } from '../auth/request-guards.js';
 import { openOrExit, type DatabaseLocation, type ServiceDatabase } from '../db/database.js';
+import type { StatementListener } from '../db/sql-telemetry.js';
 import type { AccessTokenSettings, ServerTimeouts } from '../settings/settings.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.js';
@@ -52,6 +53,14 @@ export function createSubgraphService<TContext extends BaseContext>(
   });
 }
 
+/** Counts and times each SQL statement in db_statements_total and db_statement_duration_seconds{operation}. */
+export function recordStatementsIn(metrics: Pick<ServiceMetrics, 'dbStatements' | 'dbStatementDuration'>): StatementListener {
+  return ({ operation, seconds }) => {
+    metrics.dbStatements.inc();
+    metrics.dbStatementDuration.observe({ operation }, seconds);
+  };
+}
+
 /** The settings runSubgraph needs, as subgraphSettingsSchema parses them. */
 interface RunnableSubgraphSettings {
   logLevel: Parameters<typeof createLogger>[0]['level'];
@@ -74,13 +83,13 @@ export async function runSubgraph<TDatabase extends ServiceDatabase<Record<strin
 }: {
   name: string;
   settings: RunnableSubgraphSettings;
-  openDatabase: (location: DatabaseLocation, options: { onStatement: () => void; logger: Logger }) => Promise<TDatabase>;
+  openDatabase: (location: DatabaseLocation, options: { onStatement: StatementListener; logger: Logger }) => Promise<TDatabase>;
   createService: (options: SubgraphServiceOptions<TDatabase>) => Promise<GraphQLService>;
 }): Promise<void> {
   const logger = createLogger({ service: name, level: settings.logLevel });
   const metrics = createMetrics(name, { database: true });
   const database = await openOrExit(
-    () => openDatabase(settings.database, { onStatement: () => metrics.dbStatements.inc(), logger }),
+    () => openDatabase(settings.database, { onStatement: recordStatementsIn(metrics), logger }),
     logger,
   );
   const service = await createService({

@@ -9,9 +9,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Viewer } from '@supergraph/contracts/identity';
 import { createAccessTokenIssuer, createAccessTokenVerifier, type AccessTokenVerifier } from '../auth/access-tokens.js';
 import type { DatabaseLocation, Dialect, ServiceDatabase } from '../db/database.js';
+import type { StatementListener } from '../db/sql-telemetry.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.js';
 import type { GraphQLService } from '../http/graphql-service.js';
+import { recordStatementsIn } from '../http/subgraph-service.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -76,7 +78,7 @@ export interface ExecuteResult {
 export interface SubgraphHarnessOptions<TTables extends Record<string, unknown>, TContext extends BaseContext> {
   service: string;
   dialect: Dialect;
-  openDatabase(location: DatabaseLocation, options: { onStatement: () => void }): Promise<ServiceDatabase<TTables>>;
+  openDatabase(location: DatabaseLocation, options: { onStatement: StatementListener }): Promise<ServiceDatabase<TTables>>;
   seed(database: ServiceDatabase<TTables>): Promise<void>;
   createService(options: {
     database: ServiceDatabase<TTables>;
@@ -101,7 +103,14 @@ export async function createSubgraphHarness<TTables extends Record<string, unkno
 ) {
   const scratch = await createScratchDatabase(options.service, options.dialect);
   let statementCount = 0;
-  const database = await options.openDatabase(scratch.location, { onStatement: () => statementCount++ });
+  const metrics = createMetrics(options.service, { database: true });
+  const recordStatement = recordStatementsIn(metrics);
+  const database = await options.openDatabase(scratch.location, {
+    onStatement: (statement) => {
+      statementCount++;
+      recordStatement(statement);
+    },
+  });
   await database.migrate();
   await options.seed(database);
   const logger = createLogger({ service: options.service, level: 'silent' });
@@ -109,7 +118,7 @@ export async function createSubgraphHarness<TTables extends Record<string, unkno
   const service = await options.createService({
     database,
     logger,
-    metrics: createMetrics(options.service, { database: true }),
+    metrics,
     isProduction: false,
     routerSecret: 'test-router-secret',
     verifyAccessToken: keys.verify,

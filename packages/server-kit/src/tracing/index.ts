@@ -8,4 +8,13 @@ export {
   type IncomingTraceContextPolicy,
   type TracingSettings,
 } from './settings.js';
-export { isTracingEnabled, incomingTraceContextPolicy, shutdownTracing } from './state.js';
+export { isTracingEnabled, incomingTraceContextPolicy, shutdownTracing, enableTracingForTests } from './state.js';
+export {
+  withSpan,
+  startChildSpan,
+  markSpanFailed,
+  httpRouteOf,
+  nameServerSpan,
+  SERVER_KIT_TRACER,
+  type SpanOptions,
+} from './spans.js';

@@ -10,6 +10,7 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { readTracingSettings, type IncomingTraceContextPolicy } from './settings.js';
+import { nameServerSpan } from './spans.js';
 import { setTracingSdk } from './state.js';
 
 /** Probes are polled every few seconds by supervisors and Prometheus: no trace for them. */
@@ -72,6 +73,10 @@ export async function startTracing({ service, isEdge = false }: StartTracingOpti
         startIncomingSpanHook: (request) => (request.url?.includes('?') ? { 'url.query': '[redacted]' } : {}),
         requestHook: (span, request) => {
           if (policy === 'link' && request instanceof IncomingMessage) linkCallerSpan(span, request, w3c);
+        },
+        // Called as the response finishes, once Express has matched the route: `POST /graphql`, not `POST`.
+        applyCustomAttributesOnSpan: (span, request) => {
+          if (request instanceof IncomingMessage) nameServerSpan(span, request);
         },
       }),
       new UndiciInstrumentation(),

@@ -22,6 +22,19 @@ export function setTracingSdk(started: { shutdown(): Promise<void> }, policy: In
 }
 
 /**
+ * Tests only: turns isTracingEnabled() on without starting the SDK, so server-kit's hooks create
+ * spans through whatever tracer provider the test registered (an in-memory exporter). Returns the
+ * function that turns it back off.
+ */
+export function enableTracingForTests(): () => void {
+  const previous = sdk;
+  sdk = { shutdown: async () => undefined };
+  return () => {
+    sdk = previous;
+  };
+}
+
+/**
  * Sends the spans still buffered and stops the SDK; resolves at once when tracing is off. Never
  * rejects: an unreachable collector must not turn a clean shutdown into a failed one.
  */
