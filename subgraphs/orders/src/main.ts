@@ -12,7 +12,11 @@ await runSubgraph({
   openDatabase: openOrdersDatabase,
   createService: (options) => {
     const deps = createSagaDependencies(options.database, options.logger, settings.checkout, {
-      metrics: createCheckoutMetrics(options.metrics.registry),
+      metrics: createCheckoutMetrics(options.metrics.registry, {
+        database: options.database,
+        deadlineMs: settings.checkout.saga.deadlineMs,
+        logger: options.logger,
+      }),
     });
     // The recovery loop finishes or compensates checkouts a crash, timeout or outage left half-way.
     const { service, recovery } = startCheckout(deps, settings.checkout);

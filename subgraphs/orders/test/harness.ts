@@ -1,9 +1,10 @@
 import { DEFAULT_SEED_OPTIONS, type SeedOptions } from '@supergraph/demo-data';
 import type { Dialect } from '@supergraph/server-kit/db';
-import { createLogger } from '@supergraph/server-kit/telemetry';
+import { createLogger, type Logger } from '@supergraph/server-kit/telemetry';
 import { createSubgraphHarness } from '@supergraph/server-kit/testing';
 import { createCheckoutService, type CheckoutService } from '../src/checkout/checkout.js';
 import { createSagaDependencies, stepBudgetMs } from '../src/checkout/index.js';
+import { createCheckoutMetrics, type CheckoutMetrics } from '../src/checkout/metrics.js';
 import { createRecovery } from '../src/checkout/recovery.js';
 import type { SagaDependencies } from '../src/checkout/dependencies.js';
 import { createContextFactory } from '../src/context.js';
@@ -20,6 +21,8 @@ export interface OrdersHarnessOptions {
   checkoutEnv?: Record<string, string>;
   /** Replaces parts of the saga's dependencies (a clock, a scripted provider). */
   checkoutOverrides?: Parameters<typeof createSagaDependencies>[3];
+  /** The saga's logger. Default a silent one. */
+  logger?: Logger;
 }
 
 /**
@@ -28,12 +31,17 @@ export interface OrdersHarnessOptions {
  * nothing listens in tests); `recoverOnce` runs one recovery pass.
  */
 export async function createOrdersHarness(dialect: Dialect, options: OrdersHarnessOptions = {}) {
-  const logger = createLogger({ service: 'orders', level: 'silent' });
+  const logger = options.logger ?? createLogger({ service: 'orders', level: 'silent' });
   const settings = checkoutSettingsSchema.parse({ NODE_ENV: 'test', ...options.checkoutEnv });
   let checkout: { database: OrdersDatabase; deps: SagaDependencies; service: CheckoutService } | undefined;
+  // The checkout funnel on the service's /metrics, as main.ts wires it (unless a test brings its own).
+  let metrics: CheckoutMetrics | undefined;
   const checkoutFor = (database: OrdersDatabase) => {
     if (checkout?.database !== database) {
-      const deps = createSagaDependencies(database, logger, settings, options.checkoutOverrides);
+      const deps = createSagaDependencies(database, logger, settings, {
+        ...(metrics ? { metrics } : {}),
+        ...options.checkoutOverrides,
+      });
       checkout = {
         database,
         deps,
@@ -47,13 +55,27 @@ export async function createOrdersHarness(dialect: Dialect, options: OrdersHarne
     dialect,
     openDatabase: openOrdersDatabase,
     seed: (database) => seedOrders(database, { ...DEFAULT_SEED_OPTIONS, ...options.seed }),
-    createService: (serviceOptions) =>
-      createOrdersService({ ...serviceOptions, checkout: checkoutFor(serviceOptions.database).service }),
+    createService: (serviceOptions) => {
+      const now = options.checkoutOverrides?.now;
+      metrics = createCheckoutMetrics(serviceOptions.metrics.registry, {
+        database: serviceOptions.database,
+        deadlineMs: settings.saga.deadlineMs,
+        logger,
+        ...(now ? { now } : {}),
+      });
+      return createOrdersService({ ...serviceOptions, checkout: checkoutFor(serviceOptions.database).service });
+    },
     createContext: (database) => createContextFactory(database, checkoutFor(database).service),
   });
   const { deps } = checkoutFor(harness.database);
   const recovery = createRecovery(deps, { idempotencyRetentionMs: settings.saga.idempotencyRetentionMs });
-  return { ...harness, checkoutDeps: deps, recoverOnce: () => recovery.runOnce() };
+  return {
+    ...harness,
+    checkoutDeps: deps,
+    /** The checkout service the mutations call, for tests that name the request id a checkout runs in. */
+    checkoutService: checkoutFor(harness.database).service,
+    recoverOnce: () => recovery.runOnce(),
+  };
 }
 
 export type OrdersHarness = Awaited<ReturnType<typeof createOrdersHarness>>;

@@ -51,7 +51,7 @@ export function createInterruptions(deps: SagaDependencies) {
     /** Starts a checkout whose driver dies at `point` holding its lease. Returns the order id. */
     async interruptCheckout(viewer: Viewer, input: CreateOrderInput, point: CrashPoint): Promise<string> {
       const saga = await interrupt(
-        (service) => service.createOrder(viewer, input),
+        (service) => service.createOrder(viewer, input, { requestId: 'interrupted-checkout' }),
         'checkout-recorded',
         () => findSagaByKey(deps.database, viewer.id, input.idempotencyKey),
         point,
@@ -61,7 +61,7 @@ export function createInterruptions(deps: SagaDependencies) {
     /** Like interruptCheckout, for cancelOrder: its driver dies at `point` (compensation-recorded or later). */
     async interruptCancellation(viewer: Viewer, orderId: string, point: CrashPoint): Promise<void> {
       await interrupt(
-        (service) => service.cancelOrder(viewer, orderId),
+        (service) => service.cancelOrder(viewer, orderId, { requestId: 'interrupted-cancellation' }),
         'compensation-recorded',
         () => findSaga(deps.database, orderId),
         point,

@@ -44,6 +44,8 @@ export function sagaAt(step: Saga['step'], more: Partial<Saga> = {}): Saga {
     leaseUntil: new Date(NOW.getTime() + TIMING.leaseMs),
     lastError: null,
     lateChargeCheckAt: null,
+    traceParent: null,
+    requestId: 'request-1',
     createdAt: CREATED_AT,
     updatedAt: CREATED_AT,
     ...more,

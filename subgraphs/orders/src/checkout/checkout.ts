@@ -10,24 +10,30 @@ import { isCancellationOfConfirmedOrder, toCheckoutError, type FailureCode } fro
 import { runToAnswer, type RequestTiming } from './run-to-answer.js';
 import type { Saga } from './saga-record.js';
 import { insertSagaOrFindByKey, startCancellation } from './saga-store.js';
+import { currentTraceParent } from './saga-tracing.js';
 
 // createOrder and cancelOrder: record a saga (or find the one this idempotency key started), drive
 // it (driver.ts) until it has an outcome, and answer with the order or the stored outcome's error.
 
 export type CheckoutServiceOptions = SagaDependencies & RequestTiming;
 
+/** The request a mutation runs in: its id goes into the saga's log lines and onto its calls to other services. */
+export interface CheckoutCall {
+  requestId: string;
+}
+
 /** What the Mutation resolvers call. Errors are the typed ones the schema documents. */
 export interface CheckoutService {
   /** Places an order, or answers as the first request with this idempotency key did. */
-  createOrder(viewer: Viewer, input: CheckoutRequest): Promise<OrderRow>;
+  createOrder(viewer: Viewer, input: CheckoutRequest, call: CheckoutCall): Promise<OrderRow>;
   /** Cancels a confirmed order (its owner or an admin): refund, then restock. Cancelled already: as it is. */
-  cancelOrder(viewer: Viewer, orderId: string): Promise<OrderRow>;
+  cancelOrder(viewer: Viewer, orderId: string, call: CheckoutCall): Promise<OrderRow>;
 }
 
 export function createCheckoutService(options: CheckoutServiceOptions): CheckoutService {
   return {
-    createOrder: (viewer, input) => placeOrder(options, viewer, input),
-    cancelOrder: (viewer, orderId) => cancelOrder(options, viewer, orderId),
+    createOrder: (viewer, input, call) => placeOrder(options, viewer, input, call),
+    cancelOrder: (viewer, orderId, call) => cancelOrder(options, viewer, orderId, call),
   };
 }
 
@@ -37,7 +43,12 @@ async function loadOrder(options: CheckoutServiceOptions, orderId: string): Prom
   return order;
 }
 
-async function placeOrder(options: CheckoutServiceOptions, viewer: Viewer, input: CheckoutRequest): Promise<OrderRow> {
+async function placeOrder(
+  options: CheckoutServiceOptions,
+  viewer: Viewer,
+  input: CheckoutRequest,
+  { requestId }: CheckoutCall,
+): Promise<OrderRow> {
   const request = readCheckoutInput(input);
   const requestHash = hashCheckoutRequest(request);
   const owner = randomUUID();
@@ -55,15 +66,19 @@ async function placeOrder(options: CheckoutServiceOptions, viewer: Viewer, input
     nextAttemptAt: now,
     leaseOwner: owner,
     leaseUntil: new Date(now.getTime() + options.timing.leaseMs),
+    // The recovery loop's trace links back to this request, and its calls carry this request's id.
+    traceParent: currentTraceParent(),
+    requestId,
     createdAt: now,
     updatedAt: now,
   });
   if (!isNew && saga.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
   if (isNew) {
-    options.logger.info({ orderId: saga.orderId, lines: request.items.length }, 'checkout started');
+    options.metrics?.started.inc();
+    options.logger.info({ reqId: requestId, orderId: saga.orderId, lines: request.items.length }, 'checkout started');
     options.crash('checkout-recorded');
   }
-  return runToAnswer(options, saga, isNew ? owner : null, (current) => answerCheckout(options, current));
+  return runToAnswer(options, saga, { heldBy: isNew ? owner : null, requestId }, (current) => answerCheckout(options, current));
 }
 
 /** What a createOrder request answers for its saga as it stands: the order, the stored outcome's error, or nothing yet. */
@@ -74,7 +89,12 @@ async function answerCheckout(options: CheckoutServiceOptions, saga: Saga): Prom
   return null;
 }
 
-async function cancelOrder(options: CheckoutServiceOptions, viewer: Viewer, orderId: string): Promise<OrderRow> {
+async function cancelOrder(
+  options: CheckoutServiceOptions,
+  viewer: Viewer,
+  orderId: string,
+  { requestId }: CheckoutCall,
+): Promise<OrderRow> {
   const [order] = await findOrdersByIds(options.database, [orderId]);
   if (!order) throw new NotFoundError(`There is no order ${orderId}.`);
   const isOwner = viewer.id === order.userId;
@@ -89,12 +109,14 @@ async function cancelOrder(options: CheckoutServiceOptions, viewer: Viewer, orde
     owner,
     now: options.now(),
     leaseMs: options.timing.leaseMs,
+    traceParent: currentTraceParent(),
+    requestId,
   });
   if (isOwned) {
-    options.logger.info({ orderId, reason }, 'order cancellation started');
+    options.logger.info({ reqId: requestId, orderId, reason }, 'order cancellation started');
     options.crash('compensation-recorded');
   }
-  return runToAnswer(options, saga, isOwned ? owner : null, async (current) =>
+  return runToAnswer(options, saga, { heldBy: isOwned ? owner : null, requestId }, async (current) =>
     current.step === 'CANCELLED' ? loadOrder(options, orderId) : null,
   );
 }

@@ -1,8 +1,10 @@
 import type { OrdersDb } from '../db/client.js';
+import { runWithRequestId } from '../clients/call-scope.js';
 import { ACTIVE_SAGA_STEPS, FINAL_SAGA_STEPS, type OrderRow, type SagaStep } from '../db/tables/index.js';
 import { changeOrderStatus, findOrdersByIds, insertPendingOrder } from '../orders/order-store.js';
 import type { DriverMode, SagaDependencies } from './dependencies.js';
 import type { Saga } from './saga-record.js';
+import { traceStep, type StepReport } from './saga-tracing.js';
 import { changeSaga, scheduleRetry, type SagaHold } from './saga-store.js';
 import type { StepOutcome } from './step-outcomes.js';
 import { runCharge } from './steps/charge.js';
@@ -31,26 +33,52 @@ type Driven =
  * or, after its first step, until `canStartStep` says no (a request out of time: the recovery loop
  * goes on once the caller gives the lease back). Returns the saga as it was left. Throws only for a
  * failure of the orders database itself; the lease then runs out and the recovery loop takes over.
+ *
+ * `requestId` is the id of the request the driver works for (the customer's, or for a recovery pass
+ * the one stored with the saga): its log lines carry it as `reqId`, and its calls to products and the
+ * payment provider send it as x-request-id. Each step is a span `checkout.<step>` when tracing is on.
  */
 export async function driveSaga(
   deps: SagaDependencies,
   claimed: Saga,
-  { owner, mode, canStartStep = () => true }: { owner: string; mode: DriverMode; canStartStep?: () => boolean },
+  {
+    owner,
+    mode,
+    canStartStep = () => true,
+    requestId = null,
+  }: { owner: string; mode: DriverMode; canStartStep?: () => boolean; requestId?: string | null },
 ): Promise<Saga> {
-  let saga = claimed;
-  for (let steps = 0; isActive(saga.step); steps++) {
-    if (steps > 0 && !canStartStep()) return saga;
-    const order = await loadOrderOf(deps, saga);
-    const outcome = await runStep(deps, saga, order);
-    const now = deps.now();
-    const next = decideNext({ saga, hasOrder: order !== null }, outcome, { now, timing: deps.timing, mode });
-    const hold = { orderId: saga.orderId, owner, step: saga.step };
-    const driven = next.kind === 'retry' ? await waitForRetry(deps, hold, next, now) : await record(deps, hold, next, now);
-    if (driven.kind === 'lost') return saga;
-    saga = driven.saga;
-    if (driven.kind === 'wait') return saga;
-  }
-  return saga;
+  const driver = requestId === null ? deps : { ...deps, logger: deps.logger.child({ reqId: requestId }) };
+  return runWithRequestId(requestId, async () => {
+    let saga = claimed;
+    for (let steps = 0; isActive(saga.step); steps++) {
+      if (steps > 0 && !canStartStep()) return saga;
+      const current = saga;
+      const driven = await traceStep(current, () => takeStep(driver, current, { owner, mode }));
+      if (driven.kind === 'lost') return saga;
+      saga = driven.saga;
+      if (driven.kind === 'wait') return saga;
+    }
+    return saga;
+  });
+}
+
+/** One step: run its remote call, decide the next change, and record it (or schedule a retry). */
+async function takeStep(
+  deps: SagaDependencies,
+  saga: Saga,
+  { owner, mode }: { owner: string; mode: DriverMode },
+): Promise<{ result: Driven; report: StepReport }> {
+  const order = await loadOrderOf(deps, saga);
+  const outcome = await runStep(deps, saga, order);
+  const now = deps.now();
+  const next = decideNext({ saga, hasOrder: order !== null }, outcome, { now, timing: deps.timing, mode });
+  const hold = { orderId: saga.orderId, owner, step: saga.step };
+  const driven = next.kind === 'retry' ? await waitForRetry(deps, hold, next, now) : await record(deps, hold, next, now);
+  return {
+    result: driven,
+    report: { outcome: outcome.kind, ...(driven.kind === 'lost' ? {} : { nextStep: driven.saga.step }) },
+  };
 }
 
 function isActive(step: SagaStep): boolean {

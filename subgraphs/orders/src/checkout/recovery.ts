@@ -6,6 +6,7 @@ import { driveSaga } from './driver.js';
 import { createKeyPurge } from './idempotency-keys.js';
 import { checkLateCharges } from './late-charges.js';
 import { claimSaga, findDueSagaIds, releaseLease } from './saga-store.js';
+import { traceRecovery } from './saga-tracing.js';
 
 /** Sagas one pass takes at most, and how many it drives at once. */
 const BATCH_SIZE = 20;
@@ -62,13 +63,19 @@ export function createRecovery(
       dueOnly: true,
     });
     if (!claimed) return false;
-    logger.info({ orderId, step: claimed.step, attempts: claimed.attempts }, 'recovering checkout saga');
-    try {
-      const saga = await driveSaga(deps, claimed, { owner, mode: 'recovery' });
-      logger.info({ orderId, step: saga.step }, 'checkout saga recovery pass done');
-    } finally {
-      await releaseLease(deps.database, { orderId, owner });
-    }
+    // The pass works for the request that started the saga: its log lines and calls carry that id,
+    // and its trace links back to that request's.
+    const { requestId } = claimed;
+    const sagaLogger = requestId === null ? logger : logger.child({ reqId: requestId });
+    await traceRecovery(claimed, async () => {
+      sagaLogger.info({ orderId, step: claimed.step, attempts: claimed.attempts }, 'recovering checkout saga');
+      try {
+        const saga = await driveSaga(deps, claimed, { owner, mode: 'recovery', requestId });
+        sagaLogger.info({ orderId, step: saga.step }, 'checkout saga recovery pass done');
+      } finally {
+        await releaseLease(deps.database, { orderId, owner });
+      }
+    });
     return true;
   }
 

@@ -28,11 +28,11 @@ export interface RequestTiming {
 async function drive(
   deps: SagaDependencies & RequestTiming,
   saga: Saga,
-  { owner, mode, waitUntil }: { owner: string; mode: DriverMode; waitUntil: number },
+  { owner, mode, waitUntil, requestId }: { owner: string; mode: DriverMode; waitUntil: number; requestId: string },
 ): Promise<Saga> {
   const canStartStep = () => waitUntil - Date.now() >= deps.stepBudgetMs;
   try {
-    return await driveSaga(deps, saga, { owner, mode, canStartStep });
+    return await driveSaga(deps, saga, { owner, mode, canStartStep, requestId });
   } finally {
     await releaseLease(deps.database, { orderId: saga.orderId, owner }).catch((error: unknown) =>
       deps.logger.error({ err: error, orderId: saga.orderId }, 'could not give up a checkout lease; it runs out on its own'),
@@ -44,11 +44,12 @@ async function drive(
  * Runs or waits for a saga until `answer` has an answer: drives it when this request holds it
  * (or can take it: a client's retry of a saga nobody is driving), otherwise polls while another
  * driver works, up to waitMs. A saga that must wait for a retry answers ORDER_IN_PROGRESS.
+ * `requestId` is this request's: the steps it drives log it and send it on.
  */
 export async function runToAnswer(
   deps: SagaDependencies & RequestTiming,
   first: Saga,
-  heldBy: string | null,
+  { heldBy, requestId }: { heldBy: string | null; requestId: string },
   answer: (saga: Saga) => Promise<OrderRow | null>,
 ): Promise<OrderRow> {
   const waitUntil = Date.now() + deps.waitMs;
@@ -57,7 +58,7 @@ export async function runToAnswer(
   for (;;) {
     let isWaitingForRetry = false;
     if (owner !== null) {
-      saga = await drive(deps, saga, { owner, mode: 'request', waitUntil });
+      saga = await drive(deps, saga, { owner, mode: 'request', waitUntil, requestId });
       // Not final and no retry scheduled: another driver took the saga over; wait for it like for any other.
       isWaitingForRetry = saga.leaseOwner === null && saga.nextAttemptAt > deps.now();
       owner = null;

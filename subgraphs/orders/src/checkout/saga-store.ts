@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { OrdersDatabase, OrdersDb } from '../db/client.js';
 import { ACTIVE_SAGA_STEPS, type OrderRow, type SagaStep } from '../db/tables/index.js';
 import { findItemsByOrderIds } from '../orders/order-store.js';
@@ -170,6 +170,9 @@ export interface CancellationStart {
   owner: string;
   now: Date;
   leaseMs: number;
+  /** The cancelling request's traceparent (null with tracing off) and id: recovery of the cancellation links to it. */
+  traceParent: string | null;
+  requestId: string;
 }
 
 /**
@@ -191,7 +194,7 @@ export async function startCancellation(
 }
 
 /** What a cancellation sets on the saga it starts or turns around. */
-function cancellationColumns({ reason, owner, now, leaseMs }: CancellationStart) {
+function cancellationColumns({ reason, owner, now, leaseMs, traceParent, requestId }: CancellationStart) {
   return {
     step: 'COMPENSATING',
     failureCode: reason,
@@ -201,6 +204,8 @@ function cancellationColumns({ reason, owner, now, leaseMs }: CancellationStart)
     lastError: null,
     leaseOwner: owner,
     leaseUntil: new Date(now.getTime() + leaseMs),
+    traceParent,
+    requestId,
     updatedAt: now,
   } as const;
 }
@@ -235,4 +240,27 @@ async function insertCancellationSaga(tx: OrdersDb, start: CancellationStart) {
     .onConflictDoNothing()
     .returning();
   return inserted ?? null;
+}
+
+/** What the checkout funnel's gauges show: sagas not at a final step, the oldest one's start, and how many are past the deadline. */
+export interface SagaBacklog {
+  pending: number;
+  oldestCreatedAt: Date | null;
+  pastDeadline: number;
+}
+
+/** Reads the backlog in one statement: unfinished sagas, and those started before `deadlineCutoff`. */
+export async function readSagaBacklog(
+  { db, tables: { checkoutSagas } }: OrdersDb,
+  { deadlineCutoff }: { deadlineCutoff: Date },
+): Promise<SagaBacklog> {
+  const [row] = await db
+    .select({
+      pending: count(),
+      oldestCreatedAt: min(checkoutSagas.createdAt),
+      pastDeadline: sql<number>`count(case when ${lt(checkoutSagas.createdAt, deadlineCutoff)} then 1 end)`.mapWith(Number),
+    })
+    .from(checkoutSagas)
+    .where(inArray(checkoutSagas.step, [...ACTIVE_SAGA_STEPS]));
+  return { pending: row?.pending ?? 0, oldestCreatedAt: row?.oldestCreatedAt ?? null, pastDeadline: row?.pastDeadline ?? 0 };
 }

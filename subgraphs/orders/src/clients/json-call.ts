@@ -1,3 +1,5 @@
+import { requestIdHeaders } from './call-scope.js';
+
 /**
  * One JSON call to another service, for the clients checkout uses (inventory, payments): a deadline
  * from sending the request to reading the whole answer, and every way it can fail without an answer
@@ -43,6 +45,7 @@ export async function callJson({ method, url, headers = {}, body, timeoutMs }: J
       headers: {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...requestIdHeaders(),
         ...headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

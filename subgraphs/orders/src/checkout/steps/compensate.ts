@@ -21,8 +21,10 @@ export async function runCompensate(deps: SagaDependencies, saga: Saga): Promise
   const released = await deps.inventory.release(saga.orderId);
   switch (released.status) {
     case 'released':
+      deps.metrics?.compensations.inc({ action: 'release_stock' });
+      return { step, kind: 'stock-released', found: true };
     case 'not_found':
-      return { step, kind: 'stock-released', found: released.status === 'released' };
+      return { step, kind: 'stock-released', found: false };
     case 'invalid':
     case 'unavailable':
       return { step, ...toInventoryFailure(released) };

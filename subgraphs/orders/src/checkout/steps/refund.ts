@@ -8,6 +8,7 @@ export async function refundInFull(deps: SagaDependencies, orderId: string, char
   const result = await deps.payments.refund({ chargeId, idempotencyKey: refundKey(orderId, chargeId) });
   if (result.status === 'succeeded') {
     deps.crash('payment-refunded-answered');
+    deps.metrics?.compensations.inc({ action: 'refund' });
     deps.logger.info({ orderId, chargeId, refundId: result.refund.id }, 'charge refunded');
     return true;
   }

@@ -79,6 +79,8 @@ export const checkoutSagas = pgTable(
     leaseUntil: timestampColumn('lease_until'),
     lastError: text('last_error'),
     lateChargeCheckAt: timestampColumn('late_charge_check_at'),
+    traceParent: text('trace_parent'),
+    requestId: text('request_id'),
     createdAt: timestampColumn('created_at').notNull(),
     updatedAt: timestampColumn('updated_at').notNull(),
   },

@@ -107,6 +107,13 @@ export const checkoutSagas = sqliteTable(
      * was unknown: a charge that landed after compensation looked is refunded then. Null: nothing to check.
      */
     lateChargeCheckAt: integer('late_charge_check_at', { mode: 'timestamp_ms' }),
+    /**
+     * The W3C traceparent of the request that started (or turned around) the saga, so the recovery
+     * loop's trace links back to it. Null when tracing was off.
+     */
+    traceParent: text('trace_parent'),
+    /** That request's id (x-request-id), sent with the recovery loop's calls so every service logs it. */
+    requestId: text('request_id'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
