@@ -1,12 +1,12 @@
 // Checks the monitoring kit in ops/ offline (`npm run ops:check`, run by .ci/run): promtool checks
-// both Prometheus configurations and the rule files and runs the rule unit tests; then every alert
+// the Prometheus configurations and the rule files and runs the rule unit tests; then every alert
 // must have a `for`, a severity, its annotations, a runbook section in docs/observability.md and a
 // test case firing and one not firing; the Grafana dashboard must be well formed, query through its
 // data source variable, and read only metrics the services define (or recording rules). Whether each
 // expression returns data from the real stack is e2e/test/prometheus.test.ts's part. Prints every
 // problem and exits 1 if there is any.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import {
@@ -25,9 +25,10 @@ import {
   type Dashboard,
 } from './monitoring-kit.js';
 
-const CONFIGURATIONS = ['prometheus/prometheus.yml', 'prometheus/prometheus-kubernetes.yml'].map((path) =>
-  join(OPS_DIRECTORY, path),
-);
+/** The Prometheus configurations: prometheus.yml (this machine), prometheus-compose.yml, prometheus-kubernetes.yml. */
+const CONFIGURATIONS = readdirSync(join(OPS_DIRECTORY, 'prometheus'))
+  .filter((name) => /^prometheus.*\.yml$/.test(name))
+  .map((name) => join(OPS_DIRECTORY, 'prometheus', name));
 const RUNBOOK_PATH = join(REPOSITORY_ROOT, 'docs/observability.md');
 const SEVERITIES = new Set(['critical', 'warning']);
 const DATASOURCE_UID = '${datasource}';
@@ -147,5 +148,6 @@ if (problems.length > 0) {
   process.exit(1);
 }
 process.stdout.write(
-  `Monitoring kit (ops/): ${readAlertingRules().length} alerts tested, ${readRecordingRules().length} recording rules, ${listPanels(dashboard).length} dashboard panels check out\n`,
+  `Monitoring kit (ops/): ${readAlertingRules().length} alerts tested, ${readRecordingRules().length} recording rules, ` +
+    `${listPanels(dashboard).length} dashboard panels check out\n`,
 );

@@ -1,7 +1,7 @@
 // What this stack promises of its Kubernetes manifests, beyond the API schemas: probes on /ready and
 // /health, resources, a restricted security context, an autoscaler and a disruption budget for every
-// service that scales, the supergraph mounted as a directory, and every Secret key a pod reads
-// provided where the overlay writes the Secret. Used by deploy/check-manifests.ts.
+// service that scales, /metrics on its own port behind a headless Service, the supergraph mounted
+// as a directory, and every Secret key a pod reads provided where the overlay writes the Secret. Used by deploy/check-manifests.ts.
 
 export interface KubernetesObject {
   apiVersion: string;
@@ -22,7 +22,8 @@ interface Container {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean };
   volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
-  env?: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
+  ports?: { name?: string; containerPort: number }[];
 }
 interface PodSpec {
   securityContext?: { runAsNonRoot?: boolean };
@@ -68,6 +69,24 @@ function checkSupergraphMount(router: KubernetesObject): string[] {
   return mount.subPath ? ['the supergraph ConfigMap must be mounted as a directory, not with subPath'] : [];
 }
 
+/**
+ * Metrics off the public port (docs/observability.md): the container sets METRICS_PORT to its port
+ * named `metrics`, and a headless `<service>-metrics` Service, the one Prometheus discovers, targets it.
+ */
+function checkMetricsListener(deployment: KubernetesObject, services: KubernetesObject[]): string[] {
+  const name = deployment.metadata?.name ?? '?';
+  const container = podSpecOf(deployment).containers[0];
+  const port = container?.ports?.find((candidate) => candidate.name === 'metrics')?.containerPort;
+  const setting = container?.env?.find((variable) => variable.name === 'METRICS_PORT')?.value;
+  const problems: string[] = [];
+  if (port === undefined || setting !== String(port))
+    problems.push(`Deployment/${name}: METRICS_PORT must be set to its container port named metrics`);
+  const service = services.find((candidate) => candidate.metadata?.name === `${name}-metrics`);
+  if (!service) problems.push(`Service/${name}-metrics (headless, for Prometheus) is missing`);
+  else if (service.spec?.clusterIP !== 'None') problems.push(`Service/${name}-metrics must be headless (clusterIP: None)`);
+  return problems;
+}
+
 /** Every required Secret key a container reads is in the Secret, when the overlay writes one. */
 function checkSecretKeys(deployments: KubernetesObject[], secrets: KubernetesObject[]): string[] {
   const problems: string[] = [];
@@ -98,6 +117,9 @@ export function checkOverlay(objects: KubernetesObject[]): string[] {
     for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
       if (!names(kind).has(service)) problems.push(`${kind}/${service} is missing`);
     }
+  }
+  for (const deployment of deployments.filter((candidate) => SCALED_SERVICES.includes(candidate.metadata?.name ?? ''))) {
+    problems.push(...checkMetricsListener(deployment, named('Service')));
   }
   const router = deployments.find((deployment) => deployment.metadata?.name === 'router');
   if (router) problems.push(...checkSupergraphMount(router));
