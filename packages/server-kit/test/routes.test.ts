@@ -1,11 +1,12 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requireServiceCredential, SERVICE_CREDENTIAL_HEADER } from '../src/auth/request-guards.js';
 import { createLogger } from '../src/telemetry/logger.js';
 import { createMetrics } from '../src/telemetry/metrics.js';
 import { createGraphQLService, type GraphQLService } from '../src/http/graphql-service.js';
+import { labelValues, sumSamples } from './support/metrics-text.js';
 
 const schema = buildSubgraphSchema({
   typeDefs: parse(`#graphql
@@ -29,6 +30,14 @@ beforeAll(async () => {
   routes.get('/internal/broken', () => {
     throw new Error('postgres://secret@db is down');
   });
+  routes.get('/internal/reservations/:orderId', (req, res) => {
+    res.json({ orderId: req.params.orderId });
+  });
+  const nested = express.Router();
+  nested.delete('/:sagaId', (_req, res) => {
+    res.status(204).end();
+  });
+  routes.use('/internal/sagas', nested);
   service = await createGraphQLService({
     name: 'kit-routes',
     logger: createLogger({ service: 'kit-routes', destination: { write: (line: string) => void logged.push(JSON.parse(line)) } }),
@@ -101,5 +110,53 @@ describe('requireServiceCredential', () => {
     const response = await post({ [SERVICE_CREDENTIAL_HEADER]: 's3cret' });
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ received: { n: 1 } });
+  });
+});
+
+describe('http_responses_total', () => {
+  const readMetrics = async () => (await fetch(`${origin}/metrics`)).text();
+  const responses = (text: string, route: string, statusClass: string) =>
+    sumSamples(text, 'http_responses_total', { route, status_class: statusClass, service: 'kit-routes' });
+
+  it('counts responses by route pattern and status class, never by the raw path', async () => {
+    const before = await readMetrics();
+    await fetch(`${origin}/internal/reservations/order-1`);
+    await fetch(`${origin}/internal/reservations/order-2`);
+    await fetch(`${origin}/internal/sagas/saga-9`, { method: 'DELETE' });
+    await fetch(`${origin}/internal/broken`);
+    await fetch(`${origin}/no/such/path/${Math.random()}`);
+    const graphql = (body: string) =>
+      fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await graphql(JSON.stringify({ query: '{ hello }' }));
+    await graphql('{"query": ');
+
+    await vi.waitFor(async () => {
+      const after = await readMetrics();
+      const added = (route: string, statusClass: string) =>
+        responses(after, route, statusClass) - responses(before, route, statusClass);
+      expect(added('/internal/reservations/:orderId', '2xx')).toBe(2);
+      expect(added('/internal/sagas/:sagaId', '2xx')).toBe(1);
+      expect(added('/internal/broken', '5xx')).toBe(1);
+      expect(added('other', '4xx')).toBe(1);
+      expect(added('/graphql', '2xx')).toBe(1);
+      expect(added('/graphql', '4xx')).toBe(1);
+      const routes = labelValues(after, 'http_responses_total', 'route');
+      expect(routes.filter((route) => route.includes('order-') || route.includes('saga-9') || route.startsWith('/no/'))).toEqual(
+        [],
+      );
+    });
+  });
+
+  it('leaves the probes out', async () => {
+    await fetch(`${origin}/health`);
+    await fetch(`${origin}/ready`);
+    await fetch(`${origin}/metrics`);
+    const text = await readMetrics();
+    expect(
+      labelValues(text, 'http_responses_total', 'route').filter((route) => ['/health', '/ready', '/metrics'].includes(route)),
+    ).toEqual([]);
+    const total = sumSamples(text, 'http_responses_total');
+    await fetch(`${origin}/health`);
+    expect(sumSamples(await readMetrics(), 'http_responses_total')).toBe(total);
   });
 });

@@ -117,9 +117,11 @@ describe('createGraphQLService', () => {
     isReady = true;
   });
 
-  it('exposes Prometheus metrics, counting operations by outcome', async () => {
+  it('exposes Prometheus metrics, counting operations by root field and outcome', async () => {
     const text = await (await fetch(`${new URL(url).origin}/metrics`)).text();
-    expect(text).toMatch(/graphql_operations_total\{outcome="success",service="kit-test"\} \d+/);
-    expect(text).toMatch(/graphql_operations_total\{outcome="error",service="kit-test"\} \d+/);
+    expect(text).toMatch(/graphql_operations_total\{operation="hello",outcome="success",service="kit-test"\} \d+/);
+    expect(text).toMatch(/graphql_operations_total\{operation="broken",outcome="error",service="kit-test"\} \d+/);
+    expect(text).toMatch(/graphql_errors_total\{code="INTERNAL_SERVER_ERROR",service="kit-test"\} \d+/);
+    expect(text).toContain('graphql_requests_in_flight{service="kit-test"} 0');
   });
 });

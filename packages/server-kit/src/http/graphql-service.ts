@@ -9,6 +9,7 @@ import type { Viewer } from '@supergraph/contracts/identity';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { createErrorFormatter } from '../graphql/errors.js';
 import { refuseUnstorableStrings } from '../graphql/string-arguments.js';
 import type { ServiceMetrics } from '../telemetry/metrics.js';
@@ -16,7 +17,7 @@ import { createAccessLog } from './access-log.js';
 import { negotiateGraphQLMediaType } from './graphql-response.js';
 import { createJsonErrorHandler } from './json-errors.js';
 import { listenOn } from './listen.js';
-import { createOperationMetricsPlugin, HTTP_RESPONSE } from './operation-metrics.js';
+import { createOperationMetricsPlugin, HTTP_RESPONSE, releaseInFlight } from './operation-metrics.js';
 import { createHttpServer } from './server-timeouts.js';
 import { createTracingPlugin } from './tracing-plugin.js';
 
@@ -42,7 +43,11 @@ export function requestScopeOf({ requestId, logger, viewer }: RequestScope): Req
   return { requestId, logger, viewer };
 }
 
-/** Turns a resolved operation into its metrics label: `operationName` as the client sent it, `document` as parsed. */
+/**
+ * Turns a resolved operation into its metrics label: `operationName` as the client sent it, `document`
+ * as parsed. Called only for operations that parsed, validated and were found in their document;
+ * the others are labelled `invalid` (did not parse or validate) or `unknown` (no such operation).
+ */
 export type OperationLabeler = (operation: { operationName: string | null; document: DocumentNode | undefined }) => string;
 
 export interface GraphQLServiceOptions<TContext extends BaseContext> {
@@ -50,7 +55,10 @@ export interface GraphQLServiceOptions<TContext extends BaseContext> {
   name: string;
   logger: Logger;
   metrics: ServiceMetrics;
-  /** Production mode: no introspection, no Sandbox landing page, no stack traces in errors. */
+  /**
+   * Production mode: no introspection, no Sandbox landing page, no stack traces in errors, and no
+   * GET /metrics on the public port (runService serves it on METRICS_PORT).
+   */
   isProduction: boolean;
   /** What Apollo Server executes: a subgraph schema, or a gateway (the router). */
   graphql: { schema: GraphQLSchema } | { gateway: GatewayInterface };
@@ -99,6 +107,10 @@ export interface GraphQLService {
   app: express.Express;
   httpServer: http.Server;
   apollo: ApolloServer<BaseContext>;
+  /** The registry behind GET /metrics, for runService to serve on a port of its own (METRICS_PORT). */
+  metricsRegistry: Registry;
+  /** Whether GET /metrics answers on the public port: outside production only. */
+  servesMetricsOnPublicPort: boolean;
   /** Starts listening; resolves to the GraphQL endpoint URL (port 0 picks a free port). */
   listen(port: number, host?: string): Promise<string>;
   /**
@@ -110,8 +122,9 @@ export interface GraphQLService {
 
 /**
  * Builds a service's HTTP server: GET /health (alive), GET /ready (able to serve), GET /metrics
- * (Prometheus) and POST|GET /graphql, with JSON access logs tagged by request id. It does not
- * listen: index.ts does, and tests call listen(0).
+ * (Prometheus; outside production only) and POST|GET /graphql, with JSON access logs tagged by request
+ * id and every response but the probes' counted in http_responses_total. It does not listen: index.ts
+ * does, and tests call listen(0).
  */
 export async function createGraphQLService<TContext extends BaseContext>(
   options: GraphQLServiceOptions<TContext>,
@@ -126,16 +139,24 @@ export async function createGraphQLService<TContext extends BaseContext>(
 
   let isStopping = false;
   mountProbes(app, { ...options, isStopping: () => isStopping });
+  // After the probes, which answer without going further: a scrape or a health check every few
+  // seconds would drown the series of real traffic.
+  app.use(countResponses(options.metrics));
   const accessLog = createAccessLog(logger);
   app.use(
     '/graphql',
+    (_req, res, next) => {
+      // Set on the way in: Express restores req.baseUrl on the way out of a mounted stack.
+      res.locals.metricsRoute = '/graphql';
+      next();
+    },
     accessLog,
     ...(options.beforeBodyMiddleware ?? []),
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     ...(options.graphqlMiddleware ?? []),
     withAdmission(
       options.admission,
-      expressMiddleware(apollo, { context: ({ req, res }) => createRequestContext(options, req, res) }),
+      releasingInFlight(expressMiddleware(apollo, { context: ({ req, res }) => createRequestContext(options, req, res) })),
     ),
   );
   if (options.routes) app.use(accessLog, options.routes);
@@ -153,6 +174,8 @@ export async function createGraphQLService<TContext extends BaseContext>(
     app,
     httpServer,
     apollo: apollo as unknown as ApolloServer<BaseContext>,
+    metricsRegistry: options.metrics.registry,
+    servesMetricsOnPublicPort: !options.isProduction,
     listen: async (port, host = '0.0.0.0') => `${await listenOn(httpServer, port, host)}/graphql`,
     close: async () => {
       // Before the drain, so a load balancer polling /ready sends no more requests here.
@@ -183,11 +206,40 @@ function createApolloServer<TContext extends BaseContext>(options: GraphQLServic
       // Federated traces (ftv1) feed Apollo's hosted usage reporting, which this stack does not use.
       ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
       createTracingPlugin(),
-      createOperationMetricsPlugin(metrics),
+      createOperationMetricsPlugin(metrics, { operationLabel: options.operationLabel }),
       refuseUnstorableStrings(),
       ...(options.plugins ?? []),
     ],
   });
+}
+
+/**
+ * Counts each response in http_responses_total when it has been sent. The route label is bounded:
+ * `/graphql`, the pattern of the Express route that answered (`/internal/reservations/:orderId`,
+ * never the path a client sent), or `other` (no route matched: a 404, an error before routing).
+ */
+function countResponses(metrics: ServiceMetrics): RequestHandler {
+  return (req, res, next) => {
+    res.once('finish', () => {
+      const routePath = (req.route as { path?: unknown } | undefined)?.path;
+      const route =
+        (res.locals.metricsRoute as string | undefined) ??
+        (typeof routePath === 'string' ? `${req.baseUrl}${routePath}` : 'other');
+      metrics.httpResponses.inc({ route, status_class: `${Math.floor(res.statusCode / 100)}xx` });
+    });
+    next();
+  };
+}
+
+/** The GraphQL handler, then whatever willSendResponse did not do of graphql_requests_in_flight. */
+function releasingInFlight(handler: RequestHandler): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      await handler(req, res, next);
+    } finally {
+      releaseInFlight(res);
+    }
+  };
 }
 
 /**
@@ -208,10 +260,14 @@ function withAdmission(admission: GraphQLServiceOptions<BaseContext>['admission'
   };
 }
 
-/** GET /health (alive), GET /ready (able to serve: 503 while not, or once stopping), GET /metrics (Prometheus). */
+/**
+ * GET /health (alive), GET /ready (able to serve: 503 while not, or once stopping), GET /metrics
+ * (Prometheus) outside production. In production the public port answers /metrics with a 404: the series describe the service's internals and its traffic, for the scraper only,
+ * which reads them on METRICS_PORT.
+ */
 function mountProbes(
   app: express.Express,
-  options: Pick<GraphQLServiceOptions<BaseContext>, 'name' | 'metrics' | 'isReady' | 'readinessDetails'> & {
+  options: Pick<GraphQLServiceOptions<BaseContext>, 'name' | 'metrics' | 'isProduction' | 'isReady' | 'readinessDetails'> & {
     isStopping: () => boolean;
   },
 ) {
@@ -229,6 +285,13 @@ function mountProbes(
       .status(isReady ? 200 : 503)
       .json({ status: isReady ? 'ready' : 'unavailable', service: options.name, ...options.readinessDetails?.() });
   });
+  if (options.isProduction) {
+    // Answered here, as a probe: a scraper pointed at the wrong port must not fill http_responses_total.
+    app.get('/metrics', (_req, res) => {
+      res.status(404).type('text/plain').send('Not found\n');
+    });
+    return;
+  }
   app.get('/metrics', async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });

@@ -14,6 +14,8 @@ export {
   logLevelSetting,
   httpUrlSetting,
   serviceSettingsShape,
+  metricsPortSetting,
+  readHttpSettings,
   serverTimeoutSettingsShape,
   readServerTimeouts,
   DEFAULT_SERVER_TIMEOUTS,
@@ -26,6 +28,7 @@ export {
   developmentServiceSecret,
   readTestDatabaseSettings,
   type AccessTokenSettings,
+  type HttpSettings,
   type ServerTimeouts,
 } from './settings.js';
 export { subgraphSettingsSchema, type SubgraphSettings } from './subgraph-settings.js';

@@ -26,7 +26,50 @@ export function serviceSettingsShape(defaultPort: number) {
     /** Default: 127.0.0.1 outside production (a development stack is not reachable from the network), 0.0.0.0 in production. */
     HOST: z.string().min(1).optional(),
     PORT: portSetting(defaultPort),
+    METRICS_PORT: metricsPortSetting,
     ...serverTimeoutSettingsShape(),
+  };
+}
+
+/**
+ * METRICS_PORT: where GET /metrics is served on a listener of its own (same HOST), for Prometheus
+ * only. Unset (or empty): no such listener; then /metrics is on the public port outside production
+ * and nowhere in production. 0 picks a free port (tests).
+ */
+export const metricsPortSetting = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .optional(),
+);
+
+/** Where a service listens, as runService takes it: `{ ...settings.http, logger }`. */
+export interface HttpSettings {
+  host: string;
+  port: number;
+  /** The port of the metrics listener (METRICS_PORT); undefined for none. */
+  metricsPort?: number;
+  timeouts: ServerTimeouts;
+}
+
+/** The `http` group of a service's settings, from the variables of serviceSettingsShape. */
+export function readHttpSettings(raw: {
+  NODE_ENV: string;
+  HOST?: string | undefined;
+  PORT: number;
+  METRICS_PORT?: number | undefined;
+  HTTP_HEADERS_TIMEOUT_MS: number;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
+}): HttpSettings {
+  return {
+    host: resolveListenHost(raw.HOST, raw.NODE_ENV),
+    port: raw.PORT,
+    ...(raw.METRICS_PORT === undefined ? {} : { metricsPort: raw.METRICS_PORT }),
+    timeouts: readServerTimeouts(raw),
   };
 }
 

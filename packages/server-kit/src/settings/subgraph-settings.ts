@@ -6,15 +6,14 @@ import {
   developmentRouterSecret,
   MIN_PRODUCTION_SECRET_LENGTH,
   postgresUrlSetting,
-  readServerTimeouts,
+  readHttpSettings,
   REPO_ROOT,
-  resolveListenHost,
   serviceSettingsShape,
   type AccessTokenSettings,
 } from './settings.js';
 
 /**
- * The settings schema every subgraph starts from: NODE_ENV, LOG_LEVEL, HOST, PORT; where its data
+ * The settings schema every subgraph starts from: NODE_ENV, LOG_LEVEL, HOST, PORT, METRICS_PORT; where its data
  * lives (Postgres when `<SERVICE>_DATABASE_URL` is set, e.g. PRODUCTS_DATABASE_URL, otherwise the
  * SQLite file `<DATA_DIR>/<service>.sqlite`, DATA_DIR defaulting to `./data` at the repository root);
  * the secret the router must present (`<SERVICE>_SUBGRAPH_SECRET`, required in production); and how
@@ -62,7 +61,7 @@ export function subgraphSettingsSchema({ service, defaultPort }: { service: stri
         nodeEnv: raw.NODE_ENV,
         isProduction: raw.NODE_ENV === 'production',
         logLevel: raw.LOG_LEVEL,
-        http: { host: resolveListenHost(raw.HOST, raw.NODE_ENV), port: raw.PORT, timeouts: readServerTimeouts(raw) },
+        http: readHttpSettings(raw),
         database,
         /** What the router must send in x-router-secret. */
         routerSecret: (values[secretVariable] as string | undefined) ?? developmentRouterSecret(service),
