@@ -7,6 +7,7 @@ import { createPaymentSandbox } from '@supergraph/payment-sandbox';
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { enableTracingForTests } from '@supergraph/server-kit/tracing';
 import { createLogger } from '@supergraph/server-kit/telemetry';
+import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createProductsHarness, TEST_INVENTORY_SECRET, type ProductsHarness } from '../../products/test/harness.js';
 import { addStockedProduct } from '../../products/test/inventory-fixtures.js';
@@ -269,6 +270,35 @@ describe.each(testDialects())('checkout observability on %s', (dialect) => {
       expect(span.spanContext().traceId).toBe(recover!.spanContext().traceId);
       expect(span.parentSpanContext?.spanId).toBe(recover!.spanContext().spanId);
     }
+  });
+
+  it('recovers a saga recorded before sagas kept a request id and traceparent: no link, and products makes an id of its own', async () => {
+    const orderId = await createInterruptions(orders.checkoutDeps).interruptCheckout(
+      CUSTOMER,
+      input(),
+      'stock-reserved-recorded',
+    );
+    await orders.database.transaction(async ({ db, tables }) => {
+      await db
+        .update(tables.checkoutSagas)
+        .set({ requestId: null, traceParent: null })
+        .where(eq(tables.checkoutSagas.orderId, orderId));
+    });
+    const callsBefore = proxy.calls.length;
+    tracing.forgetSpans();
+
+    clock.advance(TIMING.leaseMs + 1);
+    expect(await orders.recoverOnce()).toEqual({ driven: 1 });
+
+    expect(await createCheckoutDatabaseReads(orders.database).sagaOf(orderId)).toMatchObject({ step: 'CONFIRMED' });
+    const [commit] = productsCallsSince(callsBefore);
+    expect(commit).toEqual({
+      path: `/internal/reservations/${orderId}/commit`,
+      sentRequestId: undefined,
+      answeredRequestId: expect.any(String),
+    });
+    const [recover] = spansNamed(tracing.spans(), 'checkout.recover');
+    expect(recover?.links).toEqual([]);
   });
 
   it('shows the checkout funnel on /metrics: started, finished, compensations, and the pending backlog from the database', async () => {

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { OrdersDatabase, OrdersDb } from '../db/client.js';
 import { FINAL_SAGA_STEPS } from '../db/tables/index.js';
+import { runWithRequestId } from '../clients/call-scope.js';
 import type { SagaDependencies } from './dependencies.js';
 import { refundOpenCharges } from './steps/refund.js';
 
@@ -15,15 +16,19 @@ const LATE_CHARGE_RETRY_MS = 60_000;
 export async function findLateChargeChecksDue(
   { db, tables: { checkoutSagas } }: OrdersDb,
   { now, limit }: { now: Date; limit: number },
-): Promise<{ orderId: string; lateChargeCheckAt: Date }[]> {
+): Promise<{ orderId: string; lateChargeCheckAt: Date; requestId: string | null }[]> {
   const rows = await db
-    .select({ orderId: checkoutSagas.orderId, lateChargeCheckAt: checkoutSagas.lateChargeCheckAt })
+    .select({
+      orderId: checkoutSagas.orderId,
+      lateChargeCheckAt: checkoutSagas.lateChargeCheckAt,
+      requestId: checkoutSagas.requestId,
+    })
     .from(checkoutSagas)
     .where(and(lte(checkoutSagas.lateChargeCheckAt, now), inArray(checkoutSagas.step, [...FINAL_SAGA_STEPS])))
     .orderBy(asc(checkoutSagas.lateChargeCheckAt))
     .limit(limit);
-  return rows.flatMap((row) =>
-    row.lateChargeCheckAt ? [{ orderId: row.orderId, lateChargeCheckAt: row.lateChargeCheckAt }] : [],
+  return rows.flatMap(({ orderId, lateChargeCheckAt, requestId }) =>
+    lateChargeCheckAt ? [{ orderId, lateChargeCheckAt, requestId }] : [],
   );
 }
 
@@ -58,9 +63,11 @@ export async function refundLateCharges(deps: SagaDependencies, orderId: string)
 /** The late-charge checks that are due; one the provider cannot answer is tried again a minute later. */
 export async function checkLateCharges(deps: SagaDependencies, { now, limit }: { now: Date; limit: number }): Promise<void> {
   const due = await findLateChargeChecksDue(deps.database, { now, limit });
-  for (const { orderId, lateChargeCheckAt } of due) {
+  for (const { orderId, lateChargeCheckAt, requestId } of due) {
     try {
-      const isDone = await refundLateCharges(deps, orderId);
+      // Like a recovery pass, the check works for the checkout's request: its lines and calls carry that id.
+      const checker = requestId === null ? deps : { ...deps, logger: deps.logger.child({ reqId: requestId }) };
+      const isDone = await runWithRequestId(requestId, () => refundLateCharges(checker, orderId));
       const to = isDone ? null : new Date(now.getTime() + LATE_CHARGE_RETRY_MS);
       await rescheduleLateChargeCheck(deps.database, { orderId, from: lateChargeCheckAt, to });
     } catch (error) {
