@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { MAX_PAGE_SIZE } from '@supergraph/server-kit/graphql';
 import { createBucketStores, perMinute, RateLimiter, type RateLimitStore } from '@supergraph/server-kit/rate-limit';
 import type { Logger } from '@supergraph/server-kit/telemetry';
+import { withSpan } from '@supergraph/server-kit/tracing';
 import type { Express, RequestHandler } from 'express';
 import { getVariableValues } from 'graphql';
 import {
@@ -17,6 +18,9 @@ import { checkAccountMutationCount, findAccountMutations } from './rate-limit/ac
 import { limitCallers } from './rate-limit/caller-limit.js';
 import { subgraphRateLimitsPlugin } from './rate-limit/subgraph-rate-limits.js';
 import { limitTokens } from './token-limit.js';
+
+/** The tracer of the router's own spans. */
+const ROUTER_TRACER = '@supergraph/router';
 
 export interface RequestLimitsOptions {
   logger: Logger;
@@ -93,20 +97,27 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
   const operationLimits: ApolloServerPlugin<BaseContext> = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
-          const refusal = shape.check(schema, document);
-          if (refusal) throw refusal;
-          // Apollo Server leaves these to the executor, on which @apollo/gateway throws (a 500).
-          if (!operation) throw new OperationNotResolvedError(request.operationName ?? undefined);
-          const rootType = schema.getRootType(operation.operation);
-          if (!rootType) throw new UnsupportedOperationTypeError(operation.operation);
-          checkAccountMutationCount(findAccountMutations(document, operation));
-          const { coerced: variables } = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-          // Variables that do not fit their types: the gateway refuses them itself before planning.
-          if (!variables) return;
+        // One span for every check, between validation and planning in the request's trace; a
+        // refusal ends it with error status and its code as `error.type`.
+        didResolveOperation: ({ schema, document, operation, request }) =>
+          withSpan('router.limits', { tracer: ROUTER_TRACER }, async () => {
+            const refusal = shape.check(schema, document);
+            if (refusal) throw refusal;
+            // Apollo Server leaves these to the executor, on which @apollo/gateway throws (a 500).
+            if (!operation) throw new OperationNotResolvedError(request.operationName ?? undefined);
+            const rootType = schema.getRootType(operation.operation);
+            if (!rootType) throw new UnsupportedOperationTypeError(operation.operation);
+            checkAccountMutationCount(findAccountMutations(document, operation));
+            const { coerced: variables } = getVariableValues(
+              schema,
+              operation.variableDefinitions ?? [],
+              request.variables ?? {},
+            );
+            // Variables that do not fit their types: the gateway refuses them itself before planning.
+            if (!variables) return;
 
-          checkOperationCost(measureOperation(schema, document, operation, variables, { maxPageSize: MAX_PAGE_SIZE }), maxCost);
-        },
+            checkOperationCost(measureOperation(schema, document, operation, variables, { maxPageSize: MAX_PAGE_SIZE }), maxCost);
+          }),
       };
     },
   };
