@@ -7,7 +7,7 @@ import { parse } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { executeStatement, type ServiceDatabase } from '../src/db/database.js';
 import { openServiceDatabase } from '../src/db/open-database.js';
-import { summarizeStatement, type ExecutedStatement, type StatementListener } from '../src/db/sql-telemetry.js';
+import { runUncounted, summarizeStatement, type ExecutedStatement, type StatementListener } from '../src/db/sql-telemetry.js';
 import { createSubgraphService } from '../src/http/subgraph-service.js';
 import { createScratchDatabase, createSubgraphHarness, testDialects } from '../src/testing/subgraph-harness.js';
 import { withSpan } from '../src/tracing/spans.js';
@@ -155,6 +155,20 @@ describe.each(testDialects())('SQL statements on %s', (dialect) => {
     // The readiness probe is not the service's work: not counted.
     expect(statements.map((statement) => statement.operation)).toEqual(['OTHER', 'INSERT', 'OTHER', 'SELECT']);
     for (const statement of statements) expect(statement.seconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('leaves out what runs in runUncounted (a scrape reading its gauges): no count, no span', async () => {
+    const { database, statements } = await openScratch(dialect);
+
+    const total = await runUncounted(async () => {
+      const [row] = await database.db.select({ total: count() }).from(database.tables.accounts);
+      return row?.total;
+    });
+    await database.db.select({ total: count() }).from(database.tables.accounts);
+
+    expect(total).toBe(0);
+    expect(statements.map((statement) => statement.operation)).toEqual(['SELECT']);
+    expect(recorder.spans().map((span) => span.name)).toEqual(['SELECT accounts']);
   });
 
   it('reaches db_statements_total and db_statement_duration_seconds on /metrics, one per statement', async () => {

@@ -26,5 +26,11 @@ export {
 } from './open-database.js';
 export { openPostgresDatabase, type PostgresOptions } from './postgres.js';
 export { openSqliteDatabase, type SqliteOptions } from './sqlite.js';
-export { summarizeStatement, type ExecutedStatement, type StatementOperation, type StatementListener } from './sql-telemetry.js';
+export {
+  summarizeStatement,
+  runUncounted,
+  type ExecutedStatement,
+  type StatementOperation,
+  type StatementListener,
+} from './sql-telemetry.js';
 export { readKeysetPage, type SortKey, type KeysetPage } from './keyset.js';

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { markSpanFailed, startChildSpan } from '../tracing/spans.js';
 import { isTracingEnabled } from '../tracing/state.js';
@@ -37,6 +38,19 @@ export interface StatementObserver {
   observeIteration<T>(sqlText: string, iterate: () => Iterator<T>): Generator<T, void, undefined>;
 }
 
+/** Set while statements run that are not the service's own work (see runUncounted). */
+const uncounted = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` with its statements neither counted nor traced: reads a /metrics scrape makes for its
+ * gauges (a saga backlog, an expiry backlog), which are monitoring, not the service's work. Without
+ * this a scrape's own reads would land in db_statements_total, and statement-count tests reading it
+ * would see one scrape's reads more than the request ran.
+ */
+export function runUncounted<T>(work: () => Promise<T>): Promise<T> {
+  return uncounted.run(true, work);
+}
+
 export function createStatementObserver(target: StatementTarget, onStatement?: StatementListener): StatementObserver {
   const targetAttributes: Attributes = {
     'db.system.name': target.system,
@@ -44,7 +58,7 @@ export function createStatementObserver(target: StatementTarget, onStatement?: S
     ...(target.serverAddress ? { 'server.address': target.serverAddress } : {}),
     ...(target.serverPort ? { 'server.port': target.serverPort } : {}),
   };
-  const isObserved = () => onStatement !== undefined || isTracingEnabled();
+  const isObserved = () => (onStatement !== undefined || isTracingEnabled()) && uncounted.getStore() === undefined;
 
   /** Starts the clock (and the span); the returned function stops both and reports the statement. */
   const begin = (sqlText: string): ((error?: unknown) => void) => {
