@@ -7,8 +7,7 @@ import {
   loadSettingsOrExit,
   parseSettings,
   REPO_ROOT,
-  readServerTimeouts,
-  resolveListenHost,
+  readHttpSettings,
   serviceSettingsShape,
   type AccessTokenSettings,
 } from '@supergraph/server-kit/settings';
@@ -51,7 +50,7 @@ const settingsSchema = z
     nodeEnv: raw.NODE_ENV,
     isProduction: raw.NODE_ENV === 'production',
     logLevel: raw.LOG_LEVEL,
-    http: { host: resolveListenHost(raw.HOST, raw.NODE_ENV), port: raw.PORT, timeouts: readServerTimeouts(raw) },
+    http: readHttpSettings(raw),
     /** The composed supergraph the router serves; relative paths start at the repository root. */
     supergraphPath: resolve(REPO_ROOT, raw.SUPERGRAPH_PATH),
     /** Deadline of each call to a subgraph, in milliseconds. */
