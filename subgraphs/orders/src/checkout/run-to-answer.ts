@@ -35,7 +35,10 @@ async function drive(
     return await driveSaga(deps, saga, { owner, mode, canStartStep, requestId });
   } finally {
     await releaseLease(deps.database, { orderId: saga.orderId, owner }).catch((error: unknown) =>
-      deps.logger.error({ err: error, orderId: saga.orderId }, 'could not give up a checkout lease; it runs out on its own'),
+      deps.logger.error(
+        { err: error, reqId: requestId, orderId: saga.orderId },
+        'could not give up a checkout lease; it runs out on its own',
+      ),
     );
   }
 }
