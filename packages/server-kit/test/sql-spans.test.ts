@@ -85,6 +85,28 @@ describe('summarizeStatement', () => {
   });
 });
 
+it('times an iteration over a SQLite statement as one statement, ended when the caller stops early', async () => {
+  const { database, statements } = await openScratch('sqlite');
+  await database.transaction(({ db, tables }) =>
+    db.insert(tables.accounts).values([
+      { id: 1, email: 'a@example.test' },
+      { id: 2, email: 'b@example.test' },
+    ]),
+  );
+  recorder.reset();
+  statements.length = 0;
+  // drizzle never iterates; a caller holding the better-sqlite3 connection may.
+  const client = (database.db as unknown as { $client: { prepare(source: string): { iterate(): Iterable<unknown> } } }).$client;
+
+  for (const row of client.prepare('select id from accounts order by id').iterate()) {
+    expect(row).toEqual({ id: 1 });
+    break;
+  }
+
+  expect(statements.map((statement) => statement.operation)).toEqual(['SELECT']);
+  expect(recorder.spans().map((span) => span.name)).toEqual(['SELECT accounts']);
+});
+
 describe.each(testDialects())('SQL statements on %s', (dialect) => {
   it('are one CLIENT span each, under the active span, with placeholders and never the values', async () => {
     const { database, statements, location } = await openScratch(dialect);

@@ -143,7 +143,15 @@ function observeExecutions(statement: Database.Statement, observer: StatementObs
   }
   const iterate: (...args: unknown[]) => Iterator<unknown> = statement.iterate.bind(statement);
   Object.assign(statement, {
-    iterate: (...args: unknown[]) => observer.observeIteration(source, () => withQueryInErrors(source, () => iterate(...args))),
+    iterate: function* (...args: unknown[]) {
+      try {
+        yield* observer.observeIteration(source, () => iterate(...args));
+      } catch (error) {
+        withQueryInErrors(source, () => {
+          throw error;
+        });
+      }
+    },
   });
 }
 
