@@ -103,11 +103,13 @@ describe.each(testDialects())('one trace per request across every service, every
   // First, so the stack's processes inherit the exporter settings, and the receiver outlives the stack.
   const otlp = useOtlpReceiver(protocol, compression);
   const suite = useCheckoutStack({ dialect, seedArgs, products: [STOCKED] });
-  let asCustomer: Record<string, string>;
+  /** customer@example.com's sign-in through the router, once per suite (the first test traces it). */
+  let session: ReturnType<typeof signIn> | undefined;
+  const signInOnce = () => (session ??= signIn(suite.stack.query, DEMO_CUSTOMER_EMAIL, DEMO_PASSWORD));
+  const customerHeaders = async () => ({ authorization: `Bearer ${(await signInOnce()).login.accessToken}` });
 
   it(`signs in as one trace whose SQL spans hold neither the email nor the password (${protocol})`, async () => {
-    const { client, login } = await signIn(suite.stack.query, DEMO_CUSTOMER_EMAIL, DEMO_PASSWORD);
-    asCustomer = { authorization: `Bearer ${login.accessToken}` };
+    const { client, login } = await signInOnce();
 
     const spans = await otlp.receiver.waitForTrace('the Login trace', traceLinkedTo(client), (trace) =>
       ['router', 'users'].every((service) => hasSpan(trace, isServer(service))),
@@ -123,6 +125,7 @@ describe.each(testDialects())('one trace per request across every service, every
   });
 
   it("traces the join (a user's orders, their lines and products) as one trace across router, users, orders and products", async () => {
+    const asCustomer = await customerHeaders();
     const client = createClientTraceContext();
     const before = otlp.receiver.spans().length;
 
@@ -147,7 +150,7 @@ describe.each(testDialects())('one trace per request across every service, every
     expect(new Set(serverSpansMeanwhile.map((span) => span.traceId))).toEqual(new Set([spans[0]!.traceId]));
     expectNoneOf(spans, {
       'the email': DEMO_CUSTOMER_EMAIL,
-      'the access token': asCustomer.authorization!.slice('Bearer '.length),
+      'the access token': asCustomer.authorization.slice('Bearer '.length),
     });
   });
 
@@ -155,7 +158,10 @@ describe.each(testDialects())('one trace per request across every service, every
     const client = createClientTraceContext();
     const input = { items: [{ productId: STOCKED.id, quantity: 1 }], idempotencyKey: randomUUID(), paymentToken: 'tok_visa' };
 
-    const { body } = await suite.stack.query(CheckoutDocument, input, { ...asCustomer, traceparent: client.traceparent });
+    const { body } = await suite.stack.query(CheckoutDocument, input, {
+      ...(await customerHeaders()),
+      traceparent: client.traceparent,
+    });
     expect(body.errors).toBeUndefined();
     expect(body.data?.createOrder.status).toBe('CONFIRMED');
     const orderId = body.data!.createOrder.id;
@@ -195,7 +201,10 @@ describe.each(testDialects())('one trace per request across every service, every
     const client = createClientTraceContext();
     const input = { items: [{ productId: STOCKED.id, quantity: 1 }], idempotencyKey: randomUUID(), paymentToken: 'tok_visa' };
 
-    const { body } = await suite.stack.query(CheckoutDocument, input, { ...asCustomer, traceparent: client.traceparent });
+    const { body } = await suite.stack.query(CheckoutDocument, input, {
+      ...(await customerHeaders()),
+      traceparent: client.traceparent,
+    });
     expect(firstError(body).extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'orders' });
     expect(await armed.waitForExit(30_000)).toBe('SIGKILL');
     const { orderId } = await suite.records.waitForSaga('started', (saga) => saga.idempotencyKey === input.idempotencyKey);
@@ -222,6 +231,14 @@ describe.each(testDialects())('one trace per request across every service, every
     expect(root, tree).toMatchObject({ name: 'checkout.recover', service: 'orders', parentSpanId: undefined });
     expect(root.attributes['order.id'], tree).toBe(orderId);
     expect(root.traceId).not.toBe(checkoutTraceId);
+  });
+
+  it('sends no trace of its own for background work (the recovery loop, the reservation sweep): every trace starts at a request or a recovery', async () => {
+    const roots = otlp.receiver.spans().filter((span) => span.parentSpanId === undefined);
+    const isRequestOrRecovery = (span: ReceivedSpan) => span.kind === 'SERVER' || span.name === 'checkout.recover';
+    const others = roots.filter((span) => !isRequestOrRecovery(span)).map((span) => `${span.service} ${span.kind} ${span.name}`);
+    expect(roots.length).toBeGreaterThan(0);
+    expect([...new Set(others)], 'root spans that are neither a request nor a recovery').toEqual([]);
   });
 
   it('continues the caller’s trace on a router set to TRACE_INCOMING_CONTEXT=honor', async () => {
