@@ -84,31 +84,38 @@ describe.skipIf('missing' in prometheusBinary)('the monitoring kit against a rea
   }
 
   /**
-   * Waits until none of `queries` is empty; then expects the list of empty ones to be [], so a failure
-   * names every query still without data. A query Prometheus refuses (not PromQL) fails at once.
+   * Waits until each of `queries` has returned data at least once (a scrape that times out on a busy
+   * machine leaves a series stale for a second, so they need not all answer in the same round); then
+   * expects the list of those that never did to be [], so a failure names every query without data.
+   * A query Prometheus refuses (not PromQL) fails at once.
    */
   async function expectEveryQueryAnswered(queries: { name: string; expr: string }[]) {
-    let empty: string[] = [];
+    let unanswered = queries;
     await waitFor(
       async () => {
-        const results = await Promise.all(queries.map(({ expr }) => prometheus!.query(expr)));
-        empty = queries.filter((_, index) => results[index]!.length === 0).map(({ name, expr }) => `${name}: ${expr}`);
-        return empty.length === 0;
+        const results = await Promise.all(unanswered.map(({ expr }) => prometheus!.query(expr)));
+        unanswered = unanswered.filter((_, index) => results[index]!.length === 0);
+        return unanswered.length === 0;
       },
       { what: 'every query to return data', timeout: DATA_DEADLINE_MS, interval: 1_000 },
-    ).catch(() => undefined);
-    expect(empty).toEqual([]);
+    ).catch((error: unknown) => {
+      // Out of time: the expectation below names the queries; anything else (a query refused) is the failure.
+      if (!(error instanceof Error && error.message.startsWith('timed out'))) throw error;
+    });
+    expect(unanswered.map(({ name, expr }) => `${name}: ${expr}`)).toEqual([]);
   }
 
   it('scrapes the router and the three subgraphs', { timeout: DATA_DEADLINE_MS + 10_000 }, async () => {
-    const up = await waitFor(
+    // Each target seen up once is enough: a scrape that times out on a busy machine is not the point here.
+    const seenUp = new Map<string, string>();
+    await waitFor(
       async () => {
-        const samples = await prometheus!.query('up');
-        return samples.length === 4 && samples.every((sample) => sample.value === '1') && samples;
+        for (const sample of await prometheus!.query('up == 1')) seenUp.set(sample.metric.job!, sample.metric.service!);
+        return seenUp.size === 4;
       },
-      { what: 'up == 1 for the four targets', timeout: DATA_DEADLINE_MS, interval: 500 },
+      { what: 'up == 1 for the four targets', timeout: DATA_DEADLINE_MS, interval: 500, show: () => JSON.stringify([...seenUp]) },
     );
-    expect(up.map((sample) => [sample.metric.job, sample.metric.service]).sort()).toEqual([
+    expect([...seenUp].sort()).toEqual([
       ['orders', 'orders'],
       ['products', 'products'],
       ['router', 'router'],
