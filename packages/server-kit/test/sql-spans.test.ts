@@ -98,13 +98,15 @@ it('times an iteration over a SQLite statement as one statement, ended when the 
   // drizzle never iterates; a caller holding the better-sqlite3 connection may.
   const client = (database.db as unknown as { $client: { prepare(source: string): { iterate(): Iterable<unknown> } } }).$client;
 
-  for (const row of client.prepare('select id from accounts order by id').iterate()) {
-    expect(row).toEqual({ id: 1 });
-    break;
-  }
+  withSpan('test.request', {}, () => {
+    for (const row of client.prepare('select id from accounts order by id').iterate()) {
+      expect(row).toEqual({ id: 1 });
+      break;
+    }
+  });
 
   expect(statements.map((statement) => statement.operation)).toEqual(['SELECT']);
-  expect(recorder.spans().map((span) => span.name)).toEqual(['SELECT accounts']);
+  expect(recorder.spans().map((span) => span.name)).toEqual(['SELECT accounts', 'test.request']);
 });
 
 describe.each(testDialects())('SQL statements on %s', (dialect) => {
@@ -150,9 +152,11 @@ describe.each(testDialects())('SQL statements on %s', (dialect) => {
     recorder.reset();
     statements.length = 0;
 
-    await expect(
-      database.transaction(({ db, tables }) => db.insert(tables.accounts).values({ id: 2, email: EMAIL })),
-    ).rejects.toThrow();
+    await withSpan('test.request', {}, async () => {
+      await expect(
+        database.transaction(({ db, tables }) => db.insert(tables.accounts).values({ id: 2, email: EMAIL })),
+      ).rejects.toThrow();
+    });
 
     const spans = recorder.spans().filter((span) => span.kind === SpanKind.CLIENT);
     expect(spans.map((span) => span.name)).toEqual(['BEGIN', 'INSERT accounts', 'ROLLBACK']);
@@ -182,15 +186,26 @@ describe.each(testDialects())('SQL statements on %s', (dialect) => {
   it('leaves out what runs in runUncounted (a scrape reading its gauges): no count, no span', async () => {
     const { database, statements } = await openScratch(dialect);
 
-    const total = await runUncounted(async () => {
-      const [row] = await database.db.select({ total: count() }).from(database.tables.accounts);
-      return row?.total;
+    await withSpan('test.request', {}, async () => {
+      const total = await runUncounted(async () => {
+        const [row] = await database.db.select({ total: count() }).from(database.tables.accounts);
+        return row?.total;
+      });
+      expect(total).toBe(0);
+      await database.db.select({ total: count() }).from(database.tables.accounts);
     });
+
+    expect(statements.map((statement) => statement.operation)).toEqual(['SELECT']);
+    expect(recorder.spans().map((span) => span.name)).toEqual(['SELECT accounts', 'test.request']);
+  });
+
+  it('makes no span for a statement outside any trace (background work), and still reports it', async () => {
+    const { database, statements } = await openScratch(dialect);
+
     await database.db.select({ total: count() }).from(database.tables.accounts);
 
-    expect(total).toBe(0);
+    expect(recorder.spans()).toEqual([]);
     expect(statements.map((statement) => statement.operation)).toEqual(['SELECT']);
-    expect(recorder.spans().map((span) => span.name)).toEqual(['SELECT accounts']);
   });
 
   it('reaches db_statements_total and db_statement_duration_seconds on /metrics, one per statement', async () => {

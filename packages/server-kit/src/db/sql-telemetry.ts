@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { SpanKind, trace, type Attributes } from '@opentelemetry/api';
 import { markSpanFailed, startChildSpan } from '../tracing/spans.js';
 import { isTracingEnabled } from '../tracing/state.js';
 
@@ -26,7 +26,7 @@ export interface StatementTarget {
 
 /**
  * Times statements at the driver, reports each to the listener and, while tracing is on, records
- * each as a CLIENT span (`SELECT products`) under the active span. With neither a listener nor
+ * each as a CLIENT span (`SELECT products`) under the active span, when there is one. With neither a listener nor
  * tracing, it only runs the statement.
  */
 export interface StatementObserver {
@@ -63,18 +63,21 @@ export function createStatementObserver(target: StatementTarget, onStatement?: S
   /** Starts the clock (and the span); the returned function stops both and reports the statement. */
   const begin = (sqlText: string): ((error?: unknown) => void) => {
     const summary = summarizeStatement(sqlText);
-    const span = isTracingEnabled()
-      ? startChildSpan(summary.table ? `${summary.verb} ${summary.table}` : summary.verb, {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            ...targetAttributes,
-            'db.operation.name': summary.verb,
-            ...(summary.table ? { 'db.collection.name': summary.table } : {}),
-            // The text with its placeholders: drizzle binds every value as a parameter, never inlined.
-            'db.query.text': sqlText,
-          },
-        })
-      : undefined;
+    // Only inside a trace (a request, a saga step, a recovery): a background poll's statements would
+    // otherwise each be a trace of one span, every few seconds.
+    const span =
+      isTracingEnabled() && trace.getActiveSpan() !== undefined
+        ? startChildSpan(summary.table ? `${summary.verb} ${summary.table}` : summary.verb, {
+            kind: SpanKind.CLIENT,
+            attributes: {
+              ...targetAttributes,
+              'db.operation.name': summary.verb,
+              ...(summary.table ? { 'db.collection.name': summary.table } : {}),
+              // The text with its placeholders: drizzle binds every value as a parameter, never inlined.
+              'db.query.text': sqlText,
+            },
+          })
+        : undefined;
     const started = performance.now();
     let isFinished = false;
     return (error?: unknown) => {
