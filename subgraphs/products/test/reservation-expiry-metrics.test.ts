@@ -30,6 +30,8 @@ describeInventory('the reservation expiry metrics', (suite) => {
     await suite.reserve(newOrderId(), item, { at: new Date(), ttlMs: 10 * 60_000 });
 
     expect(await read()).toEqual({ pending: 2, expired: 0 });
+    // A scrape's reads are monitoring, not the service's work: they are not counted as its statements.
+    expect(await suite.harness.countStatements(() => readMetrics(origin))).toBe(0);
 
     const sweep = startReservationSweep(suite.database, {
       intervalMs: 60_000,
