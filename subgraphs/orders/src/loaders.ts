@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { alignByKey, createPageLoader } from '@supergraph/server-kit/graphql';
+import { alignByKey, createPageLoader, tracedBatch } from '@supergraph/server-kit/graphql';
 import type { OrdersDb } from './db/client.js';
 import {
   countOrdersByUserIds,
@@ -14,24 +14,31 @@ import type { OrderItemRow, OrderRow, OrderStatusChangeRow } from './db/tables/i
 /** New DataLoaders for each request, so one request's cache never serves another. */
 export function createLoaders(db: OrdersDb) {
   return {
-    orderById: new DataLoader<string, OrderRow | null>(async (ids) =>
-      alignByKey(ids, await findOrdersByIds(db, ids), (row) => row.id),
+    orderById: new DataLoader<string, OrderRow | null>(
+      tracedBatch('orderById', async (ids) => alignByKey(ids, await findOrdersByIds(db, ids), (row) => row.id)),
     ),
-    itemsByOrderId: new DataLoader<string, OrderItemRow[]>(async (ids) => {
-      const items = await findItemsByOrderIds(db, ids);
-      return ids.map((id) => items.get(id) ?? []);
-    }),
-    statusChangesByOrderId: new DataLoader<string, OrderStatusChangeRow[]>(async (ids) => {
-      const changes = await findStatusChangesByOrderIds(db, ids);
-      return ids.map((id) => changes.get(id) ?? []);
-    }),
-    orderPageByUser: createPageLoader<OrderCursor, OrderRow>((userIds, window) =>
-      findOrderPagesByUserIds(db, { userIds, window }),
+    itemsByOrderId: new DataLoader<string, OrderItemRow[]>(
+      tracedBatch('itemsByOrderId', async (ids) => {
+        const items = await findItemsByOrderIds(db, ids);
+        return ids.map((id) => items.get(id) ?? []);
+      }),
     ),
-    orderCountByUser: new DataLoader<string, number>(async (ids) => {
-      const counts = await countOrdersByUserIds(db, ids);
-      return ids.map((id) => counts.get(id) ?? 0);
-    }),
+    statusChangesByOrderId: new DataLoader<string, OrderStatusChangeRow[]>(
+      tracedBatch('statusChangesByOrderId', async (ids) => {
+        const changes = await findStatusChangesByOrderIds(db, ids);
+        return ids.map((id) => changes.get(id) ?? []);
+      }),
+    ),
+    orderPageByUser: createPageLoader<OrderCursor, OrderRow>(
+      (userIds, window) => findOrderPagesByUserIds(db, { userIds, window }),
+      { name: 'orderPageByUser' },
+    ),
+    orderCountByUser: new DataLoader<string, number>(
+      tracedBatch('orderCountByUser', async (ids) => {
+        const counts = await countOrdersByUserIds(db, ids);
+        return ids.map((id) => counts.get(id) ?? 0);
+      }),
+    ),
   };
 }
 
