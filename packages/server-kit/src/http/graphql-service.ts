@@ -27,7 +27,7 @@ export interface ContextArgs {
   res: Response;
   /** This request's id: the caller's `x-request-id` when well-formed, else a new UUID. */
   requestId: string;
-  /** A logger whose lines carry `reqId`. */
+  /** A logger whose lines carry the request as `req` (its id in `req.id`), as the access log line does. */
   logger: Logger;
   /** Who is calling, when graphqlMiddleware authenticated the request (authenticateRequests); else null. */
   viewer: Viewer | null;
