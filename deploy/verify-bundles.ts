@@ -1,9 +1,9 @@
 // Proves the production bundles the images are built from (docs/deploying.md, "How CI proves the
 // images"): builds each service's bundle with deploy/bundle.sh into a temporary directory outside the
 // repository, starts each from there with NODE_ENV=production, fresh secrets and fresh Postgres
-// databases (and Redis), waits for /ready, runs the smoke operations through the router, then stops
-// every service with SIGTERM and expects exit 0. Cleans up (processes, databases, files) on failure
-// too. Run by .ci/run after `npm run validate`: `npx tsx deploy/verify-bundles.ts`.
+// databases (and Redis), waits for /ready, runs the smoke operations through the router, checks that
+// /metrics is served on METRICS_PORT and not on the public port, then stops every service with
+// SIGTERM and expects exit 0. Cleans up (processes, databases, files) on failure too. Run by .ci/run after `npm run validate`: `npx tsx deploy/verify-bundles.ts`.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -153,17 +153,20 @@ async function startStack(workDir: string, dirs: Record<Service, string>, urls: 
   const proxy = await startTlsProxy(sandbox.origin, tls);
   cleanups.push({ what: 'close the TLS proxy', run: () => proxy.server.close() });
   const users = await start('users', dirs, {
+    METRICS_PORT: '0',
     ...shared,
     ...secretsOf('USERS_SUBGRAPH_SECRET', 'JWT_PRIVATE_KEY'),
     USERS_DATABASE_URL: urls.users,
     REDIS_URL,
   });
   const products = await start('products', dirs, {
+    METRICS_PORT: '0',
     ...shared,
     ...secretsOf('PRODUCTS_SUBGRAPH_SECRET', 'PRODUCTS_INVENTORY_SECRET'),
     PRODUCTS_DATABASE_URL: urls.products,
   });
   const orders = await start('orders', dirs, {
+    METRICS_PORT: '0',
     ...shared,
     ...secretsOf('ORDERS_SUBGRAPH_SECRET', 'PRODUCTS_INVENTORY_SECRET', 'PAYMENT_PROVIDER_SECRET_KEY'),
     ORDERS_DATABASE_URL: urls.orders,
@@ -172,6 +175,7 @@ async function startStack(workDir: string, dirs: Record<Service, string>, urls: 
     NODE_EXTRA_CA_CERTS: tls.certPath,
   });
   const router = await start('router', dirs, {
+    METRICS_PORT: '0',
     ...shared,
     ...secretsOf('USERS_SUBGRAPH_SECRET', 'PRODUCTS_SUBGRAPH_SECRET', 'ORDERS_SUBGRAPH_SECRET'),
     USERS_SUBGRAPH_URL: users.url,
@@ -181,6 +185,33 @@ async function startStack(workDir: string, dirs: Record<Service, string>, urls: 
     REDIS_URL,
   });
   return [router, orders, products, users, sandbox];
+}
+
+/**
+ * Metrics off the public port (docs/observability.md): each service but the sandbox logged its
+ * METRICS_PORT listener, which answers /metrics with the traffic of the smoke checks, while the
+ * public port answers 404 for it.
+ */
+async function checkMetricsListeners(services: BundleProcess[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const service of services.filter((candidate) => candidate.name !== 'payment-sandbox')) {
+    const line = service.logs.find(
+      (candidate) => typeof candidate.url === 'string' && String(candidate.msg).startsWith('metrics on'),
+    );
+    if (!line) {
+      problems.push(`${service.name} logged no "metrics on <url>" line: METRICS_PORT not served`);
+      continue;
+    }
+    const scrape = await fetch(line.url as string);
+    const text = await scrape.text();
+    if (scrape.status !== 200 || !/^graphql_operations_total\{.*\} [1-9]/m.test(text)) {
+      problems.push(`${service.name}: ${String(line.url)} answered ${scrape.status} without operations counted`);
+    }
+    const publicStatus = (await fetch(`${service.origin}/metrics`)).status;
+    if (publicStatus !== 404)
+      problems.push(`${service.name}: /metrics on the public port answered ${publicStatus}, expected 404`);
+  }
+  return problems;
 }
 
 /** SIGTERM to each service, the router first: each must log "stopped" and exit 0. */
@@ -205,6 +236,9 @@ async function main(): Promise<void> {
   const services = await startStack(workDir, dirs, urls);
   const send = createSmokeClient(services[0]!.url, dirs.router);
   for (const line of await runSmokeChecks(send)) log(line);
+  const metricsProblems = await checkMetricsListeners(services);
+  if (metricsProblems.length > 0) throw new Error(`metrics: ${metricsProblems.join('; ')}`);
+  log('every service serves /metrics on its METRICS_PORT only');
   const problems = await stopAll(services);
   if (problems.length > 0) throw new Error(`services did not stop cleanly: ${problems.join('; ')}`);
   const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
