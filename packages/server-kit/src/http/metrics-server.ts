@@ -35,12 +35,13 @@ export function createMetricsServer(
 }
 
 /**
- * Stops the metrics listener: no new connections, and the idle keep-alive connections a scraper holds
- * closed at once, so the process is not kept waiting for them to time out.
+ * Stops the metrics listener: no new connections, and every connection a scraper holds closed at once,
+ * a scrape in flight included (Prometheus tries again at its next interval; the process is stopping),
+ * so the shutdown is not kept waiting for a keep-alive connection to time out.
  */
 export function closeMetricsServer(server: http.Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
-    server.closeIdleConnections();
+    server.closeAllConnections();
   });
 }

@@ -7,6 +7,9 @@ import { listenOn } from './listen.js';
 import { closeMetricsServer, createMetricsServer } from './metrics-server.js';
 import { applyServerTimeouts } from './server-timeouts.js';
 
+/** The longest wait for the tracing SDK to send its last spans on shutdown. */
+const TRACING_FLUSH_TIMEOUT_MS = 5_000;
+
 /**
  * What runService needs of a server: any HTTP service with its server, listen and a graceful close;
  * with its metrics registry when it has one (every createGraphQLService does), for METRICS_PORT.
@@ -57,9 +60,9 @@ export async function runService(
     }, shutdownTimeoutMs).unref();
     service
       .close()
-      .then(() => metricsServer?.close())
-      // The spans of the last requests, still buffered, go out before the process ends.
-      .then(shutdownTracing)
+      // The spans of the last requests, still buffered, go out before the process ends; an
+      // unreachable collector gets a few seconds, not the rest of the shutdown deadline.
+      .then(() => Promise.all([metricsServer?.close(), shutdownTracing(TRACING_FLUSH_TIMEOUT_MS)]))
       .then(
         () => {
           logger.info('stopped');

@@ -1,4 +1,5 @@
-import { IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import {
   ROOT_CONTEXT,
   defaultTextMapGetter,
@@ -72,17 +73,21 @@ export async function startTracing({ service, isEdge = false }: StartTracingOpti
         // A GraphQL GET carries its variables in the query string: never into a span.
         startIncomingSpanHook: (request) => (request.url?.includes('?') ? { 'url.query': '[redacted]' } : {}),
         requestHook: (span, request) => {
-          if (policy === 'link' && request instanceof IncomingMessage) linkCallerSpan(span, request, w3c);
+          if (policy === 'link' && isIncomingMessage(request)) linkCallerSpan(span, request, w3c);
         },
         // Called as the response finishes, once Express has matched the route: `POST /graphql`, not `POST`.
         applyCustomAttributesOnSpan: (span, request) => {
-          if (request instanceof IncomingMessage) nameServerSpan(span, request);
+          if (isIncomingMessage(request)) nameServerSpan(span, request);
         },
       }),
       new UndiciInstrumentation(),
     ],
   });
   sdk.start();
+  // The http instrumentation patches node:http when it is required, which an ES module's import does
+  // not do: require it here, so that every server is instrumented whoever creates it and however it
+  // imports node:http (today Express's own require would do it, a little later).
+  createRequire(import.meta.url)('http');
   setTracingSdk(sdk, policy);
 }
 
@@ -93,6 +98,11 @@ function pathOf(url: string | undefined): string {
 }
 
 /** The caller's span, when its traceparent is well-formed, as a link from the router's new trace. */
+/** A server's incoming request (the hooks get a ClientRequest for outgoing calls): it has no setHeader. */
+function isIncomingMessage(request: object): request is IncomingMessage {
+  return 'headers' in request && !('setHeader' in request);
+}
+
 function linkCallerSpan(span: Span, request: IncomingMessage, w3c: TextMapPropagator): void {
   const caller = trace.getSpanContext(w3c.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter));
   if (caller) span.addLink({ context: caller, attributes: { 'link.reason': 'caller traceparent' } });

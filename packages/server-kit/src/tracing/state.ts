@@ -35,11 +35,19 @@ export function enableTracingForTests(): () => void {
 }
 
 /**
- * Sends the spans still buffered and stops the SDK; resolves at once when tracing is off. Never
- * rejects: an unreachable collector must not turn a clean shutdown into a failed one.
+ * Sends the spans still buffered and stops the SDK; resolves at once when tracing is off, and after
+ * `timeoutMs` at most. Never rejects: an unreachable collector must not turn a clean shutdown into a
+ * failed one.
  */
-export async function shutdownTracing(): Promise<void> {
+export async function shutdownTracing(timeoutMs = 5_000): Promise<void> {
   const started = sdk;
   sdk = null;
-  await started?.shutdown().catch(() => undefined);
+  if (!started) return;
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  await Promise.race([started.shutdown().catch(() => undefined), gaveUp]);
+  clearTimeout(timer);
 }
