@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { GenericErrorCode } from '@supergraph/server-kit/graphql';
 import { LATENCY_BUCKETS } from '@supergraph/server-kit/telemetry';
+import type { RouterErrorCode } from './errors.js';
 
 /**
  * How a subgraph call ended: `success` (2xx, no GraphQL errors), `error` (answered, with GraphQL
@@ -12,7 +14,8 @@ export type SubgraphFetchOutcome = (typeof SUBGRAPH_FETCH_OUTCOMES)[number];
 /**
  * The codes of the requests the router refuses itself, before executing anything: the closed set of
  * `router_refusals_total`'s `code` label, every one exported from the start (at 0) so that rules and
- * dashboards have a series to read before the first refusal.
+ * dashboards have a series to read before the first refusal. Each is a code the router answers
+ * (ROUTER_ERROR_CODES) or a generic one (GENERIC_ERROR_CODES): the compiler checks it.
  */
 export const REFUSAL_CODES = [
   'RATE_LIMITED',
@@ -28,7 +31,7 @@ export const REFUSAL_CODES = [
   'BAD_REQUEST',
   'UNAUTHENTICATED',
   'OVERLOADED',
-] as const;
+] as const satisfies readonly (RouterErrorCode | GenericErrorCode)[];
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 const refusalCodes: ReadonlySet<string> = new Set(REFUSAL_CODES);
