@@ -8,7 +8,7 @@ import type { Viewer } from '@supergraph/server-kit/auth';
 import { enableTracingForTests } from '@supergraph/server-kit/tracing';
 import { createLogger } from '@supergraph/server-kit/telemetry';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createProductsHarness, TEST_INVENTORY_SECRET, type ProductsHarness } from '../../products/test/harness.js';
 import { addStockedProduct } from '../../products/test/inventory-fixtures.js';
 import { readMetrics, seriesValue } from '../../products/test/metrics-text.js';
@@ -343,5 +343,84 @@ describe.each(testDialects())('checkout observability on %s', (dialect) => {
     expect(await funnel()).toMatchObject({ started: 3, pending: 1, oldestAge: 30, pastDeadline: 0 });
     clock.advance(TIMING.deadlineMs);
     expect(await funnel()).toMatchObject({ pending: 1, oldestAge: 30 + TIMING.deadlineMs / 1000, pastDeadline: 1 });
+  });
+
+  it('measures a cancellation of an old order from the cancellation, not from its checkout: no stuck checkout, no deadline passed', async () => {
+    const backlog = async () => {
+      const text = await readMetrics(ordersOrigin);
+      return {
+        pending: seriesValue(text, 'checkout_sagas_pending'),
+        oldestAge: seriesValue(text, 'checkout_oldest_pending_age_seconds'),
+        pastDeadline: seriesValue(text, 'checkout_sagas_past_deadline'),
+      };
+    };
+    const customer = newCustomer();
+    const checkoutAt = clock.now();
+    const order = await orders.checkoutService.createOrder(customer, input(), { requestId: 'placed-long-ago' });
+    expect(order.status).toBe('CONFIRMED');
+
+    // A week later the customer cancels, and the cancellation's driver dies once it has recorded it.
+    clock.advance(7 * 24 * 3_600_000);
+    const cancelledAt = clock.now();
+    await createInterruptions(orders.checkoutDeps).interruptCancellation(customer, order.id, 'compensation-recorded');
+    expect(await createCheckoutDatabaseReads(orders.database).sagaOf(order.id)).toMatchObject({
+      step: 'COMPENSATING',
+      createdAt: checkoutAt,
+      phaseStartedAt: cancelledAt,
+    });
+
+    clock.advance(30_000);
+    expect(await backlog()).toEqual({ pending: 1, oldestAge: 30, pastDeadline: 0 });
+    // A cancellation that stays stuck past the deadline still counts, from its own start.
+    clock.advance(TIMING.deadlineMs);
+    expect(await backlog()).toEqual({ pending: 1, oldestAge: 30 + TIMING.deadlineMs / 1000, pastDeadline: 1 });
+  });
+
+  it('runs a late-charge check as a new trace linked to the checkout, the provider called and the saga updated inside it', async () => {
+    const customer = newCustomer();
+    const order = await orders.checkoutService.createOrder(customer, input(), { requestId: 'placed' });
+    const { span: cancelSpan } = await tracing.inRequestSpan(() =>
+      orders.checkoutService.cancelOrder(customer, order.id, { requestId: 'cancel' }),
+    );
+    // As compensation leaves a saga whose payment outcome it could not learn: a check due now.
+    await orders.database.transaction(async ({ db, tables }) => {
+      await db
+        .update(tables.checkoutSagas)
+        .set({ lateChargeCheckAt: clock.now() })
+        .where(eq(tables.checkoutSagas.orderId, order.id));
+    });
+    const payments = orders.checkoutDeps.payments;
+    const findCharges = payments.findChargesForOrder.bind(payments);
+    const spansActiveAtLookup: (string | undefined)[] = [];
+    vi.spyOn(payments, 'findChargesForOrder').mockImplementation(async (orderId) => {
+      spansActiveAtLookup.push(trace.getActiveSpan()?.spanContext().spanId);
+      return findCharges(orderId);
+    });
+    tracing.forgetSpans();
+
+    clock.advance(1);
+    expect(await orders.recoverOnce()).toEqual({ driven: 0 });
+
+    expect(await createCheckoutDatabaseReads(orders.database).sagaOf(order.id)).toMatchObject({
+      step: 'CANCELLED',
+      lateChargeCheckAt: null,
+    });
+    const spans = tracing.spans();
+    const checks = spansNamed(spans, 'checkout.late_charge_check');
+    expect(checks).toHaveLength(1);
+    const check = checks[0]!;
+    expect(check.parentSpanContext).toBeUndefined();
+    expect(check.attributes).toEqual({ 'order.id': order.id });
+    const cancelContext = cancelSpan.spanContext();
+    expect(check.spanContext().traceId).not.toBe(cancelContext.traceId);
+    expect(check.links.map((link) => [link.context.traceId, link.context.spanId])).toEqual([
+      [cancelContext.traceId, cancelContext.spanId],
+    ]);
+    // The provider's lookup runs in the check's span, so its HTTP client span is the check's child.
+    expect(spansActiveAtLookup).toEqual([check.spanContext().spanId]);
+    const sagaUpdates = spans.filter(
+      (span) => span.name === 'UPDATE checkout_sagas' && span.spanContext().traceId === check.spanContext().traceId,
+    );
+    expect(sagaUpdates.map((span) => span.parentSpanContext?.spanId)).toEqual([check.spanContext().spanId]);
   });
 });

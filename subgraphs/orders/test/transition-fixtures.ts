@@ -46,6 +46,7 @@ export function sagaAt(step: Saga['step'], more: Partial<Saga> = {}): Saga {
     lateChargeCheckAt: null,
     traceParent: null,
     requestId: 'request-1',
+    phaseStartedAt: CREATED_AT,
     createdAt: CREATED_AT,
     updatedAt: CREATED_AT,
     ...more,

@@ -69,6 +69,7 @@ async function placeOrder(
     // The recovery loop's trace links back to this request, and its calls carry this request's id.
     traceParent: currentTraceParent(),
     requestId,
+    phaseStartedAt: now,
     createdAt: now,
     updatedAt: now,
   });

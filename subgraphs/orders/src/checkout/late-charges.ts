@@ -3,6 +3,7 @@ import type { OrdersDatabase, OrdersDb } from '../db/client.js';
 import { FINAL_SAGA_STEPS } from '../db/tables/index.js';
 import { runWithRequestId } from '../clients/call-scope.js';
 import type { SagaDependencies } from './dependencies.js';
+import { traceLateChargeCheck } from './saga-tracing.js';
 import { refundOpenCharges } from './steps/refund.js';
 
 // The late-charge check of an ended saga (see SagaTiming.lateChargeCheckMs): a charge whose outcome
@@ -16,20 +17,19 @@ const LATE_CHARGE_RETRY_MS = 60_000;
 export async function findLateChargeChecksDue(
   { db, tables: { checkoutSagas } }: OrdersDb,
   { now, limit }: { now: Date; limit: number },
-): Promise<{ orderId: string; lateChargeCheckAt: Date; requestId: string | null }[]> {
+): Promise<{ orderId: string; lateChargeCheckAt: Date; requestId: string | null; traceParent: string | null }[]> {
   const rows = await db
     .select({
       orderId: checkoutSagas.orderId,
       lateChargeCheckAt: checkoutSagas.lateChargeCheckAt,
       requestId: checkoutSagas.requestId,
+      traceParent: checkoutSagas.traceParent,
     })
     .from(checkoutSagas)
     .where(and(lte(checkoutSagas.lateChargeCheckAt, now), inArray(checkoutSagas.step, [...FINAL_SAGA_STEPS])))
     .orderBy(asc(checkoutSagas.lateChargeCheckAt))
     .limit(limit);
-  return rows.flatMap(({ orderId, lateChargeCheckAt, requestId }) =>
-    lateChargeCheckAt ? [{ orderId, lateChargeCheckAt, requestId }] : [],
-  );
+  return rows.flatMap(({ lateChargeCheckAt, ...row }) => (lateChargeCheckAt ? [{ ...row, lateChargeCheckAt }] : []));
 }
 
 /**
@@ -63,13 +63,16 @@ export async function refundLateCharges(deps: SagaDependencies, orderId: string)
 /** The late-charge checks that are due; one the provider cannot answer is tried again a minute later. */
 export async function checkLateCharges(deps: SagaDependencies, { now, limit }: { now: Date; limit: number }): Promise<void> {
   const due = await findLateChargeChecksDue(deps.database, { now, limit });
-  for (const { orderId, lateChargeCheckAt, requestId } of due) {
+  for (const { orderId, lateChargeCheckAt, requestId, traceParent } of due) {
     try {
-      // Like a recovery pass, the check works for the checkout's request: its lines and calls carry that id.
+      // Like a recovery pass, the check works for the checkout's request: its lines and calls carry
+      // that id, and its trace links to that request's.
       const checker = requestId === null ? deps : { ...deps, logger: deps.logger.child({ reqId: requestId }) };
-      const isDone = await runWithRequestId(requestId, () => refundLateCharges(checker, orderId));
-      const to = isDone ? null : new Date(now.getTime() + LATE_CHARGE_RETRY_MS);
-      await rescheduleLateChargeCheck(deps.database, { orderId, from: lateChargeCheckAt, to });
+      await traceLateChargeCheck({ orderId, traceParent }, async () => {
+        const isDone = await runWithRequestId(requestId, () => refundLateCharges(checker, orderId));
+        const to = isDone ? null : new Date(now.getTime() + LATE_CHARGE_RETRY_MS);
+        await rescheduleLateChargeCheck(deps.database, { orderId, from: lateChargeCheckAt, to });
+      });
     } catch (error) {
       deps.logger.error({ err: error, orderId }, 'late-charge check failed; the next pass retries');
     }

@@ -27,8 +27,9 @@ export interface CheckoutMetrics {
 export interface CheckoutBacklogOptions {
   database: OrdersDb;
   /**
-   * How long after it started a saga is past its deadline (CHECKOUT_DEADLINE_SECONDS): past it, a
-   * checkout that has not been charged compensates, so one still pending is stuck.
+   * How long after its checkout or cancellation started a saga is past its deadline
+   * (CHECKOUT_DEADLINE_SECONDS): past it, a checkout that has not been charged compensates, so one
+   * still pending is stuck.
    */
   deadlineMs: number;
   /** Told when the backlog cannot be read; the gauges then keep their last values. */
@@ -103,18 +104,18 @@ function registerBacklogGauges(
   });
   new Gauge({
     name: 'checkout_oldest_pending_age_seconds',
-    help: 'Age of the oldest checkout saga not at a final step, from when it started; 0 when there is none.',
+    help: 'Age of the oldest checkout saga not at a final step, from when its checkout or cancellation started; 0 when there is none.',
     registers,
     async collect() {
       const read = await readBacklog();
       if (!read) return;
-      const { oldestCreatedAt } = read.backlog;
-      this.set(oldestCreatedAt === null ? 0 : Math.max(0, (read.at.getTime() - oldestCreatedAt.getTime()) / 1000));
+      const { oldestPhaseStartedAt } = read.backlog;
+      this.set(oldestPhaseStartedAt === null ? 0 : Math.max(0, (read.at.getTime() - oldestPhaseStartedAt.getTime()) / 1000));
     },
   });
   new Gauge({
     name: 'checkout_sagas_past_deadline',
-    help: 'Checkout sagas not at a final step that started longer ago than the checkout deadline (CHECKOUT_DEADLINE_SECONDS).',
+    help: 'Checkout sagas not at a final step whose checkout or cancellation started longer ago than the checkout deadline (CHECKOUT_DEADLINE_SECONDS).',
     registers,
     async collect() {
       const read = await readBacklog();

@@ -206,6 +206,8 @@ function cancellationColumns({ reason, owner, now, leaseMs, traceParent, request
     leaseUntil: new Date(now.getTime() + leaseMs),
     traceParent,
     requestId,
+    // The backlog's age and deadline count from here, not from the checkout long ago.
+    phaseStartedAt: now,
     updatedAt: now,
   } as const;
 }
@@ -242,14 +244,21 @@ async function insertCancellationSaga(tx: OrdersDb, start: CancellationStart) {
   return inserted ?? null;
 }
 
-/** What the checkout funnel's gauges show: sagas not at a final step, the oldest one's start, and how many are past the deadline. */
+/**
+ * What the checkout funnel's gauges show: sagas not at a final step, when the oldest of them entered
+ * its current run (phaseStartedAt: the checkout's start, or a cancellation's), and how many are past the deadline.
+ */
 export interface SagaBacklog {
   pending: number;
-  oldestCreatedAt: Date | null;
+  oldestPhaseStartedAt: Date | null;
   pastDeadline: number;
 }
 
-/** Reads the backlog in one statement: unfinished sagas, and those started before `deadlineCutoff`. */
+/**
+ * Reads the backlog in one statement: unfinished sagas, and those whose current run started before
+ * `deadlineCutoff`. Measured from phaseStartedAt, not createdAt: cancelling a week-old order is a
+ * fresh run, not a checkout stuck for a week.
+ */
 export async function readSagaBacklog(
   { db, tables: { checkoutSagas } }: OrdersDb,
   { deadlineCutoff }: { deadlineCutoff: Date },
@@ -257,10 +266,14 @@ export async function readSagaBacklog(
   const [row] = await db
     .select({
       pending: count(),
-      oldestCreatedAt: min(checkoutSagas.createdAt),
-      pastDeadline: sql<number>`count(case when ${lt(checkoutSagas.createdAt, deadlineCutoff)} then 1 end)`.mapWith(Number),
+      oldestPhaseStartedAt: min(checkoutSagas.phaseStartedAt),
+      pastDeadline: sql<number>`count(case when ${lt(checkoutSagas.phaseStartedAt, deadlineCutoff)} then 1 end)`.mapWith(Number),
     })
     .from(checkoutSagas)
     .where(inArray(checkoutSagas.step, [...ACTIVE_SAGA_STEPS]));
-  return { pending: row?.pending ?? 0, oldestCreatedAt: row?.oldestCreatedAt ?? null, pastDeadline: row?.pastDeadline ?? 0 };
+  return {
+    pending: row?.pending ?? 0,
+    oldestPhaseStartedAt: row?.oldestPhaseStartedAt ?? null,
+    pastDeadline: row?.pastDeadline ?? 0,
+  };
 }

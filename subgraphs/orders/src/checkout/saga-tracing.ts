@@ -57,6 +57,24 @@ export async function traceRecovery<T>(saga: Saga, run: () => Promise<T>): Promi
   );
 }
 
+/**
+ * Runs an ended saga's late-charge check as the root span `checkout.late_charge_check` of a new
+ * trace, linked like a recovery pass to the request that started the saga: the calls to the payment
+ * provider are its children, not one-span traces of their own.
+ */
+export async function traceLateChargeCheck<T>(
+  { orderId, traceParent }: { orderId: string; traceParent: string | null },
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!isTracingEnabled()) return run();
+  const started = linkToStoredSpan(traceParent);
+  return withSpan(
+    'checkout.late_charge_check',
+    { tracer: TRACER, root: true, attributes: { 'order.id': orderId }, links: started ? [started] : [] },
+    () => run(),
+  );
+}
+
 function linkToStoredSpan(traceParent: string | null): Link | null {
   if (traceParent === null) return null;
   const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, { traceparent: traceParent }));

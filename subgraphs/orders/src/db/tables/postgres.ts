@@ -81,6 +81,7 @@ export const checkoutSagas = pgTable(
     lateChargeCheckAt: timestampColumn('late_charge_check_at'),
     traceParent: text('trace_parent'),
     requestId: text('request_id'),
+    phaseStartedAt: timestampColumn('phase_started_at').notNull(),
     createdAt: timestampColumn('created_at').notNull(),
     updatedAt: timestampColumn('updated_at').notNull(),
   },

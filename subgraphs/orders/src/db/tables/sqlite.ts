@@ -114,6 +114,12 @@ export const checkoutSagas = sqliteTable(
     traceParent: text('trace_parent'),
     /** That request's id (x-request-id), sent with the recovery loop's calls so every service logs it. */
     requestId: text('request_id'),
+    /**
+     * When the saga entered its current run toward a final step: the checkout's start, or the
+     * cancellation that turned a confirmed saga around. The backlog gauges measure pending age and
+     * the deadline from it, so cancelling an old order does not look like a stuck checkout.
+     */
+    phaseStartedAt: integer('phase_started_at', { mode: 'timestamp_ms' }).notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
