@@ -195,6 +195,7 @@ describe.each(testDialects())('checkout across crashes and outages, every subgra
           leaseUntil: anHourAgo,
           lastError: null,
           createdAt: anHourAgo,
+          phaseStartedAt: anHourAgo,
           updatedAt: anHourAgo,
         }),
       );
