@@ -97,12 +97,12 @@ function pathOf(url: string | undefined): string {
   return query === -1 ? path : path.slice(0, query);
 }
 
-/** The caller's span, when its traceparent is well-formed, as a link from the router's new trace. */
 /** A server's incoming request (the hooks get a ClientRequest for outgoing calls): it has no setHeader. */
 function isIncomingMessage(request: object): request is IncomingMessage {
   return 'headers' in request && !('setHeader' in request);
 }
 
+/** The caller's span, when its traceparent is well-formed, as a link from the router's new trace. */
 function linkCallerSpan(span: Span, request: IncomingMessage, w3c: TextMapPropagator): void {
   const caller = trace.getSpanContext(w3c.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter));
   if (caller) span.addLink({ context: caller, attributes: { 'link.reason': 'caller traceparent' } });
