@@ -1,11 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTracingSettings } from '../src/tracing/settings.js';
+import { runTracedProcess, startOtlpReceiver, type OtlpReceiver } from './fixtures/otlp-receiver.js';
 
 // Tracing is configured by the standard OTEL_* variables only, is off unless an exporter is
 // configured, refuses a bad value by name, and a service's spans are exported by the time it exits.
@@ -44,72 +40,18 @@ describe('readTracingSettings', () => {
   });
 });
 
-interface ReceivedSpan {
-  service: string;
-  name: string;
-  traceId: string;
-  links: { traceId: string }[];
-}
-
-/** An OTLP/HTTP JSON receiver: the spans it was sent. */
-function startReceiver() {
-  const spans: ReceivedSpan[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      type Body = {
-        resourceSpans?: {
-          resource: { attributes: { key: string; value: { stringValue?: string } }[] };
-          scopeSpans: { spans: { name: string; traceId: string; links?: { traceId: string }[] }[] }[];
-        }[];
-      };
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Body;
-      for (const { resource, scopeSpans } of body.resourceSpans ?? []) {
-        const service = resource.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue ?? '';
-        for (const { spans: batch } of scopeSpans) {
-          for (const span of batch) spans.push({ service, name: span.name, traceId: span.traceId, links: span.links ?? [] });
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  return { server, spans };
-}
-
 const fixture = fileURLToPath(new URL('./fixtures/traced-service.ts', import.meta.url));
-
-/** Runs the traced fixture with `env` until it listens; resolves to its URL, its log lines and how to stop it. */
-async function runTracedService(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fixture], {
-    env: { ...process.env, NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const url = await new Promise<string | null>((resolve) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      lines.push(parsed);
-      if (typeof parsed.url === 'string' && String(parsed.msg).startsWith('listening on')) resolve(parsed.url);
-    });
-    void exited.then(() => resolve(null));
-  });
-  return { url, lines, exited, stderr: () => stderr, stop: () => child.kill('SIGTERM') };
-}
+const runTracedService = (env: Record<string, string>) => runTracedProcess(fixture, env);
 
 describe('a traced service', () => {
-  const receiver = startReceiver();
+  let receiver: OtlpReceiver;
   let endpoint = '';
   beforeAll(async () => {
-    receiver.server.listen(0, '127.0.0.1');
-    await once(receiver.server, 'listening');
-    endpoint = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
+    receiver = await startOtlpReceiver();
+    endpoint = receiver.endpoint;
   });
   afterAll(() => {
-    receiver.server.close();
+    receiver.close();
   });
 
   it('exports its spans by the time it has stopped, with trace ids in its log lines', async () => {
