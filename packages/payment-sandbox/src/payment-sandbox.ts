@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import express from 'express';
-import { createHttpServer, createJsonErrorHandler, listenOn, REQUEST_ID_HEADER } from '@supergraph/server-kit/http';
+import {
+  createHttpServer,
+  createJsonErrorHandler,
+  listenOn,
+  REQUEST_ID_HEADER,
+  wellFormedRequestId,
+} from '@supergraph/server-kit/http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ApiError, invalidRequest } from './api-errors.js';
@@ -128,9 +134,6 @@ function createSandboxApp(options: PaymentSandboxOptions, routes: SandboxRoutes)
   return app;
 }
 
-/** The request ids taken from a caller, as server-kit's access log takes them: anything else could forge or flood a log line. */
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /**
  * One JSON line per request, tagged with the caller's x-request-id when well-formed (the orders
  * service sends the id of the checkout it works for, so one id finds the checkout in every
@@ -140,9 +143,7 @@ function createSandboxAccessLog(logger: Logger) {
   return pinoHttp({
     logger,
     genReqId: (req, res) => {
-      const incoming = req.headers[REQUEST_ID_HEADER];
-      const id =
-        typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : `req_${randomBytes(12).toString('hex')}`;
+      const id = wellFormedRequestId(req.headers[REQUEST_ID_HEADER]) ?? `req_${randomBytes(12).toString('hex')}`;
       res.setHeader('Request-Id', id);
       return id;
     },

@@ -9,6 +9,15 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
+ * The caller's `x-request-id` header value when it is well-formed (letters, digits and `._:-`, at
+ * most 128); else undefined, and the service makes its own: anything else could forge or flood a log
+ * line.
+ */
+export function wellFormedRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && REQUEST_ID_PATTERN.test(header) ? header : undefined;
+}
+
+/**
  * One JSON line per request, tagged with its id: the caller's `x-request-id` when well-formed, else
  * a new UUID, echoed in the response. The operation's name joins the line once GraphQL knows it.
  */
@@ -16,8 +25,7 @@ export function createAccessLog(logger: Logger) {
   return pinoHttp({
     logger,
     genReqId: (req, res) => {
-      const incoming = req.headers[REQUEST_ID_HEADER];
-      const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+      const id = wellFormedRequestId(req.headers[REQUEST_ID_HEADER]) ?? randomUUID();
       res.setHeader(REQUEST_ID_HEADER, id);
       return id;
     },

@@ -1,7 +1,7 @@
 // @supergraph/server-kit/http: The HTTP side of every service: the GraphQL server, a subgraph's bootstrap, background tasks.
 export { startBackgroundTask, type BackgroundTask } from './background-task.js';
 export { BoundedQueue, QueueRefusedError, type BoundedQueueOptions, type RefusalReason } from './bounded-queue.js';
-export { REQUEST_ID_HEADER } from './access-log.js';
+export { REQUEST_ID_HEADER, wellFormedRequestId } from './access-log.js';
 export { runService, type ListeningService, type RunOptions } from './run-service.js';
 export {
   createGraphQLService,
