@@ -146,27 +146,25 @@ async function start(name: Service, dirs: Record<Service, string>, env: Record<s
 
 async function startStack(workDir: string, dirs: Record<Service, string>, urls: Record<Subgraph, string>) {
   const secrets = generateSecrets();
-  const shared = { JWT_PUBLIC_KEY: secrets.JWT_PUBLIC_KEY! };
+  // Every GraphQL service verifies tokens, and serves /metrics on a port of its own (any free one).
+  const shared = { JWT_PUBLIC_KEY: secrets.JWT_PUBLIC_KEY!, METRICS_PORT: '0' };
   const secretsOf = (...names: string[]) => Object.fromEntries(names.map((name) => [name, secrets[name]!]));
   const sandbox = await start('payment-sandbox', dirs, secretsOf('PAYMENT_SANDBOX_SECRET_KEY'));
   const tls = selfSignedCertificate(workDir);
   const proxy = await startTlsProxy(sandbox.origin, tls);
   cleanups.push({ what: 'close the TLS proxy', run: () => proxy.server.close() });
   const users = await start('users', dirs, {
-    METRICS_PORT: '0',
     ...shared,
     ...secretsOf('USERS_SUBGRAPH_SECRET', 'JWT_PRIVATE_KEY'),
     USERS_DATABASE_URL: urls.users,
     REDIS_URL,
   });
   const products = await start('products', dirs, {
-    METRICS_PORT: '0',
     ...shared,
     ...secretsOf('PRODUCTS_SUBGRAPH_SECRET', 'PRODUCTS_INVENTORY_SECRET'),
     PRODUCTS_DATABASE_URL: urls.products,
   });
   const orders = await start('orders', dirs, {
-    METRICS_PORT: '0',
     ...shared,
     ...secretsOf('ORDERS_SUBGRAPH_SECRET', 'PRODUCTS_INVENTORY_SECRET', 'PAYMENT_PROVIDER_SECRET_KEY'),
     ORDERS_DATABASE_URL: urls.orders,
@@ -175,7 +173,6 @@ async function startStack(workDir: string, dirs: Record<Service, string>, urls: 
     NODE_EXTRA_CA_CERTS: tls.certPath,
   });
   const router = await start('router', dirs, {
-    METRICS_PORT: '0',
     ...shared,
     ...secretsOf('USERS_SUBGRAPH_SECRET', 'PRODUCTS_SUBGRAPH_SECRET', 'ORDERS_SUBGRAPH_SECRET'),
     USERS_SUBGRAPH_URL: users.url,
