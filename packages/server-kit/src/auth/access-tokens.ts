@@ -26,13 +26,31 @@ export class InvalidAccessTokenError extends Error {
   }
 }
 
+/** How many verified tokens a verifier remembers by default (about 5 MB at most). */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
 /**
  * Verifies an access token: an ES256 signature only (so `alg: none` and HMAC-with-the-public-key
  * tricks fail), `exp` required, issuer and audience checked, 5 s of clock tolerance, and the identity
  * claims parsed with the contract's schema (a role outside ROLES is refused).
+ *
+ * A token that passed is remembered, by its whole text, until its `exp` (without the tolerance): the
+ * same token again is answered without verifying the signature, which is most of a subgraph's CPU
+ * for a small request and is otherwise done again by the router and each subgraph it calls. A token
+ * is immutable and carries its own expiry, so the verdict cannot change before then. Refusals are
+ * never remembered. `cacheSize` (default VERIFIED_TOKEN_CACHE_SIZE) bounds the tokens remembered,
+ * the least recently used going first; 0 turns the cache off.
  */
-export function createAccessTokenVerifier({ publicKey, issuer, audience }: AccessTokenClaims & { publicKey: KeyObject }) {
+export function createAccessTokenVerifier({
+  publicKey,
+  issuer,
+  audience,
+  cacheSize = VERIFIED_TOKEN_CACHE_SIZE,
+}: AccessTokenClaims & { publicKey: KeyObject; cacheSize?: number }): AccessTokenVerifier {
+  const verified = new VerifiedTokenCache(cacheSize);
   return async (token: string): Promise<Viewer> => {
+    const remembered = verified.get(token, Date.now());
+    if (remembered) return { ...remembered };
     try {
       const { payload } = await jwtVerify(token, publicKey, {
         algorithms: [ACCESS_TOKEN_ALGORITHM],
@@ -43,7 +61,10 @@ export function createAccessTokenVerifier({ publicKey, issuer, audience }: Acces
       });
       const claims = identityClaimsSchema.safeParse(payload);
       if (!claims.success) throw new InvalidAccessTokenError('missing claims');
-      return { id: claims.data.sub, role: claims.data.role };
+      const viewer: Viewer = { id: claims.data.sub, role: claims.data.role };
+      // requiredClaims makes exp a number here.
+      verified.set(token, { ...viewer }, (payload.exp as number) * 1000, Date.now());
+      return viewer;
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) throw error;
       if (error instanceof joseErrors.JWTExpired) throw new InvalidAccessTokenError('expired');
@@ -52,7 +73,40 @@ export function createAccessTokenVerifier({ publicKey, issuer, audience }: Acces
   };
 }
 
-export type AccessTokenVerifier = ReturnType<typeof createAccessTokenVerifier>;
+/**
+ * Verified tokens by their whole text, each with the instant (ms since the epoch) it stops being
+ * usable, in least-recently-used order (a Map keeps insertion order: a hit is moved to the end).
+ */
+export class VerifiedTokenCache {
+  readonly #entries = new Map<string, { viewer: Viewer; expiresAtMs: number }>();
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The viewer of `token` if it was verified and `nowMs` is before its expiry; an expired entry is dropped. */
+  get(token: string, nowMs: number): Viewer | undefined {
+    const entry = this.#entries.get(token);
+    if (!entry) return undefined;
+    this.#entries.delete(token);
+    if (nowMs >= entry.expiresAtMs) return undefined;
+    this.#entries.set(token, entry);
+    return entry.viewer;
+  }
+
+  /** Remembers a verified token until `expiresAtMs` (nothing when that is not after `nowMs`), evicting the least recently used past the capacity. */
+  set(token: string, viewer: Viewer, expiresAtMs: number, nowMs: number): void {
+    if (this.capacity <= 0 || !(expiresAtMs > nowMs)) return;
+    this.#entries.delete(token);
+    this.#entries.set(token, { viewer, expiresAtMs });
+    while (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+}
+
+/** Resolves to the viewer of a valid access token; rejects with InvalidAccessTokenError otherwise. */
+export type AccessTokenVerifier = (token: string) => Promise<Viewer>;
 
 /** Signs short-lived access tokens; only the users service holds the private key. */
 export function createAccessTokenIssuer({
