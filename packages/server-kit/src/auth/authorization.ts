@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
+import { applyMiddleware, type IMiddleware, type IMiddlewareFieldMap, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
 import type { Role, Viewer } from '@supergraph/contracts/identity';
 import { ForbiddenError, UnauthenticatedError } from '../graphql/errors.js';
@@ -78,6 +78,10 @@ export function isOwnerOrHasRole<Parent>(name: string, { ownerIdOf, role, messag
  * does not name is refused (UNAUTHENTICATED for an anonymous caller, FORBIDDEN otherwise). Resolvers'
  * own GraphQLErrors (BAD_USER_INPUT, NOT_FOUND, ...) still reach the client with their codes.
  * graphql-middleware keeps each type's extensions, where @apollo/subgraph keeps __resolveReference.
+ *
+ * A field whose rule is graphql-shield's `allow` is left as it is, not wrapped: shield would only
+ * call the rule, get `true` and call the resolver, but its wrapper makes every such field async (a
+ * promise per leaf of every row). Every other field, named or not, goes through shield as before.
  */
 export function applyPermissions(schema: GraphQLSchema, rules: PermissionRules): GraphQLSchema {
   const permissions = shield(rules, {
@@ -88,5 +92,17 @@ export function applyPermissions(schema: GraphQLSchema, rules: PermissionRules):
     fallbackError: (_error, _parent, _args, context) =>
       refuse((context as unknown as WithViewer).viewer, 'You are not allowed to do this.'),
   });
-  return applyMiddleware(schema, permissions);
+  return applyMiddleware(schema, withoutAllowedFields(permissions.generate(schema), rules));
+}
+
+/** Shield's middleware for each field (a type -> field map), less the fields the tree explicitly gives `allow`. */
+function withoutAllowedFields(middleware: IMiddleware, rules: PermissionRules): IMiddlewareTypeMap {
+  // shield() over a rule tree (not a single rule) always generates a type -> field map.
+  const byType = middleware as Record<string, IMiddlewareFieldMap>;
+  return Object.fromEntries(
+    Object.entries(byType).map(([type, fields]) => [
+      type,
+      Object.fromEntries(Object.entries(fields).filter(([field]) => rules[type]?.[field] !== allow)),
+    ]),
+  );
 }
