@@ -11,6 +11,7 @@ import type { Logger } from '@supergraph/server-kit/telemetry';
 import { SubgraphFailedError, SubgraphTimeoutError, SubgraphUnavailableError } from './errors.js';
 import type { RouterMetrics, SubgraphFetchOutcome } from './metrics.js';
 import { RATE_LIMIT_HEADERS, type SubgraphRateLimitHolder } from './rate-limit/subgraph-rate-limits.js';
+import { createSubgraphClient, type SubgraphClient } from './subgraph-client.js';
 
 /** What the router knows about each request; the gateway hands it to every subgraph call. */
 export interface RouterContext extends SubgraphRateLimitHolder {
@@ -20,8 +21,6 @@ export interface RouterContext extends SubgraphRateLimitHolder {
   /** The client's IP address (express `req.ip`, after TRUST_PROXY), which the users service limits account mutations by. */
   clientAddress?: string | null;
 }
-
-type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 
 /**
  * One subgraph, as the router calls it: with the request id (so one request can be followed
@@ -36,11 +35,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<RouterContext> {
     private readonly logger: Logger,
     private readonly timeoutMs: number,
     private readonly metrics: RouterMetrics,
+    client: SubgraphClient,
   ) {
-    // Node's fetch, each call aborted after timeoutMs.
-    const fetcher = ((input: string, init: RequestInit) =>
-      fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
-    super({ url, fetcher });
+    super({ url, fetcher: client.fetcher });
   }
 
   /**
@@ -123,6 +120,12 @@ export interface GatewayOptions {
   metrics: RouterMetrics;
 }
 
+export interface RouterGateway {
+  gateway: ApolloGateway;
+  /** Closes the subgraph clients' connections, once the gateway has stopped. */
+  close: () => Promise<void>;
+}
+
 export function createGateway({
   supergraphSdl,
   subgraphUrls,
@@ -130,11 +133,26 @@ export function createGateway({
   secretFor,
   logger,
   metrics,
-}: GatewayOptions): ApolloGateway {
-  return new ApolloGateway({
+}: GatewayOptions): RouterGateway {
+  // A new supergraph builds every data source again; a subgraph's connections outlive that.
+  const clients = new Map<string, SubgraphClient>();
+  const clientFor = (url: string) => {
+    let client = clients.get(url);
+    if (!client) clients.set(url, (client = createSubgraphClient(url, subgraphTimeoutMs)));
+    return client;
+  };
+  const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, subgraphUrls[name] ?? url ?? '', secretFor(name), logger, subgraphTimeoutMs, metrics),
+    buildService: ({ name, url: supergraphUrl }) => {
+      const url = subgraphUrls[name] ?? supergraphUrl ?? '';
+      return new SubgraphDataSource(name, url, secretFor(name), logger, subgraphTimeoutMs, metrics, clientFor(url));
+    },
   });
+  return {
+    gateway,
+    close: async () => {
+      await Promise.all([...clients.values()].map((client) => client.close()));
+    },
+  };
 }

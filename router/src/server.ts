@@ -68,7 +68,7 @@ export async function createRouter({
   const routerMetrics = createRouterMetrics(options.metrics.registry);
   const refusals = createRefusalCounting(routerMetrics);
   const supergraph = createSupergraphFileSource(supergraphPath, options.logger, routerMetrics);
-  const gateway = createGateway({
+  const { gateway, close: closeSubgraphClients } = createGateway({
     supergraphSdl: supergraph.hook,
     subgraphUrls,
     subgraphTimeoutMs,
@@ -102,7 +102,9 @@ export async function createRouter({
       refusals.plugin,
     ],
     bodyLimit: limits.bodyLimit,
-    onShutdown: () => limits.close(),
+    onShutdown: async () => {
+      await Promise.all([limits.close(), closeSubgraphClients()]);
+    },
     context: async ({ requestId, accessToken, req }) => ({ requestId, accessToken, clientAddress: req.ip ?? null }),
     // Development only, like Sandbox: GraphiQL that works offline (explorer.ts).
     routes: options.isProduction ? undefined : createExplorerRoutes(),
