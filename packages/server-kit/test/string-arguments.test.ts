@@ -109,6 +109,37 @@ describe('findUnstorableString', () => {
     expect(find('query ($n: Int) { search(first: $n) }', { n: 'x\u0000' })).toBeUndefined();
     expect(find('query ($t: String) { search(text: $t, first: 3) }', { t: 'plain' })).toBeUndefined();
   });
+
+  it('judges each request by its own variables when the same parsed document comes again', () => {
+    const document = parse('query ($t: String) { search(text: $t) }');
+    const [operation] = document.definitions;
+    if (operation?.kind !== Kind.OPERATION_DEFINITION) throw new Error('no operation');
+    expect(findUnstorableString(schema, document, operation, { t: 'clean' })).toBeUndefined();
+    expect(findUnstorableString(schema, document, operation, { t: 'dirty\u0000' })).toEqual({
+      argumentName: 'text',
+      problem: 'NUL',
+    });
+    expect(findUnstorableString(schema, document, operation, { t: 'clean again' })).toBeUndefined();
+  });
+
+  it("finds a NUL in the schema's own argument defaults", () => {
+    const withDefault = buildSubgraphSchema({
+      typeDefs: parse(`#graphql
+        input Filter { label: String = "x\\u0000" }
+        type Query { search(text: String = "y\\u0000"): String, filtered(filter: Filter!): String }
+      `),
+      resolvers: { Query: { search: record, filtered: record } },
+    });
+    const run = (text: string) => {
+      const document = parse(text);
+      const [operation] = document.definitions;
+      if (operation?.kind !== Kind.OPERATION_DEFINITION) throw new Error('no operation');
+      return findUnstorableString(withDefault, document, operation, {});
+    };
+    expect(run('{ search }')).toEqual({ argumentName: 'text', problem: 'NUL' });
+    expect(run('{ filtered(filter: {}) }')).toEqual({ argumentName: 'filter.label', problem: 'NUL' });
+    expect(run('{ search(text: "fine") }')).toBeUndefined();
+  });
 });
 
 describe('every service built on createGraphQLService', () => {

@@ -3,6 +3,9 @@ import {
   BREAK,
   getArgumentValues,
   getVariableValues,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
   separateOperations,
   TypeInfo,
   visit,
@@ -47,6 +50,7 @@ export function findUnstorableString(
   operation: OperationDefinitionNode,
   rawVariables: Record<string, unknown>,
 ): UnstorableString | undefined {
+  if (!mayHoldUnstorableString(schema, document, rawVariables)) return undefined;
   const { coerced: variables } = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 1 });
   if (!variables) return undefined;
   const operationDocument = separateOperations(document)[operation.name?.value ?? ''] ?? document;
@@ -67,6 +71,56 @@ export function findUnstorableString(
       Directive: (node) => check(typeInfo.getDirective(), node),
     }),
   );
+  return found;
+}
+
+/**
+ * Whether any string an argument can be given is unstorable, by a cheap superset of the exact walk:
+ * argument strings come from the variables as sent, the document's string literals (variable
+ * defaults included) and the schema's defaults, so when none of those holds one there is nothing to
+ * find. The document and schema answers are kept per object (Apollo Server reuses a parsed document
+ * for the same operation text), which leaves a walk of the variables per request in the usual case.
+ */
+function mayHoldUnstorableString(schema: GraphQLSchema, document: DocumentNode, rawVariables: Record<string, unknown>): boolean {
+  return findInValue(rawVariables, '') !== undefined || hasUnstorableLiteral(document) || hasUnstorableDefault(schema);
+}
+
+const documentsWithUnstorableLiterals = new WeakMap<DocumentNode, boolean>();
+
+function hasUnstorableLiteral(document: DocumentNode): boolean {
+  let found = documentsWithUnstorableLiterals.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      StringValue(node) {
+        if (findInValue(node.value, '') === undefined) return undefined;
+        found = true;
+        return BREAK;
+      },
+    });
+    documentsWithUnstorableLiterals.set(document, found);
+  }
+  return found;
+}
+
+const schemasWithUnstorableDefaults = new WeakMap<GraphQLSchema, boolean>();
+
+function hasUnstorableDefault(schema: GraphQLSchema): boolean {
+  let found = schemasWithUnstorableDefaults.get(schema);
+  if (found === undefined) {
+    const defaults = [
+      ...schema.getDirectives().flatMap((directive) => directive.args),
+      ...Object.values(schema.getTypeMap()).flatMap((type) =>
+        isObjectType(type) || isInterfaceType(type)
+          ? Object.values(type.getFields()).flatMap((field) => field.args)
+          : isInputObjectType(type)
+            ? Object.values(type.getFields())
+            : [],
+      ),
+    ].map((argument) => argument.defaultValue);
+    found = defaults.some((value) => findInValue(value, '') !== undefined);
+    schemasWithUnstorableDefaults.set(schema, found);
+  }
   return found;
 }
 
