@@ -2,18 +2,18 @@
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
-  interface RawRequest {
+  export interface RawRequest {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
     body?: string;
   }
 
-  interface RequestStep extends RawRequest {
+  export interface RequestStep extends RawRequest {
     setupRequest?: (request: RawRequest, context: Record<string, unknown>) => RawRequest;
   }
 
-  interface Options {
+  export interface Options {
     url: string;
     connections?: number;
     duration?: number;
@@ -25,7 +25,7 @@ declare module 'autocannon' {
     timeout?: number;
   }
 
-  interface Histogram {
+  export interface Histogram {
     average: number;
     p50: number;
     p99: number;
@@ -34,7 +34,7 @@ declare module 'autocannon' {
     sent: number;
   }
 
-  interface Result {
+  export interface Result {
     requests: Histogram;
     latency: Histogram;
     duration: number;
@@ -45,7 +45,7 @@ declare module 'autocannon' {
     statusCodeStats: Record<string, { count: number }>;
   }
 
-  type Instance = EventEmitter & PromiseLike<Result> & { stop(): void };
+  export type Instance = EventEmitter & PromiseLike<Result> & { stop(): void };
 
   function autocannon(options: Options): Instance;
   export default autocannon;

@@ -31,12 +31,12 @@ function postgresUrl(database: string): string {
   return url.toString();
 }
 
-/** The drop of every Postgres set created and not dropped yet, for a stop on Ctrl-C. */
-const undropped = new Set<() => Promise<void>>();
+/** The drop of every Postgres set created (each runs once, however often called), for a stop on Ctrl-C. */
+const drops = new Set<() => Promise<void>>();
 
-/** Drops every database a run created and has not dropped yet. */
+/** Drops every database a run created, and waits for a drop already under way. */
 export async function dropCreatedDatabases(): Promise<void> {
-  for (const drop of [...undropped]) await drop();
+  for (const drop of [...drops]) await drop();
 }
 
 async function withAdmin(work: (client: pg.Client) => Promise<void>): Promise<void> {
@@ -72,13 +72,12 @@ export async function createBenchDatabases(dialect: Dialect, dataDir: string): P
       }
     });
   await recreate();
-  const drop = async () => {
-    undropped.delete(drop);
-    await withAdmin(async (client) => {
+  let dropping: Promise<void> | undefined;
+  const drop = () =>
+    (dropping ??= withAdmin(async (client) => {
       for (const name of SUBGRAPHS) await client.query(`drop database if exists "${databaseName(name)}" with (force)`);
-    });
-  };
-  undropped.add(drop);
+    }));
+  drops.add(drop);
   return {
     dialect,
     envOf: (name) => ({ [`${name.toUpperCase()}_DATABASE_URL`]: postgresUrl(databaseName(name)) }),

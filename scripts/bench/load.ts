@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import autocannon from 'autocannon';
+import autocannon, { type Instance, type Result } from 'autocannon';
 import { SUBGRAPHS, type SubgraphName } from './databases.js';
 import type { BenchProcess } from './processes.js';
 
@@ -22,6 +22,8 @@ export interface RoundFigures {
   target: LoadTarget['name'];
   /** Requests sent (each one answered, or finished by the services after the round's end). */
   requests: number;
+  /** Responses received within the round. */
+  answered: number;
   durationS: number;
   rps: number;
   p50Ms: number;
@@ -40,6 +42,14 @@ export interface RoundFigures {
   subgraphCpuMs: Record<SubgraphName, number>;
   /** db_statements_total's increase over the round, by subgraph. */
   statements: Record<SubgraphName, number>;
+}
+
+/** The load generator of the round under way, for stopLoad(). */
+let running: Instance | undefined;
+
+/** Ends the round under way at once (on Ctrl-C), so the services drain no load while they stop. */
+export function stopLoad(): void {
+  running?.stop();
 }
 
 /** The sum of a counter over all its label sets, from a process's /metrics. */
@@ -107,7 +117,7 @@ export async function runRound(options: {
   const subgraphsBefore = bySubgraph((name) => subgraphs[name].cpuMs());
   const headers = { 'content-type': 'application/json', ...plan.headers };
   const { body } = plan;
-  const result = await autocannon({
+  const instance = autocannon({
     url: target.url,
     connections,
     duration: durationS,
@@ -122,6 +132,13 @@ export async function runRound(options: {
       return isGood;
     },
   });
+  running = instance;
+  let result: Result;
+  try {
+    result = await instance;
+  } finally {
+    running = undefined;
+  }
   await waitForDrain(target.process, subgraphs);
   const gatewayCpuMs = target.process.cpuMs() - gatewayBefore;
   const subgraphCpuMs = bySubgraph((name) => subgraphs[name].cpuMs() - subgraphsBefore[name]);
@@ -132,6 +149,7 @@ export async function runRound(options: {
   return {
     target: target.name,
     requests,
+    answered: result.requests.total,
     durationS: result.duration,
     rps: result.requests.total / result.duration,
     p50Ms: result.latency.p50,

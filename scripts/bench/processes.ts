@@ -26,7 +26,7 @@ export interface BenchProcess {
   /** User plus system CPU time this process has used so far, in ms (from /proc/<pid>/stat). */
   cpuMs(): number;
   hasExited(): boolean;
-  /** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; resolves once it has exited. */
+  /** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; resolves once it has exited. Signals once however often called. */
   stop(): Promise<void>;
 }
 
@@ -103,6 +103,7 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
     });
   });
   const origin = `http://127.0.0.1:${port}`;
+  let stopping: Promise<void> | undefined;
   const bench: BenchProcess = {
     name,
     pid: child.pid ?? -1,
@@ -111,15 +112,17 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
     logFile,
     cpuMs: () => readCpuMs(child.pid!),
     hasExited: () => exitStatus !== undefined,
-    async stop() {
-      if (exitStatus === undefined) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(timer);
-      }
-      running.delete(bench);
-    },
+    // Once: a second SIGTERM would tell a service to skip its drain.
+    stop: () =>
+      (stopping ??= (async () => {
+        if (exitStatus === undefined) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+          await exited;
+          clearTimeout(timer);
+        }
+        running.delete(bench);
+      })()),
   };
   running.add(bench);
   const deadline = Date.now() + START_TIMEOUT_MS;

@@ -31,7 +31,7 @@ export function summarize(rounds: RoundFigures[]): TargetSummary {
   return {
     target: rounds[0]!.target,
     requests,
-    rps: requests / sum(rounds.map((round) => round.durationS)),
+    rps: sum(rounds.map((round) => round.answered)) / sum(rounds.map((round) => round.durationS)),
     p50Ms: mean(rounds.map((round) => round.p50Ms)),
     p99Ms: mean(rounds.map((round) => round.p99Ms)),
     gatewayCpuMsPerRequest: perRequest(sum(rounds.map((round) => round.gatewayCpuMs))),
