@@ -132,6 +132,8 @@ export async function createGraphQLService<TContext extends BaseContext>(
   const { logger } = options;
   const app = express();
   app.disable('x-powered-by');
+  // An ETag is a hash of every answer's body, which no GraphQL client revalidates with (POST answers are not cached).
+  app.disable('etag');
   app.set('trust proxy', false);
   const httpServer = createHttpServer(app);
   const apollo = createApolloServer(options, httpServer);
