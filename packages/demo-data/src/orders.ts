@@ -52,6 +52,15 @@ const QUANTITIES = [
  * `createDemoProducts(options)` at that product's price.
  */
 export function createDemoOrders(options: SeedOptions): DemoOrder[] {
+  return Array.from(generateDemoOrders(options));
+}
+
+/**
+ * Yields the orders of `createDemoOrders(options)` one at a time, in the same order. What it keeps
+ * between orders is bounded by the catalog and the customers (a price per product and a sign-up date
+ * per customer already drawn), never by the number of orders.
+ */
+export function* generateDemoOrders(options: SeedOptions): Generator<DemoOrder, void, undefined> {
   validateSeedOptions(options);
   const orderFaker = createEntityFaker();
   // Lookups reseed a faker of their own, so whether a product or customer was already memoised
@@ -80,7 +89,9 @@ export function createDemoOrders(options: SeedOptions): DemoOrder[] {
       return createdAt;
     },
   };
-  return Array.from({ length: options.orders }, (_, index) => generateOrder(orderFaker, options, index, buyerIndexes, lookups));
+  for (let index = 0; index < options.orders; index += 1) {
+    yield generateOrder(orderFaker, options, index, buyerIndexes, lookups);
+  }
 }
 
 interface OrderLookups {

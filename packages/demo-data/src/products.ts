@@ -40,9 +40,17 @@ const CLOSING_SENTENCES = [
  * so every category has some as soon as there are as many products as categories.
  */
 export function createDemoProducts(options: SeedOptions): DemoProduct[] {
+  return Array.from(generateDemoProducts(options));
+}
+
+/**
+ * Yields the products of `createDemoProducts(options)` one at a time, in the same order, so a seed
+ * of a million products holds one batch in memory, not the catalog.
+ */
+export function* generateDemoProducts(options: SeedOptions): Generator<DemoProduct, void, undefined> {
   validateSeedOptions(options);
   const faker = createEntityFaker();
-  return Array.from({ length: options.products }, (_, index) => generateProduct(faker, options.seed, index));
+  for (let index = 0; index < options.products; index += 1) yield generateProduct(faker, options.seed, index);
 }
 
 /** Derives the id of the product at `index` in the catalog of this seed. */

@@ -20,6 +20,12 @@ export const DEFAULT_SEED_OPTIONS: SeedOptions = Object.freeze({
   seed: 42,
 });
 
+/**
+ * Told how far a seed has got: `written` of `total` rows of `table`. Seeds call it after each batch
+ * they write; the database CLI prints it on stderr.
+ */
+export type SeedProgress = (table: string, written: number, total: number) => void;
+
 type SeedOptionName = keyof SeedOptions;
 
 const SEED_OPTION_NAMES: readonly SeedOptionName[] = ['customers', 'products', 'orders', 'seed'];
@@ -28,7 +34,7 @@ const SEED_OPTION_NAMES: readonly SeedOptionName[] = ['customers', 'products', '
 // exact integer because it is written into hash keys as text.
 const SEED_OPTION_MAXIMUMS: Record<SeedOptionName, number> = {
   customers: 100_000,
-  products: 100_000,
+  products: 1_000_000,
   orders: 1_000_000,
   seed: Number.MAX_SAFE_INTEGER,
 };

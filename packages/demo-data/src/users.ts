@@ -27,10 +27,20 @@ const EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net'];
  * customers. No password is included: each service hashes `SEED_PASSWORD` itself.
  */
 export function createDemoUsers(options: SeedOptions): DemoUser[] {
+  return Array.from(generateDemoUsers(options));
+}
+
+/** Yields the users of `createDemoUsers(options)` one at a time, in the same order. */
+export function* generateDemoUsers(options: SeedOptions): Generator<DemoUser, void, undefined> {
   validateSeedOptions(options);
   const faker = createEntityFaker();
   const count = FIRST_GENERATED_CUSTOMER_INDEX + options.customers;
-  return Array.from({ length: count }, (_, index) => generateUser(faker, options.seed, index));
+  for (let index = 0; index < count; index += 1) yield generateUser(faker, options.seed, index);
+}
+
+/** How many users `createDemoUsers(options)` returns: the two fixed accounts and the generated customers. */
+export function countDemoUsers(options: Pick<SeedOptions, 'customers'>): number {
+  return FIRST_GENERATED_CUSTOMER_INDEX + options.customers;
 }
 
 /**

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEED_OPTIONS, DEMO_EPOCH, createDemoCategories, createDemoProducts } from '../src/index.js';
+import {
+  DEFAULT_SEED_OPTIONS,
+  DEMO_EPOCH,
+  createDemoCategories,
+  createDemoProducts,
+  generateDemoProducts,
+} from '../src/index.js';
 
 describe('createDemoCategories', () => {
   it('returns a fixed list of categories with unique ids, names and slugs', () => {
@@ -64,5 +70,18 @@ describe('createDemoProducts', () => {
   it('keeps a product the same whatever the size of the catalog', () => {
     const small = createDemoProducts({ ...DEFAULT_SEED_OPTIONS, products: 25 });
     expect(createDemoProducts(DEFAULT_SEED_OPTIONS).slice(0, 25)).toEqual(small);
+  });
+});
+
+describe('generateDemoProducts', () => {
+  it('yields the products of createDemoProducts one at a time, without building the catalog first', () => {
+    expect([...generateDemoProducts(DEFAULT_SEED_OPTIONS)]).toEqual(createDemoProducts(DEFAULT_SEED_OPTIONS));
+    // A million-product catalog gives its first products without generating the rest.
+    const first = [];
+    for (const product of generateDemoProducts({ ...DEFAULT_SEED_OPTIONS, products: 1_000_000 })) {
+      first.push(product);
+      if (first.length === 25) break;
+    }
+    expect(first).toEqual(createDemoProducts({ ...DEFAULT_SEED_OPTIONS, products: 25 }));
   });
 });

@@ -6,6 +6,7 @@ import {
   createDemoOrders,
   createDemoProducts,
   createDemoUsers,
+  generateDemoOrders,
   getDemoAdminId,
   getDemoCustomerId,
   type DemoOrder,
@@ -105,5 +106,17 @@ describe('createDemoOrders', () => {
   it('keeps an order the same whatever the number of orders generated after it', () => {
     const few = createDemoOrders({ ...DEFAULT_SEED_OPTIONS, orders: 40 });
     expect(createDemoOrders(DEFAULT_SEED_OPTIONS).slice(0, 40)).toEqual(few);
+  });
+});
+
+describe('generateDemoOrders', () => {
+  it('yields the orders of createDemoOrders one at a time, without building them all first', () => {
+    expect([...generateDemoOrders(DEFAULT_SEED_OPTIONS)]).toEqual(createDemoOrders(DEFAULT_SEED_OPTIONS));
+    const first = [];
+    for (const order of generateDemoOrders({ ...DEFAULT_SEED_OPTIONS, orders: 1_000_000 })) {
+      first.push(order);
+      if (first.length === 20) break;
+    }
+    expect(first).toEqual(createDemoOrders({ ...DEFAULT_SEED_OPTIONS, orders: 20 }));
   });
 });

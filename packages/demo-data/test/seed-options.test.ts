@@ -23,9 +23,9 @@ describe('parseSeedOptions', () => {
   });
 
   it('accepts values at their caps', () => {
-    expect(parseSeedOptions(['--customers', '100000', '--products', '100000', '--orders', '1000000'])).toMatchObject({
+    expect(parseSeedOptions(['--customers', '100000', '--products', '1000000', '--orders', '1000000'])).toMatchObject({
       customers: 100_000,
-      products: 100_000,
+      products: 1_000_000,
       orders: 1_000_000,
     });
   });
@@ -43,7 +43,7 @@ describe('parseSeedOptions', () => {
 
   it.each([
     [['--customers', '100001'], /--customers.*100000.*100001/],
-    [['--products', '100001'], /--products.*100000.*100001/],
+    [['--products', '1000001'], /--products.*1000000.*1000001/],
     [['--orders', '1000001'], /--orders.*1000000.*1000001/],
     [['--seed', '9007199254740992'], /--seed.*9007199254740992/],
   ])('rejects %j as above its cap, naming the flag and the value', (argv, message) => {

@@ -7,5 +7,9 @@ import { loadSettings } from './env.js';
 const settings = loadSettings();
 await runSubgraphDatabaseCli(process.argv.slice(2), settings, {
   openDatabase: openOrdersDatabase,
-  seed: { isEmpty: isOrdersEmpty, reset: deleteOrders, write: (database, argv) => seedOrders(database, parseSeedOptions(argv)) },
+  seed: {
+    isEmpty: isOrdersEmpty,
+    reset: deleteOrders,
+    write: (database, argv, onProgress) => seedOrders(database, parseSeedOptions(argv), onProgress),
+  },
 });

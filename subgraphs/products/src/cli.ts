@@ -10,6 +10,6 @@ await runSubgraphDatabaseCli(process.argv.slice(2), settings, {
   seed: {
     isEmpty: isCatalogEmpty,
     reset: deleteCatalog,
-    write: (database, argv) => seedCatalog(database, parseSeedOptions(argv)),
+    write: (database, argv, onProgress) => seedCatalog(database, parseSeedOptions(argv), onProgress),
   },
 });

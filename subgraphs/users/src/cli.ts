@@ -10,6 +10,7 @@ await runSubgraphDatabaseCli(process.argv.slice(2), settings, {
   seed: {
     isEmpty: isUsersEmpty,
     reset: deleteUsers,
-    write: (database, argv) => seedUsers(database, parseSeedOptions(argv), settings.accounts.seedPassword),
+    write: (database, argv, onProgress) =>
+      seedUsers(database, parseSeedOptions(argv), settings.accounts.seedPassword, onProgress),
   },
 });

@@ -3,6 +3,9 @@ import { describeErrorSafely } from '../telemetry/error-serializer.js';
 import { createLogger } from '../telemetry/logger.js';
 import { openOrExit, type DatabaseLocation, type ServiceDatabase } from './database.js';
 
+/** Told that `written` of `total` rows of `table` are written (the shape of demo-data's SeedProgress). */
+type SeedProgressListener = (table: string, written: number, total: number) => void;
+
 /** A refusal the operator can act on: printed as a message, without a stack trace. */
 export class DatabaseCliRefusal extends Error {}
 
@@ -15,8 +18,11 @@ export interface DatabaseCliOptions {
   isEmpty(): boolean | Promise<boolean>;
   /** Deletes every row (keeps the tables). */
   reset(): void | Promise<void>;
-  /** Writes the demo data; `argv` holds the seed-size flags (--customers, --products, --orders, --seed). */
-  seed(argv: string[]): void | Promise<void>;
+  /**
+   * Writes the demo data; `argv` holds the seed-size flags (--customers, --products, --orders, --seed).
+   * The seed tells `onProgress` how many rows it has written; the CLI prints that on stderr.
+   */
+  seed(argv: string[], onProgress: SeedProgressListener): void | Promise<void>;
   close(): void | Promise<void>;
 }
 
@@ -51,7 +57,7 @@ export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions
             throw new DatabaseCliRefusal(`the ${options.service} database already has data; pass --reset to replace it`);
           await options.reset();
         }
-        await options.seed(sizeArgs);
+        await options.seed(sizeArgs, createSeedProgressPrinter(options.service));
         logger.info('demo data written');
         break;
       }
@@ -60,7 +66,7 @@ export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions
         if (options.isProduction) {
           logger.info('migrations applied; NODE_ENV=production, so no demo data is seeded');
         } else if (await options.isEmpty()) {
-          await options.seed(rest);
+          await options.seed(rest, createSeedProgressPrinter(options.service));
           logger.info('migrations applied and demo data written');
         } else {
           logger.info('migrations applied; database already has data');
@@ -79,6 +85,20 @@ export async function runDatabaseCli(argv: string[], options: DatabaseCliOptions
   }
 }
 
+/**
+ * Prints a seed's progress on stderr, e.g. `products: products 250000/1000000 rows`: a line each
+ * time another twentieth of a table (and at least 10,000 rows) is written, and one when it is done.
+ */
+function createSeedProgressPrinter(service: string, stream: NodeJS.WritableStream = process.stderr): SeedProgressListener {
+  const nextLineAt = new Map<string, number>();
+  return (table, written, total) => {
+    const step = Math.max(10_000, Math.ceil(total / 20));
+    if (written < total && written < (nextLineAt.get(table) ?? step)) return;
+    nextLineAt.set(table, written + step);
+    stream.write(`${service}: ${table} ${written}/${total} rows\n`);
+  };
+}
+
 /** The settings runSubgraphDatabaseCli needs, as subgraphSettingsSchema parses them. */
 interface DatabaseCliSettings {
   service: string;
@@ -95,8 +115,8 @@ export interface SubgraphDatabaseCliOptions<TDatabase extends ServiceDatabase<Re
     isEmpty(database: NoInfer<TDatabase>): boolean | Promise<boolean>;
     /** Deletes every row (keeps the tables). */
     reset(database: NoInfer<TDatabase>): void | Promise<void>;
-    /** Writes the demo data; `argv` holds the seed-size flags. */
-    write(database: NoInfer<TDatabase>, argv: string[]): void | Promise<void>;
+    /** Writes the demo data; `argv` holds the seed-size flags; `onProgress` prints rows written on stderr. */
+    write(database: NoInfer<TDatabase>, argv: string[], onProgress: SeedProgressListener): void | Promise<void>;
   };
 }
 
@@ -121,7 +141,7 @@ export async function runSubgraphDatabaseCli<TDatabase extends ServiceDatabase<R
     migrate: () => database.migrate(),
     isEmpty: () => seed.isEmpty(database),
     reset: () => seed.reset(database),
-    seed: (seedArgv) => seed.write(database, seedArgv),
+    seed: (seedArgv, onProgress) => seed.write(database, seedArgv, onProgress),
     close: () => database.close(),
   });
 }
