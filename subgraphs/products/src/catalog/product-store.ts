@@ -1,5 +1,6 @@
+import type { Database as SqliteConnection } from 'better-sqlite3';
 import { and, asc, count, eq, getTableColumns, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { readKeysetPage, type SortKey } from '@supergraph/server-kit/db';
+import { readKeysetPage, type Dialect, type SortKey } from '@supergraph/server-kit/db';
 import type { PageWindow } from '@supergraph/server-kit/graphql';
 import type { ProductsDb } from '../db/client.js';
 import type { ProductRow, ProductsTables } from '../db/tables/index.js';
@@ -7,7 +8,10 @@ import type { ProductRow, ProductsTables } from '../db/tables/index.js';
 /** Catalog filter; every present condition must hold. */
 export interface ProductFilter {
   categoryId?: string | null;
-  /** Case-insensitive substring of name, SKU or description. */
+  /**
+   * Substring of name, SKU or description, matched literally and without regard to case (Unicode
+   * lower case on both dialects), through a search index for three characters or more.
+   */
   search?: string | null;
   inStock?: boolean | null;
 }
@@ -35,21 +39,46 @@ export async function findProductsByIds({ db, tables: { products } }: ProductsDb
 
 /** One page of the catalog, as toConnectionPage takes it (size + 1 rows, reversed for a backward page). */
 export async function findProductsPage(
-  { db, tables: { products } }: ProductsDb,
-  { filter, window }: { filter: ProductFilter; window: PageWindow<ProductCursor> },
+  handle: ProductsDb,
+  query: { filter: ProductFilter; window: PageWindow<ProductCursor> },
 ): Promise<ProductRow[]> {
+  return selectProductsPage(handle, query);
+}
+
+/** The statement findProductsPage runs, unawaited (its plan is what the search index tests look at). */
+export function selectProductsPage(
+  { dialect, db, tables: { products } }: ProductsDb,
+  { filter, window }: { filter: ProductFilter; window: PageWindow<ProductCursor> },
+) {
   const page = readKeysetPage(catalogOrder(products), window);
   return db
     .select()
     .from(products)
-    .where(and(buildFilterCondition(products, filter), page.where))
+    .where(and(buildFilterCondition(dialect, db, products, filter), page.where))
     .orderBy(...page.orderBy)
     .limit(page.limit);
 }
 
-export async function countProducts({ db, tables: { products } }: ProductsDb, filter: ProductFilter): Promise<number> {
-  const [row] = await db.select({ total: count() }).from(products).where(buildFilterCondition(products, filter));
+export async function countProducts(handle: ProductsDb, filter: ProductFilter): Promise<number> {
+  const [row] = await selectProductsCount(handle, filter);
   return row?.total ?? 0;
+}
+
+/** The statement countProducts runs, unawaited (its plan is what the search index tests look at). */
+export function selectProductsCount({ dialect, db, tables: { products } }: ProductsDb, filter: ProductFilter) {
+  const search = filter.search?.trim().toLowerCase();
+  if (dialect === 'sqlite' && search && isIndexedSearch(search) && !filter.categoryId && typeof filter.inStock !== 'boolean') {
+    // Counting the FTS5 table's matches alone skips a lookup in products per match (about 8x faster
+    // for a text that matches 1% of a million products).
+    return db
+      .select({ total: count() })
+      .from(sql`products_search`)
+      .where(sql`products_search match ${quoteSearchPhrase(search)}`);
+  }
+  return db
+    .select({ total: count() })
+    .from(products)
+    .where(buildFilterCondition(dialect, db, products, filter));
 }
 
 /**
@@ -101,21 +130,72 @@ function catalogOrder(products: ProductsTable): SortKey<ProductCursor> {
   return { columns: [products.name, products.id], valuesOf: (cursor) => cursor };
 }
 
-function buildFilterCondition(products: ProductsTable, filter: ProductFilter): SQL | undefined {
+function buildFilterCondition(
+  dialect: Dialect,
+  db: ProductsDb['db'],
+  products: ProductsTable,
+  filter: ProductFilter,
+): SQL | undefined {
   const search = filter.search?.trim().toLowerCase();
-  const pattern = search ? `%${escapeLikePattern(search)}%` : undefined;
   return and(
     filter.categoryId ? eq(products.categoryId, filter.categoryId) : undefined,
     filter.inStock === true ? gt(products.stock, 0) : undefined,
     filter.inStock === false ? eq(products.stock, 0) : undefined,
-    pattern
-      ? or(
-          sql`lower(${products.name}) like ${pattern} escape '\\'`,
-          sql`lower(${products.sku}) like ${pattern} escape '\\'`,
-          sql`lower(${products.description}) like ${pattern} escape '\\'`,
-        )
-      : undefined,
+    search ? buildSearchCondition(dialect, db, products, search) : undefined,
   );
+}
+
+/**
+ * Products whose name, SKU or description holds `search` (already lower case), ignoring case. Postgres
+ * answers lower(col) LIKE from the trigram GIN indexes on lower(col) (migration 0002). SQLite asks the
+ * products_search FTS5 table (trigram tokenizer, Unicode case folding) for the text as one quoted
+ * phrase, which is a literal substring; FTS5 needs three characters for a trigram, so a shorter text
+ * falls back to scanning products with LIKE over a Unicode lower(), the same rule as Postgres's.
+ */
+function buildSearchCondition(dialect: Dialect, db: ProductsDb['db'], products: ProductsTable, search: string): SQL | undefined {
+  if (dialect === 'sqlite' && isIndexedSearch(search)) {
+    return sql`${products}.rowid in (select rowid from products_search where products_search match ${quoteSearchPhrase(search)})`;
+  }
+  const pattern = `%${escapeLikePattern(search)}%`;
+  const lower = dialect === 'sqlite' ? useUnicodeLower(db) : 'lower';
+  return or(
+    sql`${sql.raw(lower)}(${products.name}) like ${pattern} escape '\\'`,
+    sql`${sql.raw(lower)}(${products.sku}) like ${pattern} escape '\\'`,
+    sql`${sql.raw(lower)}(${products.description}) like ${pattern} escape '\\'`,
+  );
+}
+
+/** The trigram tokenizer indexes three characters at a time: a shorter text cannot be looked up. */
+const MIN_INDEXED_SEARCH_CHARACTERS = 3;
+
+function isIndexedSearch(search: string): boolean {
+  return [...search].length >= MIN_INDEXED_SEARCH_CHARACTERS;
+}
+
+/** The text as one FTS5 phrase: quoted, its double quotes doubled, so nothing in it is query syntax. */
+function quoteSearchPhrase(search: string): string {
+  return `"${search.replaceAll('"', '""')}"`;
+}
+
+const UNICODE_LOWER = 'unicode_lower';
+const connectionsWithUnicodeLower = new WeakSet<object>();
+
+/**
+ * Registers unicode_lower() on this SQLite connection (once) and returns its name: SQLite's own
+ * lower() folds ASCII letters only, Postgres's and FTS5's fold every cased letter.
+ */
+function useUnicodeLower(db: ProductsDb['db']): string {
+  // drizzle() puts the better-sqlite3 connection on the handle it returns, but QueryDb's type leaves it out.
+  const client = (db as ProductsDb['db'] & { $client?: SqliteConnection }).$client;
+  // A transaction's handle has none; searches run on the read connection, so this is only a safe default.
+  if (!client) return 'lower';
+  if (!connectionsWithUnicodeLower.has(client)) {
+    client.function(UNICODE_LOWER, { deterministic: true }, (text: unknown) =>
+      typeof text === 'string' ? text.toLowerCase() : text,
+    );
+    connectionsWithUnicodeLower.add(client);
+  }
+  return UNICODE_LOWER;
 }
 
 /** The user's text is matched literally: %, _ and \ lose their LIKE meaning. */

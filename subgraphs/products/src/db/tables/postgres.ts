@@ -28,6 +28,11 @@ export const products = pgTable(
   (table) => [
     index('products_name_id_idx').on(table.name, table.id),
     index('products_category_name_id_idx').on(table.categoryId, table.name, table.id),
+    // Catalog search, lower(col) like '%text%', is answered from these trigram indexes (pg_trgm, created
+    // by the migration that adds them); sqlite.ts's twin is the products_search FTS5 table.
+    index('products_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
+    index('products_sku_trgm_idx').using('gin', sql`lower(${table.sku}) gin_trgm_ops`),
+    index('products_description_trgm_idx').using('gin', sql`lower(${table.description}) gin_trgm_ops`),
     check('products_stock_not_negative', sql`${table.stock} >= 0`),
     check('products_price_not_negative', sql`${table.priceMinor} >= 0`),
   ],
