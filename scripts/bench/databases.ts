@@ -10,7 +10,7 @@ export type Dialect = 'sqlite' | 'postgres';
 /** The Postgres server the benchmark creates its databases on (user postgres, trust auth, as the dev setup). */
 const POSTGRES_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Each subgraph's throwaway database: SQLite files in the run's temp dir, or `supergraph_bench_<service>` on Postgres. */
+/** Each subgraph's throwaway database: SQLite files in the run's temp dir, or `<prefix>_<service>` on Postgres (prefix supergraph_bench). */
 export interface BenchDatabases {
   dialect: Dialect;
   /** The settings that point a subgraph (and its cli) at its database. */
@@ -21,9 +21,8 @@ export interface BenchDatabases {
   drop(): Promise<void>;
 }
 
-function databaseName(name: SubgraphName): string {
-  return `supergraph_bench_${name}`;
-}
+/** The Postgres databases' names start with this: `supergraph_bench_users` and so on. */
+export const DATABASE_PREFIX = 'supergraph_bench';
 
 function postgresUrl(database: string): string {
   const url = new URL(POSTGRES_ADMIN_URL);
@@ -50,8 +49,9 @@ async function withAdmin(work: (client: pg.Client) => Promise<void>): Promise<vo
 }
 
 /** Empty databases for a run: a fresh folder for SQLite, or each Postgres database dropped and created again. */
-export async function createBenchDatabases(dialect: Dialect, dataDir: string): Promise<BenchDatabases> {
+export async function createBenchDatabases(dialect: Dialect, dataDir: string, prefix = DATABASE_PREFIX): Promise<BenchDatabases> {
   mkdirSync(dataDir, { recursive: true });
+  const databaseName = (name: SubgraphName) => `${prefix}_${name}`;
   if (dialect === 'sqlite') {
     const query = async <Row>(name: SubgraphName, sql: string, params: unknown[] = []) => {
       const db = new Database(join(dataDir, `${name}.sqlite`));

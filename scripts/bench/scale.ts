@@ -5,7 +5,7 @@ import { CATALOG_PAGE, graphqlBody, PRODUCT_DETAILS, signIn, USER_ORDERS } from 
 import type { BenchOptions } from './options.js';
 import { renderTable } from './report.js';
 import { startBenchStack, type BenchStack } from './stack.js';
-import type { SubgraphName } from './databases.js';
+import { DATABASE_PREFIX, type SubgraphName } from './databases.js';
 
 /** How deep the deep page starts, in rows of the catalog's (name, id) order. */
 const DEEP_PAGE_ROWS = 50_000;
@@ -37,7 +37,8 @@ interface Subjects {
 interface SizeFigures {
   seedArgs: string[];
   subjects: Subjects;
-  rounds: Record<QueryName, RoundFigures>;
+  /** Each query's rounds at this size. */
+  rounds: Record<QueryName, RoundFigures[]>;
 }
 
 export interface ScaleResult {
@@ -118,35 +119,70 @@ async function planQueries(stack: BenchStack): Promise<{ plans: Record<QueryName
   };
 }
 
-async function measureSize(
+/** One seed size's stack, what its queries send, and its rounds so far. */
+interface SizeRun {
+  label: string;
+  stack: BenchStack;
+  plans: Record<QueryName, RequestPlan>;
+  figures: SizeFigures;
+}
+
+async function startSize(
   label: string,
   seedArgs: string[],
+  databasePrefix: string,
   options: BenchOptions,
   dir: string,
   progress: (line: string) => void,
-): Promise<SizeFigures> {
-  const stack = await startBenchStack({ dialect: options.dialect, seedArgs, dir: join(dir, label), withStock: false, progress });
-  try {
-    const { plans, subjects } = await planQueries(stack);
-    const target = { name: 'router' as const, url: `${stack.router.origin}/graphql`, process: stack.router };
-    const rounds = {} as Record<QueryName, RoundFigures>;
-    for (const query of QUERY_NAMES) {
-      const common = { target, plan: plans[query], connections: options.connections, subgraphs: stack.subgraphs };
-      await runRound({ ...common, durationS: 1 });
-      rounds[query] = await runRound({ ...common, durationS: options.durationS });
-      progress(
-        `${label}: ${query}: p50 ${rounds[query].p50Ms} ms, p99 ${rounds[query].p99Ms} ms, ${rounds[query].rps.toFixed(1)} rps`,
-      );
+): Promise<SizeRun> {
+  const stack = await startBenchStack({
+    dialect: options.dialect,
+    seedArgs,
+    dir: join(dir, label),
+    withStock: false,
+    databasePrefix,
+    progress: (line) => progress(`${label}: ${line}`),
+  });
+  const { plans, subjects } = await planQueries(stack);
+  const rounds = Object.fromEntries(QUERY_NAMES.map((query) => [query, []])) as unknown as Record<QueryName, RoundFigures[]>;
+  return { label, stack, plans, figures: { seedArgs, subjects, rounds } };
+}
+
+/** Runs one query's rounds on both sizes, alternating which goes first, so the machine's drift hits both alike. */
+async function measureQuery(
+  query: QueryName,
+  sizes: [SizeRun, SizeRun],
+  options: BenchOptions,
+  progress: (line: string) => void,
+) {
+  const roundOf = (size: SizeRun, durationS: number) =>
+    runRound({
+      target: { name: 'router', url: `${size.stack.router.origin}/graphql`, process: size.stack.router },
+      plan: size.plans[query],
+      connections: options.connections,
+      durationS,
+      subgraphs: size.stack.subgraphs,
+    });
+  for (const size of sizes) await roundOf(size, 1);
+  for (let index = 0; index < options.rounds; index++) {
+    for (const size of index % 2 === 0 ? sizes : [sizes[1], sizes[0]]) {
+      const round = await roundOf(size, options.durationS);
+      size.figures.rounds[query].push(round);
+      progress(`${size.label}: ${query}: p50 ${round.p50Ms} ms, p99 ${round.p99Ms} ms, ${round.rps.toFixed(1)} rps`);
     }
-    return { seedArgs, subjects, rounds };
-  } finally {
-    await stack.stop();
-    await stack.databases.drop();
   }
 }
 
 const ratio = (large: number, small: number) => (small > 0 ? `${(large / small).toFixed(2)}x` : '-');
 const failuresOf = (round: RoundFigures) => round.non2xx + round.graphqlErrors + round.transportErrors;
+const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
+const meanOf = (rounds: RoundFigures[], pick: (round: RoundFigures) => number) =>
+  total(rounds.map(pick)) / Math.max(1, rounds.length);
+/** SQL statements per request over all rounds. */
+const statementsPerRequest = (rounds: RoundFigures[]) =>
+  (
+    total(rounds.flatMap((round) => Object.values(round.statements))) / Math.max(1, total(rounds.map((round) => round.requests)))
+  ).toFixed(2);
 
 function renderScaleTable(rows: number, options: BenchOptions, small: SizeFigures, large: SizeFigures): string {
   const header = [
@@ -161,43 +197,49 @@ function renderScaleTable(rows: number, options: BenchOptions, small: SizeFigure
     `SQL/req ${rows}`,
     'failed',
   ];
-  const perRequest = (round: RoundFigures) =>
-    (Object.values(round.statements).reduce((sum, value) => sum + value, 0) / Math.max(1, round.requests)).toFixed(2);
   const table = renderTable(
     header,
     QUERY_NAMES.map((query) => {
       const [a, b] = [small.rounds[query], large.rounds[query]];
+      const [p50a, p99a, p50b, p99b] = [
+        meanOf(a, (r) => r.p50Ms),
+        meanOf(a, (r) => r.p99Ms),
+        meanOf(b, (r) => r.p50Ms),
+        meanOf(b, (r) => r.p99Ms),
+      ];
       return [
         query,
-        a.p50Ms.toFixed(1),
-        a.p99Ms.toFixed(1),
-        b.p50Ms.toFixed(1),
-        b.p99Ms.toFixed(1),
-        ratio(b.p50Ms, a.p50Ms),
-        ratio(b.p99Ms, a.p99Ms),
-        perRequest(a),
-        perRequest(b),
-        String(failuresOf(a) + failuresOf(b)),
+        p50a.toFixed(1),
+        p99a.toFixed(1),
+        p50b.toFixed(1),
+        p99b.toFixed(1),
+        ratio(p50b, p50a),
+        ratio(p99b, p99a),
+        statementsPerRequest(a),
+        statementsPerRequest(b),
+        String(total([...a, ...b].map(failuresOf))),
       ];
     }),
   );
   const heavy = large.rounds['join, heavy customer'];
   const light = large.rounds['join, light customer'];
+  const heavyToLight = (pick: (round: RoundFigures) => number) => ratio(meanOf(heavy, pick), meanOf(light, pick));
   return [
-    `## scale (${options.dialect}): the default seed against ${rows} products and orders, through the router, ${options.connections} connections, ms`,
+    `## scale (${options.dialect}): the default seed against ${rows} products and orders, through the router, ${options.connections} connections, ${options.rounds} rounds of ${options.durationS} s, ms`,
     '',
     table,
     '',
     `deep page starts at row ${small.subjects.deepPageRow} (default seed) and ${large.subjects.deepPageRow} (${rows});`,
     `join customers: light ${small.subjects.lightOrders} / ${large.subjects.lightOrders} orders, heavy ${small.subjects.heavyOrders} / ${large.subjects.heavyOrders} orders;`,
-    `at ${rows} rows the heavy customer's join takes ${ratio(heavy.p50Ms, light.p50Ms)} the light one's p50 (${ratio(heavy.p99Ms, light.p99Ms)} p99)`,
+    `at ${rows} rows the heavy customer's join takes ${heavyToLight((r) => r.p50Ms)} the light one's p50 (${heavyToLight((r) => r.p99Ms)} p99)`,
   ].join('\n');
 }
 
 /**
- * The scale mode (--rows N): one stack on the default seed, then one on N products and N orders
- * (customers so the typical buyer has about 1,000 orders), each query through the router alone at
- * low concurrency; prints the latencies side by side with their ratios.
+ * The scale mode (--rows N): two stacks at once, one on the default seed and one on N products and
+ * N orders (customers so the typical buyer has about 1,000 orders); each query through each router
+ * alone at low concurrency, in rounds alternating between the sizes; prints the latencies side by
+ * side with their ratios.
  */
 export async function runScale(options: BenchOptions, dir: string, progress: (line: string) => void): Promise<ScaleResult> {
   const rows = options.rows!;
@@ -209,19 +251,32 @@ export async function runScale(options: BenchOptions, dir: string, progress: (li
     '--customers',
     String(Math.max(1, Math.ceil(rows / ROWS_PER_CUSTOMER))),
   ];
-  const small = await measureSize('default', [], options, dir, progress);
-  const large = await measureSize(`rows-${rows}`, largeArgs, options, dir, progress);
+  const sizes: SizeRun[] = [];
+  try {
+    // One after the other: seeding the large size alone takes the machine's every core.
+    sizes.push(await startSize('default', [], `${DATABASE_PREFIX}_small`, options, dir, progress));
+    sizes.push(await startSize(`rows-${rows}`, largeArgs, DATABASE_PREFIX, options, dir, progress));
+    for (const query of QUERY_NAMES) await measureQuery(query, [sizes[0]!, sizes[1]!], options, progress);
+  } finally {
+    for (const size of sizes) {
+      await size.stack.stop();
+      await size.stack.databases.drop();
+    }
+  }
+  const [small, large] = [sizes[0]!.figures, sizes[1]!.figures];
   process.stdout.write(`\n${renderScaleTable(rows, options, small, large)}\n`);
   const failed = [small, large].some((size) =>
-    Object.values(size.rounds).some((round) => failuresOf(round) > 0 || round.requests === 0),
+    Object.values(size.rounds).some((rounds) => rounds.some((round) => failuresOf(round) > 0 || round.requests === 0)),
   );
   for (const [label, size] of [
     ['default', small],
     [String(rows), large],
   ] as const) {
-    for (const [query, round] of Object.entries(size.rounds)) {
-      if (failuresOf(round) > 0)
-        process.stdout.write(`FAILED: ${query} at ${label}: ${failuresOf(round)} failed; first: ${round.sampleError}\n`);
+    for (const [query, rounds] of Object.entries(size.rounds)) {
+      const failures = total(rounds.map(failuresOf));
+      const sample = rounds.find((round) => round.sampleError)?.sampleError;
+      if (failures > 0)
+        process.stdout.write(`FAILED: ${query} at ${label}: ${failures} failed; first: ${sample ?? '(none kept)'}\n`);
     }
   }
   return { small, large, failed };

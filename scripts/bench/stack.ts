@@ -38,6 +38,8 @@ export interface StackOptions {
   /** This stack's folder: SQLite files, the sandbox's file, every process's log. */
   dir: string;
   withStock: boolean;
+  /** The Postgres databases' prefix, when two stacks run at once. Default supergraph_bench. */
+  databasePrefix?: string;
   progress: (line: string) => void;
 }
 
@@ -61,8 +63,8 @@ const answersGraphQL = async (origin: string) =>
  * refuses a plain-http payment provider in production, and runs in development against the sandbox.
  */
 export async function startBenchStack(options: StackOptions): Promise<BenchStack> {
-  const { dialect, seedArgs, dir, withStock, progress } = options;
-  const databases = await createBenchDatabases(dialect, join(dir, 'data'));
+  const { dialect, seedArgs, dir, withStock, databasePrefix, progress } = options;
+  const databases = await createBenchDatabases(dialect, join(dir, 'data'), databasePrefix);
   const started: BenchProcess[] = [];
   const stop = async () => {
     await Promise.all(started.map((each) => each.stop()));
