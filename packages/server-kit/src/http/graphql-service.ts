@@ -2,7 +2,11 @@ import type http from 'node:http';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import type { Viewer } from '@supergraph/contracts/identity';
@@ -207,6 +211,9 @@ function createApolloServer<TContext extends BaseContext>(options: GraphQLServic
       isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       // Federated traces (ftv1) feed Apollo's hosted usage reporting, which this stack does not use.
       ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      // No schema or resolver here gives cache hints (@cacheControl) and no answer carries a
+      // Cache-Control header from them: the default plugin's willResolveField hook on every field was work for nothing.
+      ApolloServerPluginCacheControlDisabled(),
       createTracingPlugin(),
       createOperationMetricsPlugin(metrics, { operationLabel: options.operationLabel }),
       refuseUnstorableStrings(),
@@ -308,7 +315,10 @@ async function createRequestContext<TContext extends BaseContext>(
     req,
     res,
     requestId: req.id as string,
-    logger: req.log,
+    // Read when a context asks for it: the request logger is made on first use (access-log.ts).
+    get logger() {
+      return req.log;
+    },
     viewer: (res.locals.viewer as Viewer | null | undefined) ?? null,
     accessToken: (res.locals.accessToken as string | null | undefined) ?? null,
   });
