@@ -1,9 +1,9 @@
 import { execute, parse } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { allow } from 'graphql-shield';
+import { allow, and, deny, or, rule } from 'graphql-shield';
 import { describe, expect, it } from 'vitest';
 import { applyPermissions, isAuthenticated, isOwnerOrHasRole, type PermissionRules } from '../src/auth/authorization.js';
-import { BadUserInputError } from '../src/graphql/errors.js';
+import { BadUserInputError, ForbiddenError } from '../src/graphql/errors.js';
 
 interface Note {
   id: string;
@@ -102,5 +102,88 @@ describe('applyPermissions', () => {
 
   it("passes an allowed field's own error through with its code", async () => {
     expect(await run('{ broken }', null)).toEqual({ data: { broken: null }, codes: [['broken', 'BAD_USER_INPUT']] });
+  });
+});
+
+describe('applyPermissions with or(), and() and rules that answer later', () => {
+  let viewerChecks = 0;
+  const isAlice = rule('test/isAlice', { cache: 'contextual' })((
+    _parent,
+    _args,
+    { viewer }: { viewer: { id: string } | null },
+  ) => {
+    viewerChecks += 1;
+    return viewer?.id === 'alice';
+  });
+  const laterTrue = rule('test/laterTrue')(async () => Promise.resolve(true));
+  const throws = rule('test/throws')(() => {
+    throw new Error('a broken rule');
+  });
+  const saysNo = rule('test/saysNo')(() => new ForbiddenError('Not this note.'));
+  const guarded = buildSubgraphSchema({
+    typeDefs: parse(/* GraphQL */ `
+      type Query {
+        notes: [Note!]!
+      }
+      type Note {
+        id: ID!
+        either: String
+        both: String
+        later: String
+        broken: String
+        refused: String
+      }
+    `),
+    resolvers: { Query: { notes: () => notes } },
+  });
+  const checked = applyPermissions(guarded, {
+    Query: { notes: allow },
+    Note: {
+      id: allow,
+      either: or(isNoteOwnerOrAdmin, isAlice),
+      both: and(isNoteOwnerOrAdmin, laterTrue),
+      later: laterTrue,
+      broken: or(throws, deny),
+      refused: or(saysNo, deny),
+    },
+  });
+  const query = async (fields: string, viewer: { id: string; role: 'CUSTOMER' | 'ADMIN' } | null) => {
+    const result = await execute({ schema: checked, document: parse(`{ notes { ${fields} } }`), contextValue: { viewer } });
+    return {
+      data: result.data,
+      codes: result.errors?.map((error) => [error.path?.join('.'), error.extensions.code, error.message]),
+    };
+  };
+
+  it('gives or() the first true, and checks a viewer-only rule once per request', async () => {
+    viewerChecks = 0;
+    const { data, codes } = await query('either', { id: 'alice', role: 'CUSTOMER' });
+    expect(codes).toBeUndefined();
+    expect(data).toEqual({ notes: [{ either: null }, { either: null }] });
+    expect(viewerChecks).toBe(1);
+    expect((await query('either', { id: 'bob', role: 'CUSTOMER' })).codes).toEqual([
+      ['notes.0.either', 'FORBIDDEN', 'Only your own notes.'],
+    ]);
+  });
+
+  it('gives and() every part, waiting for a rule that answers with a promise', async () => {
+    expect((await query('both later', { id: 'bob', role: 'CUSTOMER' })).codes).toEqual([
+      ['notes.0.both', 'FORBIDDEN', 'Only your own notes.'],
+    ]);
+    expect((await query('both later', null)).codes).toEqual([
+      ['notes.0.both', 'UNAUTHENTICATED', expect.any(String)],
+      ['notes.1.both', 'UNAUTHENTICATED', expect.any(String)],
+    ]);
+  });
+
+  it("refuses when a rule throws, and passes a rule's own error on", async () => {
+    expect((await query('broken', { id: 'alice', role: 'ADMIN' })).codes).toEqual([
+      ['notes.0.broken', 'FORBIDDEN', 'You are not allowed to do this.'],
+      ['notes.1.broken', 'FORBIDDEN', 'You are not allowed to do this.'],
+    ]);
+    expect((await query('refused', { id: 'alice', role: 'ADMIN' })).codes).toEqual([
+      ['notes.0.refused', 'FORBIDDEN', 'Not this note.'],
+      ['notes.1.refused', 'FORBIDDEN', 'Not this note.'],
+    ]);
   });
 });
