@@ -33,4 +33,5 @@ export {
   type StatementOperation,
   type StatementListener,
 } from './sql-telemetry.js';
+export { preparedByKeys, PREPARED_KEY_COUNT_LIMIT } from './prepared.js';
 export { readKeysetPage, type SortKey, type KeysetPage } from './keyset.js';

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
-import { readKeysetPage, type SortKey } from '@supergraph/server-kit/db';
+import { preparedByKeys, readKeysetPage, type SortKey } from '@supergraph/server-kit/db';
 import type { PageWindow } from '@supergraph/server-kit/graphql';
 import type { OrdersDb } from '../db/client.js';
 import type {
@@ -18,11 +18,14 @@ import type {
 /** A place in a user's orders, (createdAt ms, id), newest first: where a page starts or ends. */
 export type OrderCursor = readonly [createdAtMs: number, id: string];
 
-export async function findOrdersByIds({ db, tables: { orders } }: OrdersDb, ids: readonly string[]): Promise<OrderRow[]> {
-  return db
-    .select()
-    .from(orders)
-    .where(inArray(orders.id, [...ids]));
+// The loaders' reads by a batch of keys are built once per number of keys and prepared (preparedByKeys).
+
+const selectOrdersByIds = preparedByKeys<OrdersTables, OrderRow>('orders_by_ids', ({ db, tables: { orders } }, ids) =>
+  db.select().from(orders).where(inArray(orders.id, ids)),
+);
+
+export async function findOrdersByIds(handle: OrdersDb, ids: readonly string[]): Promise<OrderRow[]> {
+  return selectOrdersByIds(handle, ids);
 }
 
 /**
@@ -55,28 +58,34 @@ export async function findOrderPagesByUserIds(
   return pages;
 }
 
-export async function countOrdersByUserIds(
-  { db, tables: { orders } }: OrdersDb,
-  userIds: readonly string[],
-): Promise<Map<string, number>> {
-  const rows = await db
-    .select({ userId: orders.userId, total: count() })
-    .from(orders)
-    .where(inArray(orders.userId, [...userIds]))
-    .groupBy(orders.userId);
+const selectOrderCountsByUserIds = preparedByKeys<OrdersTables, { userId: string; total: number }>(
+  'order_counts_by_user_ids',
+  ({ db, tables: { orders } }, userIds) =>
+    db
+      .select({ userId: orders.userId, total: count() })
+      .from(orders)
+      .where(inArray(orders.userId, userIds))
+      .groupBy(orders.userId),
+);
+
+export async function countOrdersByUserIds(handle: OrdersDb, userIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await selectOrderCountsByUserIds(handle, userIds);
   return new Map(rows.map((row) => [row.userId, row.total]));
 }
 
 /** The lines of several orders, each order's in line order. */
-export async function findItemsByOrderIds(
-  { db, tables: { orderItems } }: OrdersDb,
-  orderIds: readonly string[],
-): Promise<Map<string, OrderItemRow[]>> {
-  const rows = await db
-    .select()
-    .from(orderItems)
-    .where(inArray(orderItems.orderId, [...orderIds]))
-    .orderBy(asc(orderItems.orderId), asc(orderItems.lineNumber));
+const selectItemsByOrderIds = preparedByKeys<OrdersTables, OrderItemRow>(
+  'items_by_order_ids',
+  ({ db, tables: { orderItems } }, orderIds) =>
+    db
+      .select()
+      .from(orderItems)
+      .where(inArray(orderItems.orderId, orderIds))
+      .orderBy(asc(orderItems.orderId), asc(orderItems.lineNumber)),
+);
+
+export async function findItemsByOrderIds(handle: OrdersDb, orderIds: readonly string[]): Promise<Map<string, OrderItemRow[]>> {
+  const rows = await selectItemsByOrderIds(handle, orderIds);
   const items = new Map<string, OrderItemRow[]>(orderIds.map((id) => [id, []]));
   for (const row of rows) items.get(row.orderId)?.push(row);
   return items;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq, inArray } from 'drizzle-orm';
-import { readKeysetPage, type SortKey } from '@supergraph/server-kit/db';
+import { preparedByKeys, readKeysetPage, type SortKey } from '@supergraph/server-kit/db';
 import type { PageWindow } from '@supergraph/server-kit/graphql';
 import type { UsersDb } from '../db/client.js';
 import type { UserRow, UsersTables } from '../db/tables/index.js';
@@ -16,11 +16,13 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export async function findUsersByIds({ db, tables: { users } }: UsersDb, ids: readonly string[]): Promise<UserRow[]> {
-  return db
-    .select()
-    .from(users)
-    .where(inArray(users.id, [...ids]));
+/** Built once per number of ids and prepared (preparedByKeys): the loaders' read of every request. */
+const selectUsersByIds = preparedByKeys<UsersTables, UserRow>('users_by_ids', ({ db, tables: { users } }, ids) =>
+  db.select().from(users).where(inArray(users.id, ids)),
+);
+
+export async function findUsersByIds(handle: UsersDb, ids: readonly string[]): Promise<UserRow[]> {
+  return selectUsersByIds(handle, ids);
 }
 
 /** The account a user holds, or null when it is gone. */
