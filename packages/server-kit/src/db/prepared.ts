@@ -4,6 +4,9 @@ import type { DatabaseHandle } from './database.js';
 /** Key counts up to this many get a prepared query each (a DataLoader batch is rarely larger); beyond it, built per call. */
 export const PREPARED_KEY_COUNT_LIMIT = 100;
 
+/** Prepared queries kept per connection and read; past it they are dropped and prepared again as used. */
+const PREPARED_PER_CONNECTION = 1_000;
+
 /** What a drizzle query builder offers on either dialect: prepare() (SQLite) or prepare(name) (Postgres). */
 interface Preparable {
   prepare(name?: string): unknown;
@@ -22,32 +25,40 @@ interface Prepared {
  * request; SQLite then reuses its prepared statement, Postgres a named statement per connection.
  *
  * `build` receives one placeholder per key and must put them where the keys go (`inArray(column,
- * keys)`), with no other value of the call in it: the query it returns serves every later call with
- * that many keys. `name` names the Postgres statements (`<name>_<count>`), unique per service.
+ * keys)`), with no other value of the call in it but `shape`: the query it returns serves every later
+ * call with that many keys and that shape. `shape` is for what changes the query's text besides the
+ * keys (a page's size and direction): a short string of letters, digits and `_` from a small set, or
+ * none. `name` names the Postgres statements (`<name>_<shape>_<count>`), unique per service.
  */
-export function preparedByKeys<TTables extends Record<string, unknown>, TRow>(
+export function preparedByKeys<TTables extends Record<string, unknown>, TRow, TShape extends string = string>(
   name: string,
-  build: (handle: DatabaseHandle<TTables>, keys: Placeholder[]) => Preparable,
-): (handle: DatabaseHandle<TTables>, keys: readonly unknown[]) => Promise<TRow[]> {
-  const byConnection = new WeakMap<object, Map<number, Prepared>>();
+  build: (handle: DatabaseHandle<TTables>, keys: Placeholder[], shape: TShape) => Preparable,
+): (handle: DatabaseHandle<TTables>, keys: readonly unknown[], shape?: TShape) => Promise<TRow[]> {
+  const byConnection = new WeakMap<object, Map<string, Prepared>>();
   const placeholders = (count: number) => Array.from({ length: count }, (_, index) => sql.placeholder(`k${index}`));
-  const prepare = (handle: DatabaseHandle<TTables>, count: number, isNamed: boolean): Prepared => {
-    const query = build(handle, placeholders(count));
-    return (handle.dialect === 'postgres' && isNamed ? query.prepare(`${name}_${count}`) : query.prepare()) as Prepared;
+  const prepare = (handle: DatabaseHandle<TTables>, count: number, shape: TShape, key: string | undefined): Prepared => {
+    const query = build(handle, placeholders(count), shape);
+    return (handle.dialect === 'postgres' && key !== undefined ? query.prepare(`${name}_${key}`) : query.prepare()) as Prepared;
   };
-  return async (handle, keys) => {
+  return async (handle, keys, shape = '' as TShape) => {
     const values: Record<string, unknown> = {};
     keys.forEach((key, index) => {
       values[`k${index}`] = key;
     });
     let prepared: Prepared;
     if (keys.length > PREPARED_KEY_COUNT_LIMIT) {
-      prepared = prepare(handle, keys.length, false);
+      prepared = prepare(handle, keys.length, shape, undefined);
     } else {
-      let byCount = byConnection.get(handle.db);
-      if (!byCount) byConnection.set(handle.db, (byCount = new Map<number, Prepared>()));
-      prepared = byCount.get(keys.length) ?? prepare(handle, keys.length, true);
-      byCount.set(keys.length, prepared);
+      const key = shape ? `${shape}_${keys.length}` : String(keys.length);
+      let byKey = byConnection.get(handle.db);
+      if (!byKey) byConnection.set(handle.db, (byKey = new Map<string, Prepared>()));
+      let cached = byKey.get(key);
+      if (!cached) {
+        if (byKey.size >= PREPARED_PER_CONNECTION) byKey.clear();
+        cached = prepare(handle, keys.length, shape, key);
+        byKey.set(key, cached);
+      }
+      prepared = cached;
     }
     return (handle.dialect === 'sqlite' ? prepared.all(values) : prepared.execute(values)) as TRow[] | Promise<TRow[]>;
   };

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, lte, sql, type Placeholder } from 'drizzle-orm';
 import { preparedByKeys, readKeysetPage, type SortKey } from '@supergraph/server-kit/db';
 import type { PageWindow } from '@supergraph/server-kit/graphql';
 import type { OrdersDb } from '../db/client.js';
@@ -31,12 +31,27 @@ export async function findOrdersByIds(handle: OrdersDb, ids: readonly string[]):
 /**
  * A page of orders for each of several users in one statement: a window function numbers each
  * user's orders in the order the page is read and keeps the first size + 1 (as toConnectionPage
- * takes them).
+ * takes them). A first or last page (no cursor) is prepared once per number of users, size and
+ * direction; a page after or before a cursor is built per call.
  */
 export async function findOrderPagesByUserIds(
-  { db, tables: { orders } }: OrdersDb,
+  handle: OrdersDb,
   { userIds, window }: { userIds: readonly string[]; window: PageWindow<OrderCursor> },
 ): Promise<Map<string, OrderRow[]>> {
+  const rows =
+    window.after === null && window.before === null
+      ? await selectEndPagesByUserIds(handle, userIds, `${window.direction}_${window.size}`)
+      : await selectOrderPagesByUserIds(handle, [...userIds], window);
+  const pages = new Map<string, OrderRow[]>(userIds.map((id) => [id, []]));
+  for (const { position: _position, ...row } of rows) pages.get(row.userId)?.push(row);
+  return pages;
+}
+
+function selectOrderPagesByUserIds(
+  { db, tables: { orders } }: OrdersDb,
+  userIds: (string | Placeholder)[],
+  window: PageWindow<OrderCursor>,
+) {
   const page = readKeysetPage(newestFirst(orders), window);
   const ranked = db
     .select({
@@ -46,17 +61,20 @@ export async function findOrderPagesByUserIds(
       ),
     })
     .from(orders)
-    .where(and(inArray(orders.userId, [...userIds]), page.where))
+    .where(and(inArray(orders.userId, userIds), page.where))
     .as('ranked');
-  const rows = await db
-    .select()
-    .from(ranked)
-    .where(lte(ranked.position, page.limit))
-    .orderBy(asc(ranked.userId), asc(ranked.position));
-  const pages = new Map<string, OrderRow[]>(userIds.map((id) => [id, []]));
-  for (const { position: _position, ...row } of rows) pages.get(row.userId)?.push(row);
-  return pages;
+  return db.select().from(ranked).where(lte(ranked.position, page.limit)).orderBy(asc(ranked.userId), asc(ranked.position));
 }
+
+type EndPageShape = `${PageWindow<OrderCursor>['direction']}_${number}`;
+
+const selectEndPagesByUserIds = preparedByKeys<OrdersTables, OrderRow & { position: number }, EndPageShape>(
+  'order_end_pages_by_user_ids',
+  (handle, userIds, shape) => {
+    const [direction, size] = shape.split('_') as [PageWindow<OrderCursor>['direction'], string];
+    return selectOrderPagesByUserIds(handle, userIds, { direction, size: Number(size), after: null, before: null });
+  },
+);
 
 const selectOrderCountsByUserIds = preparedByKeys<OrdersTables, { userId: string; total: number }>(
   'order_counts_by_user_ids',
