@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import type { GenericErrorCode } from '@supergraph/server-kit/graphql';
 import { BoundedQueue, QueueRefusedError, sendGraphQLErrors } from '@supergraph/server-kit/http';
 import type { ServiceMetrics } from '@supergraph/server-kit/telemetry';
@@ -40,6 +40,8 @@ export function createLoadShedding(settings: LimitSettings['overload'], metrics:
     },
   });
   const admission = async (_req: Request, res: Response): Promise<(() => void) | null> => {
+    // A free place is taken at once: nothing to wait for, so nothing to leave when the client hangs up.
+    if (queue.load.active < settings.maxConcurrent) return queue.acquire();
     // A client that hangs up while waiting leaves the queue; once admitted, its request keeps its place.
     const gone = new AbortController();
     const leave = () => gone.abort();
@@ -76,21 +78,24 @@ function sendOverloaded(res: Response): void {
 }
 
 const overloadedSubgraphPlugin: ApolloServerPlugin<BaseContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (response.body.kind !== 'single') return;
-        const { data, errors = [] } = response.body.singleResult;
-        const overloaded = errors.filter((error) => error.extensions?.code === OVERLOADED);
-        if (overloaded.length === 0) return;
-        const retryAfter = Math.max(
-          RETRY_AFTER_SECONDS,
-          ...overloaded.map(({ extensions }) => Number(extensions?.retryAfter) || RETRY_AFTER_SECONDS),
-        );
-        response.http.headers.set('retry-after', String(Math.ceil(retryAfter)));
-        // A partial answer stays 200: part of it is data the client asked for.
-        if (data === null || data === undefined) response.http.status = 503;
-      },
-    };
+  // The same listener for every request: the hook reads all it needs from the request's context.
+  requestDidStart: async () => overloadedSubgraphListener,
+};
+
+const overloadedSubgraphListener: GraphQLRequestListener<BaseContext> = {
+  async willSendResponse({ response }) {
+    if (response.body.kind !== 'single') return;
+    const { data, errors } = response.body.singleResult;
+    // The common answer: no errors at all.
+    if (!errors) return;
+    const overloaded = errors.filter((error) => error.extensions?.code === OVERLOADED);
+    if (overloaded.length === 0) return;
+    const retryAfter = Math.max(
+      RETRY_AFTER_SECONDS,
+      ...overloaded.map(({ extensions }) => Number(extensions?.retryAfter) || RETRY_AFTER_SECONDS),
+    );
+    response.http.headers.set('retry-after', String(Math.ceil(retryAfter)));
+    // A partial answer stays 200: part of it is data the client asked for.
+    if (data === null || data === undefined) response.http.status = 503;
   },
 };

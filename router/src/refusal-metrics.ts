@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import type { RequestHandler, Response } from 'express';
 import { notedRefusal, RefusalError } from './errors.js';
 import { isRefusalCode, type RefusalCode, type RouterMetrics } from './metrics.js';
@@ -10,8 +10,12 @@ const PAST_AUTHENTICATION_LOCAL = 'isPastAuthentication';
 export interface RefusalCounting {
   /** First on /graphql, before the body is read: counts a refused request when its answer has been sent. */
   beforeBody: RequestHandler;
+  /** beforeBody's work, for a handler that does more: counts the refusal `res` answers, if any, once it is sent. */
+  track(res: Response): void;
   /** Right after authentication on /graphql. */
   afterAuthentication: RequestHandler;
+  /** afterAuthentication's work, for a handler that does more. */
+  markPastAuthentication(res: Response): void;
   /** Counts the refusals Apollo Server answers: those the limits throw before planning. */
   plugin: ApolloServerPlugin<BaseContext>;
 }
@@ -29,30 +33,33 @@ export interface RefusalCounting {
  *   cost) throw a RefusalError that Apollo Server answers: `plugin` counts it.
  */
 export function createRefusalCounting(metrics: RouterMetrics): RefusalCounting {
+  // One listener for every response (`this` is the response that finished), one for every request's plugin hooks.
+  function countOnFinish(this: Response): void {
+    const code = refusalOf(this);
+    if (code) metrics.countRefusal(code);
+  }
+  const listener: GraphQLRequestListener<BaseContext> = {
+    async didEncounterErrors({ errors }) {
+      for (const error of errors) {
+        const refusal = error instanceof RefusalError ? error : error.originalError;
+        if (refusal instanceof RefusalError && isRefusalCode(refusal.code)) metrics.countRefusal(refusal.code);
+      }
+    },
+  };
+  const track = (res: Response) => void res.once('finish', countOnFinish);
+  const markPastAuthentication = (res: Response) => void (res.locals[PAST_AUTHENTICATION_LOCAL] = true);
   return {
+    track,
+    markPastAuthentication,
     beforeBody: (_req, res, next) => {
-      res.once('finish', () => {
-        const code = refusalOf(res);
-        if (code) metrics.countRefusal(code);
-      });
+      track(res);
       next();
     },
     afterAuthentication: (_req, res, next) => {
-      res.locals[PAST_AUTHENTICATION_LOCAL] = true;
+      markPastAuthentication(res);
       next();
     },
-    plugin: {
-      async requestDidStart() {
-        return {
-          async didEncounterErrors({ errors }) {
-            for (const error of errors) {
-              const refusal = error instanceof RefusalError ? error : error.originalError;
-              if (refusal instanceof RefusalError && isRefusalCode(refusal.code)) metrics.countRefusal(refusal.code);
-            }
-          },
-        };
-      },
-    },
+    plugin: { requestDidStart: async () => listener },
   };
 }
 

@@ -1,10 +1,10 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import { MAX_PAGE_SIZE } from '@supergraph/server-kit/graphql';
 import { createBucketStores, perMinute, RateLimiter, type RateLimitStore } from '@supergraph/server-kit/rate-limit';
 import type { Logger } from '@supergraph/server-kit/telemetry';
 import { withSpan } from '@supergraph/server-kit/tracing';
 import type { Express, RequestHandler } from 'express';
-import { getVariableValues } from 'graphql';
+import { getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import {
   OperationNotResolvedError,
   PageSizeTooLargeError,
@@ -15,9 +15,9 @@ import type { LimitSettings } from './limit-settings.js';
 import { measureOperation, type OperationMeasure } from './operation-cost.js';
 import { createShapeLimits } from './query-shape-limits.js';
 import { checkAccountMutationCount, findAccountMutations } from './rate-limit/account-limit.js';
-import { limitCallers } from './rate-limit/caller-limit.js';
+import { takeCallerBudgets } from './rate-limit/caller-limit.js';
 import { subgraphRateLimitsPlugin } from './rate-limit/subgraph-rate-limits.js';
-import { limitTokens } from './token-limit.js';
+import { createTokenCheck } from './token-limit.js';
 
 /** The tracer of the router's own spans. */
 const ROUTER_TRACER = '@supergraph/router';
@@ -43,9 +43,9 @@ export interface RequestLimits {
   bodyLimit: string;
   /**
    * Express handlers for /graphql, to run after authentication (a signed-in caller is charged per user
-   * as well as per IP): the per-caller rate limits (429), then the token limit (400).
+   * as well as per IP): the per-caller rate limits (429), then the token limit (400), in one handler.
    */
-  middleware: RequestHandler[];
+  middleware: RequestHandler;
   /**
    * Apollo Server plugins: before planning, depth, aliases, directives, account mutations per
    * operation, page sizes, cost (400); after execution, a subgraph's RATE_LIMITED as a 429.
@@ -94,37 +94,44 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
   const shape = createShapeLimits(settings.query, { isProduction: options.isProduction });
   const { maxCost } = settings.query;
 
-  const operationLimits: ApolloServerPlugin<BaseContext> = {
-    async requestDidStart() {
-      return {
-        // One span for every check, between validation and planning in the request's trace; a
-        // refusal ends it with error status and its code as `error.type`.
-        didResolveOperation: ({ schema, document, operation, request }) =>
-          withSpan('router.limits', { tracer: ROUTER_TRACER }, async () => {
-            const refusal = shape.check(schema, document);
-            if (refusal) throw refusal;
-            // Apollo Server leaves these to the executor, on which @apollo/gateway throws (a 500).
-            if (!operation) throw new OperationNotResolvedError(request.operationName ?? undefined);
-            const rootType = schema.getRootType(operation.operation);
-            if (!rootType) throw new UnsupportedOperationTypeError(operation.operation);
-            checkAccountMutationCount(findAccountMutations(document, operation));
-            const { coerced: variables } = getVariableValues(
-              schema,
-              operation.variableDefinitions ?? [],
-              request.variables ?? {},
-            );
-            // Variables that do not fit their types: the gateway refuses them itself before planning.
-            if (!variables) return;
+  const measures = createMeasureMemo();
+  // One listener for every request: the hook reads all it needs from the request's context.
+  const operationLimitsListener: GraphQLRequestListener<BaseContext> = {
+    // One span for every check, between validation and planning in the request's trace; a
+    // refusal ends it with error status and its code as `error.type`.
+    didResolveOperation: ({ schema, document, operation, request }) =>
+      withSpan('router.limits', { tracer: ROUTER_TRACER }, async () => {
+        const refusal = shape.check(schema, document);
+        if (refusal) throw refusal;
+        // Apollo Server leaves these to the executor, on which @apollo/gateway throws (a 500).
+        if (!operation) throw new OperationNotResolvedError(request.operationName ?? undefined);
+        const rootType = schema.getRootType(operation.operation);
+        if (!rootType) throw new UnsupportedOperationTypeError(operation.operation);
+        checkAccountMutationCount(findAccountMutations(document, operation));
+        const { coerced: variables } = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+        // Variables that do not fit their types: the gateway refuses them itself before planning.
+        if (!variables) return;
 
-            checkOperationCost(measureOperation(schema, document, operation, variables, { maxPageSize: MAX_PAGE_SIZE }), maxCost);
-          }),
-      };
-    },
+        checkOperationCost(
+          measures.measure(schema, document, operation, variables, () =>
+            measureOperation(schema, document, operation, variables, { maxPageSize: MAX_PAGE_SIZE }),
+          ),
+          maxCost,
+        );
+      }),
+  };
+  const operationLimits: ApolloServerPlugin<BaseContext> = {
+    requestDidStart: async () => operationLimitsListener,
+  };
+  const checkTokens = createTokenCheck(settings.query.maxTokens);
+  // The caller's budgets, then the tokens of the operation text, in one handler.
+  const limitRequest: RequestHandler = async (req, res, next) => {
+    if ((await takeCallerBudgets(callers, req, res)) && checkTokens(req, res)) next();
   };
 
   return {
     bodyLimit: settings.bodyLimit,
-    middleware: [limitCallers(callers), limitTokens(settings.query.maxTokens)],
+    middleware: limitRequest,
     plugins: [...shape.plugins, operationLimits, subgraphRateLimitsPlugin],
     applyTo(app) {
       app.set('trust proxy', settings.trustProxy);
@@ -140,4 +147,41 @@ export function createRequestLimits(settings: LimitSettings, options: RequestLim
 function checkOperationCost({ cost, largestPage }: OperationMeasure, maxCost: number): void {
   if (largestPage && largestPage.size > MAX_PAGE_SIZE) throw new PageSizeTooLargeError(largestPage, MAX_PAGE_SIZE);
   if (cost > maxCost) throw new QueryTooCostlyError(cost, maxCost);
+}
+
+/** Most variable sets remembered per parsed document; the set is emptied when full. */
+const MEASURES_PER_DOCUMENT = 64;
+
+/**
+ * The cost and largest page of an operation, remembered per parsed document (Apollo Server reuses
+ * the document of an operation it has seen) and per operation and variable values: the measure
+ * depends on nothing else but the schema, which a reload replaces (a new schema starts afresh).
+ * Variables that JSON cannot write are measured every time.
+ */
+function createMeasureMemo() {
+  const byDocument = new WeakMap<DocumentNode, { schema: GraphQLSchema; measures: Map<string, OperationMeasure> }>();
+  return {
+    measure(
+      schema: GraphQLSchema,
+      document: DocumentNode,
+      operation: OperationDefinitionNode,
+      variables: Record<string, unknown>,
+      measure: () => OperationMeasure,
+    ): OperationMeasure {
+      let key: string;
+      try {
+        key = `${operation.name?.value ?? ''}\u0000${JSON.stringify(variables)}`;
+      } catch {
+        return measure();
+      }
+      let entry = byDocument.get(document);
+      if (entry?.schema !== schema) byDocument.set(document, (entry = { schema, measures: new Map() }));
+      const known = entry.measures.get(key);
+      if (known) return known;
+      const measured = measure();
+      if (entry.measures.size >= MEASURES_PER_DOCUMENT) entry.measures.clear();
+      entry.measures.set(key, measured);
+      return measured;
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { RequestHandler } from 'express';
 import { authenticateRequests, type AccessTokenVerifier } from '@supergraph/server-kit/auth';
 import { createGraphQLService, type GraphQLService } from '@supergraph/server-kit/http';
 import type { Logger, ServiceMetrics } from '@supergraph/server-kit/telemetry';
@@ -78,6 +79,17 @@ export async function createRouter({
   });
   const limits = createRequestLimits(limitSettings, { logger: options.logger, isProduction: options.isProduction });
   const shedding = createLoadShedding(limitSettings.overload, options.metrics);
+  const cors = createCorsMiddleware(corsOrigins);
+  // The router's own steps before and after authentication, each one Express handler: every layer
+  // of a mounted stack costs a path match and a turn of Express's next() on every request.
+  const edge: RequestHandler = (req, res, next) => {
+    refusals.track(res);
+    cors(req, res, next);
+  };
+  const pastAuthentication: RequestHandler = (req, res, next) => {
+    refusals.markPastAuthentication(res);
+    return limits.middleware(req, res, next);
+  };
   const service = await createGraphQLService<RouterContext>({
     name: 'router',
     ...options,
@@ -87,12 +99,11 @@ export async function createRouter({
     operationLabel: createOperationLabeler(persistedQueries?.operationNames ?? new Set()),
     // CORS first, so that a browser can read every refusal, a 503 OVERLOADED included. Refusals are
     // counted from the start, so that those answered before the body is read are too.
-    beforeBodyMiddleware: [refusals.beforeBody, createCorsMiddleware(corsOrigins)],
+    beforeBodyMiddleware: [edge],
     graphqlMiddleware: [
       ...(safelist && persistedQueries ? [createSafelistMiddleware(persistedQueries)] : []),
       authenticateRequests(verifyAccessToken),
-      refusals.afterAuthentication,
-      ...limits.middleware,
+      pastAuthentication,
     ],
     admission: shedding.admission,
     plugins: [

@@ -1,5 +1,5 @@
 import { parse as parseUrl } from 'node:url';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { sendRefusal, TooManyTokensError } from './errors.js';
 
@@ -22,6 +22,11 @@ export function countTokens(text: string, max: number): number | null {
   return count;
 }
 
+/** How many texts that passed the token limit are remembered, so that a client's repeated operation is lexed once. */
+const PASSED_TEXTS_KEPT = 256;
+/** Longer texts are lexed every time: what is remembered stays under PASSED_TEXTS_KEPT x this many characters. */
+const LONGEST_TEXT_KEPT = 16_384;
+
 /**
  * Refuses an operation text longer than `maxTokens` tokens with 400 TOO_MANY_TOKENS, before Apollo
  * Server parses it. It runs in front of Apollo Server because a plugin cannot refuse a request
@@ -29,13 +34,33 @@ export function countTokens(text: string, max: number): number | null {
  * automatic persisted query is only stored from a request that carried its full text.
  */
 export function limitTokens(maxTokens: number): RequestHandler {
+  const check = createTokenCheck(maxTokens);
   return (req, res, next) => {
-    const tooLong = readOperationTexts(req).some((text) => (countTokens(text, maxTokens) ?? 0) > maxTokens);
-    if (!tooLong) {
-      next();
-      return;
+    if (check(req, res)) next();
+  };
+}
+
+/**
+ * limitTokens' work, for a handler that goes on with other checks: true when every operation text
+ * of the request is within `maxTokens`, false when it was answered 400 TOO_MANY_TOKENS. Texts that
+ * passed are remembered (a bounded set, emptied when full): the same operation sent again is not
+ * lexed again. A text that did not pass is never remembered.
+ */
+export function createTokenCheck(maxTokens: number): (req: Request, res: Response) => boolean {
+  const passed = new Set<string>();
+  const isWithinLimit = (text: string): boolean => {
+    if (passed.has(text)) return true;
+    if ((countTokens(text, maxTokens) ?? 0) > maxTokens) return false;
+    if (text.length <= LONGEST_TEXT_KEPT) {
+      if (passed.size >= PASSED_TEXTS_KEPT) passed.clear();
+      passed.add(text);
     }
+    return true;
+  };
+  return (req, res) => {
+    if (readOperationTexts(req).every(isWithinLimit)) return true;
     sendRefusal(res, new TooManyTokensError(maxTokens));
+    return false;
   };
 }
 

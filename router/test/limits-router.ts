@@ -70,7 +70,7 @@ export async function startRouter(
     metrics: createMetrics('router'),
     isProduction,
     graphql: { schema },
-    graphqlMiddleware: [authenticateRequests(keys.verify), ...limits.middleware],
+    graphqlMiddleware: [authenticateRequests(keys.verify), limits.middleware],
     plugins: limits.plugins,
     context: async ({ viewer }) => ({ viewer }),
     bodyLimit: limits.bodyLimit,

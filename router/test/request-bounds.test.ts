@@ -69,7 +69,11 @@ describe('request bounds', () => {
       body: { errors: [{ extensions: { code: 'TOO_MANY_TOKENS' } }] },
     });
     expect(countExecutions()).toBe(before);
-    expect((await router.post({ query: `# comments are not tokens\n{ categories { ${'id '.repeat(95)}} }` })).status).toBe(200);
+    const fits = `# comments are not tokens\n{ categories { ${'id '.repeat(95)}} }`;
+    expect((await router.post({ query: fits })).status).toBe(200);
+    // A text that passed is remembered, one that did not is not: each answer stays the same when sent again.
+    expect((await router.post({ query: fits })).status).toBe(200);
+    await expectRefused(router, { query }, 400, 'TOO_MANY_TOKENS');
   });
 
   it.each(['first', 'last'])(
@@ -119,6 +123,9 @@ describe('request bounds', () => {
 
     expect((await router.post({ variables: { n: 5 }, extensions })).status).toBe(200);
     await expectRefused(router, { variables: { n: 101 }, extensions }, 400, 'PAGE_SIZE_TOO_LARGE');
+    // Measures are remembered per document and variables: each set keeps its own verdict.
+    expect((await router.post({ variables: { n: 5 }, extensions })).status).toBe(200);
+    await expectRefused(router, { query, variables: { n: 101 } }, 400, 'PAGE_SIZE_TOO_LARGE');
   });
 
   it('refuses an operation whose estimated cost is above QUERY_MAX_COST with 400 QUERY_TOO_COSTLY', async () => {

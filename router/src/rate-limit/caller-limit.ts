@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { addressKey, rateLimitHeaders, type RateLimitDecision, type RateLimiter } from '@supergraph/server-kit/rate-limit';
 import { RateLimitedError, sendRefusal } from '../errors.js';
@@ -23,18 +23,26 @@ export function callerKeys(viewer: Viewer | null, ip: string | undefined): strin
  */
 export function limitCallers(limiter: RateLimiter): RequestHandler {
   return async (req, res, next) => {
-    const decisions: RateLimitDecision[] = [];
-    for (const key of callerKeys((res.locals.viewer as Viewer | null | undefined) ?? null, req.ip)) {
-      const decision = await limiter.take(key);
-      if (!decision.isAllowed) {
-        sendRefusal(res, new RateLimitedError(decision, 'requests'));
-        return;
-      }
-      decisions.push(decision);
-    }
-    res.set(rateLimitHeaders(tightest(decisions)));
-    next();
+    if (await takeCallerBudgets(limiter, req, res)) next();
   };
+}
+
+/**
+ * limitCallers' work, for a handler that goes on with other checks: true when the request may go
+ * on (its RateLimit headers set), false when it was answered 429.
+ */
+export async function takeCallerBudgets(limiter: RateLimiter, req: Request, res: Response): Promise<boolean> {
+  const decisions: RateLimitDecision[] = [];
+  for (const key of callerKeys((res.locals.viewer as Viewer | null | undefined) ?? null, req.ip)) {
+    const decision = await limiter.take(key);
+    if (!decision.isAllowed) {
+      sendRefusal(res, new RateLimitedError(decision, 'requests'));
+      return false;
+    }
+    decisions.push(decision);
+  }
+  res.set(rateLimitHeaders(tightest(decisions)));
+  return true;
 }
 
 /** The decision closest to refusing: fewest tokens left, then the longest until full. */

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import type { GenericErrorCode } from '@supergraph/server-kit/graphql';
 
 const RATE_LIMITED: GenericErrorCode = 'RATE_LIMITED';
@@ -18,19 +18,22 @@ export interface SubgraphRateLimitHolder {
  * and 429 when nothing else was answered (no data). A partial answer stays 200.
  */
 export const subgraphRateLimitsPlugin: ApolloServerPlugin<BaseContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind !== 'single') return;
-        const { data, errors = [] } = response.body.singleResult;
-        const limited = errors.filter((error) => error.extensions?.code === RATE_LIMITED);
-        if (limited.length === 0) return;
-        const retryAfter = Math.max(1, ...limited.map(({ extensions }) => Number(extensions?.retryAfter) || 1));
-        const headers = (contextValue as SubgraphRateLimitHolder).subgraphRateLimit ?? {};
-        response.http.headers.set('retry-after', String(Math.ceil(retryAfter)));
-        for (const [name, value] of Object.entries(headers)) response.http.headers.set(name, value);
-        if (data === null || data === undefined) response.http.status = 429;
-      },
-    };
+  // The same listener for every request: the hook reads all it needs from the request's context.
+  requestDidStart: async () => subgraphRateLimitsListener,
+};
+
+const subgraphRateLimitsListener: GraphQLRequestListener<BaseContext> = {
+  async willSendResponse({ response, contextValue }) {
+    if (response.body.kind !== 'single') return;
+    const { data, errors } = response.body.singleResult;
+    // The common answer: no errors at all.
+    if (!errors) return;
+    const limited = errors.filter((error) => error.extensions?.code === RATE_LIMITED);
+    if (limited.length === 0) return;
+    const retryAfter = Math.max(1, ...limited.map(({ extensions }) => Number(extensions?.retryAfter) || 1));
+    const headers = (contextValue as SubgraphRateLimitHolder).subgraphRateLimit ?? {};
+    response.http.headers.set('retry-after', String(Math.ceil(retryAfter)));
+    for (const [name, value] of Object.entries(headers)) response.http.headers.set(name, value);
+    if (data === null || data === undefined) response.http.status = 429;
   },
 };
