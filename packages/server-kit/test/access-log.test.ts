@@ -15,8 +15,8 @@ const schema = buildSubgraphSchema({
   `),
   resolvers: {
     Query: {
-      hello: (_: unknown, { name }: { name: string }, { logger }: { logger: Logger }) => {
-        logger.info({ name }, 'saying hello');
+      hello: (_: unknown, { name }: { name: string }, context: unknown) => {
+        (context as { logger: Logger }).logger.info({ name }, 'saying hello');
         return `hello ${name}`;
       },
     },
