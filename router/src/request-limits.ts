@@ -152,6 +152,9 @@ function checkOperationCost({ cost, largestPage }: OperationMeasure, maxCost: nu
 /** Most variable sets remembered per parsed document; the set is emptied when full. */
 const MEASURES_PER_DOCUMENT = 64;
 
+/** Longest operation name and variables (as JSON) remembered: past it, the operation is measured each time. */
+const MAX_REMEMBERED_KEY_LENGTH = 2_048;
+
 /**
  * The cost and largest page of an operation, remembered per parsed document (Apollo Server reuses
  * the document of an operation it has seen) and per operation and variable values: the measure
@@ -174,6 +177,9 @@ function createMeasureMemo() {
       } catch {
         return measure();
       }
+      // Large variables are measured each time: remembering them would let a client keep a body's
+      // worth of memory per request.
+      if (key.length > MAX_REMEMBERED_KEY_LENGTH) return measure();
       let entry = byDocument.get(document);
       if (entry?.schema !== schema) byDocument.set(document, (entry = { schema, measures: new Map() }));
       const known = entry.measures.get(key);

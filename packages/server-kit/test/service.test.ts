@@ -56,6 +56,8 @@ describe('createGraphQLService', () => {
     const response = await post(JSON.stringify({ query: '{ hello(name: "kit") }' }), { 'x-request-id': 'abc-123' });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('abc-123');
+    // Nothing the API answers may be kept by a browser or a shared cache.
+    expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({ data: { hello: 'hello kit' } });
   });
 
@@ -101,6 +103,7 @@ describe('createGraphQLService', () => {
   it('answers malformed JSON with 400 and a GraphQL-shaped error', async () => {
     const response = await post('{"query": ');
     expect(response.status).toBe(400);
+    expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({
       errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
     });

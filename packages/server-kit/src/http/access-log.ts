@@ -123,5 +123,10 @@ function writeLine(res: LoggedResponse, error: unknown): void {
     state.logger.info({ req: state.fields, operationName, res: { statusCode }, err: failure, responseTime }, 'request errored');
     return;
   }
+  // The connection closed before the answer was written out: the client never got it.
+  if (!res.writableEnded) {
+    state.logger.info({ req: state.fields, operationName, res: { statusCode }, responseTime }, 'request aborted');
+    return;
+  }
   state.plainLogger.info({ req: state.fields, operationName, res: { statusCode }, responseTime }, 'request completed');
 }

@@ -154,6 +154,10 @@ export async function createGraphQLService<TContext extends BaseContext>(
     (_req, res, next) => {
       // Set on the way in: Express restores req.baseUrl on the way out of a mounted stack.
       res.locals.metricsRoute = '/graphql';
+      // No answer of this API may be stored by a browser or a shared cache: a signed-in caller's
+      // data (GET queries included) and every refusal. Apollo's cache control plugin, turned off
+      // below, used to say so on each answer.
+      res.setHeader('cache-control', 'no-store');
       next();
     },
     accessLog,
@@ -211,8 +215,9 @@ function createApolloServer<TContext extends BaseContext>(options: GraphQLServic
       isProduction ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       // Federated traces (ftv1) feed Apollo's hosted usage reporting, which this stack does not use.
       ...('schema' in options.graphql ? [ApolloServerPluginInlineTraceDisabled()] : []),
-      // No schema or resolver here gives cache hints (@cacheControl) and no answer carries a
-      // Cache-Control header from them: the default plugin's willResolveField hook on every field was work for nothing.
+      // No schema or resolver here gives cache hints (@cacheControl): the default plugin's
+      // willResolveField hook on every field was work for nothing. Its one visible effect,
+      // `cache-control: no-store` on every answer, is set by the /graphql stack instead.
       ApolloServerPluginCacheControlDisabled(),
       createTracingPlugin(),
       createOperationMetricsPlugin(metrics, { operationLabel: options.operationLabel }),
