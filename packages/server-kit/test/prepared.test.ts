@@ -63,6 +63,33 @@ describe.each(testDialects())('preparedByKeys on %s', (dialect) => {
     expect(statements).toEqual(['SELECT', 'SELECT', 'SELECT', 'SELECT', 'SELECT']);
   });
 
+  it('answers every shape a caller chooses, naming no more than a bounded set of Postgres statements', async () => {
+    const { database } = await openNotes(dialect);
+    const notesByIdsUpTo = preparedByKeys<Tables, { id: number; body: string }>(
+      'test_notes_up_to',
+      ({ db, tables: { notes } }, ids, shape) =>
+        db
+          .select()
+          .from(notes)
+          .where(inArray(notes.id, ids))
+          .orderBy(asc(notes.id))
+          .limit(Number(shape.slice(1))),
+    );
+    // 150 shapes (limits 1..150), as callers choosing page sizes would make.
+    for (let limit = 1; limit <= 150; limit += 1) {
+      const rows = await notesByIdsUpTo(database, [1, 2, 3], `l${limit}`);
+      expect(rows.map((row) => row.id)).toEqual([1, 2, 3].slice(0, limit));
+    }
+    if (dialect === 'postgres') {
+      // One pooled connection answers every call here, so the server's count is this connection's.
+      const { rows } = await (
+        database.db as unknown as { execute(query: unknown): Promise<{ rows: { total: number }[] }> }
+      ).execute(sql`select count(*)::int as total from pg_prepared_statements where name like 'test_notes_up_to_%'`);
+      expect(rows[0]!.total).toBeGreaterThan(0);
+      expect(rows[0]!.total).toBeLessThanOrEqual(64);
+    }
+  });
+
   it('reads inside a transaction what the transaction wrote', async () => {
     const { database } = await openNotes(dialect);
     await notesByIds(database, [151, 152]);

@@ -7,6 +7,13 @@ export const PREPARED_KEY_COUNT_LIMIT = 100;
 /** Prepared queries kept per connection and read; past it they are dropped and prepared again as used. */
 const PREPARED_PER_CONNECTION = 1_000;
 
+/**
+ * Postgres statement names a read uses at most. A named statement stays on each server connection
+ * until it closes, and callers choose page sizes: past this many shapes and key counts, a query is
+ * still built once but sent unnamed, so no client can grow the server's memory.
+ */
+const NAMED_STATEMENTS_PER_READ = 64;
+
 /** What a drizzle query builder offers on either dialect: prepare() (SQLite) or prepare(name) (Postgres). */
 interface Preparable {
   prepare(name?: string): unknown;
@@ -36,9 +43,13 @@ export function preparedByKeys<TTables extends Record<string, unknown>, TRow, TS
 ): (handle: DatabaseHandle<TTables>, keys: readonly unknown[], shape?: TShape) => Promise<TRow[]> {
   const byConnection = new WeakMap<object, Map<string, Prepared>>();
   const placeholders = (count: number) => Array.from({ length: count }, (_, index) => sql.placeholder(`k${index}`));
+  const named = new Set<string>();
   const prepare = (handle: DatabaseHandle<TTables>, count: number, shape: TShape, key: string | undefined): Prepared => {
     const query = build(handle, placeholders(count), shape);
-    return (handle.dialect === 'postgres' && key !== undefined ? query.prepare(`${name}_${key}`) : query.prepare()) as Prepared;
+    if (handle.dialect !== 'postgres' || key === undefined) return query.prepare() as Prepared;
+    if (!named.has(key) && named.size >= NAMED_STATEMENTS_PER_READ) return query.prepare() as Prepared;
+    named.add(key);
+    return query.prepare(`${name}_${key}`) as Prepared;
   };
   return async (handle, keys, shape = '' as TShape) => {
     const values: Record<string, unknown> = {};
