@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
-import type { RequestHandler, Response } from 'express';
+import type { Response } from 'express';
 import { notedRefusal, RefusalError } from './errors.js';
 import { isRefusalCode, type RefusalCode, type RouterMetrics } from './metrics.js';
 
@@ -8,13 +8,9 @@ const PAST_AUTHENTICATION_LOCAL = 'isPastAuthentication';
 
 /** What counts the router's refusals, each once, by code (router_refusals_total); see createRefusalCounting. */
 export interface RefusalCounting {
-  /** First on /graphql, before the body is read: counts a refused request when its answer has been sent. */
-  beforeBody: RequestHandler;
-  /** beforeBody's work, for a handler that does more: counts the refusal `res` answers, if any, once it is sent. */
+  /** First on /graphql, before the body is read: counts the refusal `res` answers, if any, once it is sent. */
   track(res: Response): void;
   /** Right after authentication on /graphql. */
-  afterAuthentication: RequestHandler;
-  /** afterAuthentication's work, for a handler that does more. */
   markPastAuthentication(res: Response): void;
   /** Counts the refusals Apollo Server answers: those the limits throw before planning. */
   plugin: ApolloServerPlugin<BaseContext>;
@@ -24,10 +20,10 @@ export interface RefusalCounting {
  * A refusal is answered in one of three places, and counted where it is known:
  *
  * - the router's express middleware (safelist, rate limits, token limit, load shedding) notes its
- *   code on the response (errors.ts noteRefusal), and `beforeBody` counts it once the answer is sent;
+ *   code on the response (errors.ts noteRefusal), and `track` counts it once the answer is sent;
  * - server-kit answers a body too large (413 PAYLOAD_TOO_LARGE), a body it cannot read (400
  *   BAD_REQUEST) and a bad access token (401 UNAUTHENTICATED) before the request gets past
- *   authentication: `beforeBody` counts those by their status, and only those, so that Apollo
+ *   authentication: `track` counts those by their status, and only those, so that Apollo
  *   Server's own 400s (a syntax error, an invalid operation) are not refusals;
  * - the limits checked before planning (depth, aliases, directives, account mutations, page size,
  *   cost) throw a RefusalError that Apollo Server answers: `plugin` counts it.
@@ -46,19 +42,9 @@ export function createRefusalCounting(metrics: RouterMetrics): RefusalCounting {
       }
     },
   };
-  const track = (res: Response) => void res.once('finish', countOnFinish);
-  const markPastAuthentication = (res: Response) => void (res.locals[PAST_AUTHENTICATION_LOCAL] = true);
   return {
-    track,
-    markPastAuthentication,
-    beforeBody: (_req, res, next) => {
-      track(res);
-      next();
-    },
-    afterAuthentication: (_req, res, next) => {
-      markPastAuthentication(res);
-      next();
-    },
+    track: (res) => void res.once('finish', countOnFinish),
+    markPastAuthentication: (res) => void (res.locals[PAST_AUTHENTICATION_LOCAL] = true),
     plugin: { requestDidStart: async () => listener },
   };
 }

@@ -1,5 +1,5 @@
 import { parse as parseUrl } from 'node:url';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Lexer, Source, TokenKind } from 'graphql';
 import { sendRefusal, TooManyTokensError } from './errors.js';
 
@@ -29,20 +29,13 @@ const LONGEST_TEXT_KEPT = 16_384;
 
 /**
  * Refuses an operation text longer than `maxTokens` tokens with 400 TOO_MANY_TOKENS, before Apollo
- * Server parses it. It runs in front of Apollo Server because a plugin cannot refuse a request
- * before parsing without it becoming a 500. Every text that can run passes through here: an
- * automatic persisted query is only stored from a request that carried its full text.
- */
-export function limitTokens(maxTokens: number): RequestHandler {
-  const check = createTokenCheck(maxTokens);
-  return (req, res, next) => {
-    if (check(req, res)) next();
-  };
-}
-
-/**
- * limitTokens' work, for a handler that goes on with other checks: true when every operation text
- * of the request is within `maxTokens`, false when it was answered 400 TOO_MANY_TOKENS. Texts that
+ * Server parses it. It runs in front of Apollo Server (in the router's handler after
+ * authentication) because a plugin cannot refuse a request before parsing without it becoming a
+ * 500. Every text that can run passes through here: an automatic persisted query is only stored
+ * from a request that carried its full text.
+ *
+ * The check is true when every operation text of the request is within `maxTokens`, false when it
+ * was answered 400 TOO_MANY_TOKENS. Texts that
  * passed are remembered (a bounded set, emptied when full): the same operation sent again is not
  * lexed again. A text that did not pass is never remembered.
  */

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Viewer } from '@supergraph/server-kit/auth';
 import { addressKey, rateLimitHeaders, type RateLimitDecision, type RateLimiter } from '@supergraph/server-kit/rate-limit';
 import { RateLimitedError, sendRefusal } from '../errors.js';
@@ -14,22 +14,13 @@ export function callerKeys(viewer: Viewer | null, ip: string | undefined): strin
 }
 
 /**
- * Express middleware, after authentication: one token per request from each of the caller's
+ * After authentication: one token per request from each of the caller's
  * buckets (callerKeys), the address's first, so that a request the address's bucket refuses costs the
  * user's bucket nothing. The emptiest bucket decides: its RateLimit headers go on every response
  * let through, and an empty one is answered 429 with Retry-After and RATE_LIMITED before anything is
  * parsed or planned. A user's bucket refusing after the address's allowed has spent one of the
- * address's tokens, which that client could have spent anonymously anyway.
- */
-export function limitCallers(limiter: RateLimiter): RequestHandler {
-  return async (req, res, next) => {
-    if (await takeCallerBudgets(limiter, req, res)) next();
-  };
-}
-
-/**
- * limitCallers' work, for a handler that goes on with other checks: true when the request may go
- * on (its RateLimit headers set), false when it was answered 429.
+ * address's tokens, which that client could have spent anonymously anyway. True when the request
+ * may go on (its RateLimit headers set), false when it was answered 429.
  */
 export async function takeCallerBudgets(limiter: RateLimiter, req: Request, res: Response): Promise<boolean> {
   const decisions: RateLimitDecision[] = [];
