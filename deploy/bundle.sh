@@ -42,7 +42,9 @@ trap 'rm -rf "$pruned"' EXIT
 (cd "$repo" && "${turbo[@]}" prune "$package" --docker --out-dir "$pruned" >/dev/null)
 cp -a "$pruned/full/." "$out/"
 cp "$pruned/package-lock.json" "$out/package-lock.json"
-# Build inputs turbo prune leaves out: the shared compiler settings.
+# Install and build inputs turbo prune leaves out: the patches the root package's postinstall
+# applies (patch-package; docs/decisions/029-node-versions.md) and the shared compiler settings.
+cp -a "$repo/patches" "$out/patches"
 cp "$repo/tsconfig.base.json" "$out/"
 
 cd "$out"
@@ -62,7 +64,7 @@ fi
 npm prune --omit=dev --no-audit --no-fund --loglevel=error
 # Sources, tests and build settings stay behind: the service runs from dist/ (schema.graphql and
 # migrations/ of a subgraph stay beside it).
-rm -rf .turbo node_modules/.cache tsconfig.base.json turbo.json
+rm -rf .turbo node_modules/.cache tsconfig.base.json turbo.json patches
 for dir in packages/* subgraphs/* router; do
   [[ -d "$dir" ]] || continue
   rm -rf "$dir"/{src,test,.turbo} "$dir"/tsconfig*.json "$dir"/vitest.config.ts "$dir"/drizzle.*.config.ts
