@@ -9,19 +9,21 @@ import { createMetrics } from '../src/telemetry/metrics.js';
 
 type Line = Record<string, unknown> & { msg?: string; req?: { id?: string } };
 
-const schema = buildSubgraphSchema({
-  typeDefs: parse(`#graphql
+const schema = buildSubgraphSchema([
+  {
+    typeDefs: parse(`#graphql
     type Query { hello(name: String!): String! }
   `),
-  resolvers: {
-    Query: {
-      hello: (_: unknown, { name }: { name: string }, context: unknown) => {
-        (context as { logger: Logger }).logger.info({ name }, 'saying hello');
-        return `hello ${name}`;
+    resolvers: {
+      Query: {
+        hello: (_: unknown, { name }: { name: string }, context: unknown) => {
+          (context as { logger: Logger }).logger.info({ name }, 'saying hello');
+          return `hello ${name}`;
+        },
       },
     },
   },
-});
+]);
 
 const lines: Line[] = [];
 let service: GraphQLService;

@@ -43,20 +43,22 @@ const rules: PermissionRules = {
 };
 
 const schema = applyPermissions(
-  buildSubgraphSchema({
-    typeDefs,
-    resolvers: {
-      Query: {
-        notes: () => notes,
-        mine: () => notes,
-        broken: () => {
-          throw new BadUserInputError('no good');
+  buildSubgraphSchema([
+    {
+      typeDefs,
+      resolvers: {
+        Query: {
+          notes: () => notes,
+          mine: () => notes,
+          broken: () => {
+            throw new BadUserInputError('no good');
+          },
+          unnamed: () => 'never',
         },
-        unnamed: () => 'never',
+        Note: { secret: () => 'never' },
       },
-      Note: { secret: () => 'never' },
     },
-  }),
+  ]),
   rules,
 );
 
@@ -120,22 +122,24 @@ describe('applyPermissions with or(), and() and rules that answer later', () => 
     throw new Error('a broken rule');
   });
   const saysNo = rule('test/saysNo')(() => new ForbiddenError('Not this note.'));
-  const guarded = buildSubgraphSchema({
-    typeDefs: parse(/* GraphQL */ `
-      type Query {
-        notes: [Note!]!
-      }
-      type Note {
-        id: ID!
-        either: String
-        both: String
-        later: String
-        broken: String
-        refused: String
-      }
-    `),
-    resolvers: { Query: { notes: () => notes } },
-  });
+  const guarded = buildSubgraphSchema([
+    {
+      typeDefs: parse(/* GraphQL */ `
+        type Query {
+          notes: [Note!]!
+        }
+        type Note {
+          id: ID!
+          either: String
+          both: String
+          later: String
+          broken: String
+          refused: String
+        }
+      `),
+      resolvers: { Query: { notes: () => notes } },
+    },
+  ]);
   const checked = applyPermissions(guarded, {
     Query: { notes: allow },
     Note: {

@@ -17,19 +17,21 @@ import { parentIdOf, startSpanRecorder, type SpanRecorder } from './fixtures/spa
 /** What a user sent: it must never reach a span. */
 const SECRET_NAME = 'ada.lovelace.91c2';
 
-const schema = buildSubgraphSchema({
-  typeDefs: parse(`#graphql
+const schema = buildSubgraphSchema([
+  {
+    typeDefs: parse(`#graphql
     type Query { hello(name: String!): String! refused(name: String!): String }
   `),
-  resolvers: {
-    Query: {
-      hello: (_: unknown, { name }: { name: string }) => `hello ${name}`,
-      refused: (_: unknown, { name }: { name: string }) => {
-        throw new BadUserInputError(`${name} is not a name we accept.`, 'name');
+    resolvers: {
+      Query: {
+        hello: (_: unknown, { name }: { name: string }) => `hello ${name}`,
+        refused: (_: unknown, { name }: { name: string }) => {
+          throw new BadUserInputError(`${name} is not a name we accept.`, 'name');
+        },
       },
     },
   },
-});
+]);
 
 let recorder: SpanRecorder;
 let service: GraphQLService;

@@ -15,8 +15,9 @@ import { labelValues, sumSamples } from './support/metrics-text.js';
 let releaseSlow: () => void = () => {};
 let slowStarted = false;
 
-const schema = buildSubgraphSchema({
-  typeDefs: parse(`#graphql
+const schema = buildSubgraphSchema([
+  {
+    typeDefs: parse(`#graphql
     type Query {
       hello(name: String!): String!
       broken: String
@@ -27,29 +28,30 @@ const schema = buildSubgraphSchema({
     }
     type Mutation { touch: Boolean }
   `),
-  resolvers: {
-    Query: {
-      hello: (_: unknown, { name }: { name: string }) => `hello ${name}`,
-      broken: () => {
-        throw new Error('the database is down');
+    resolvers: {
+      Query: {
+        hello: (_: unknown, { name }: { name: string }) => `hello ${name}`,
+        broken: () => {
+          throw new Error('the database is down');
+        },
+        explained: () => {
+          throw new BadUserInputError('name is too long.', 'name');
+        },
+        slow: async () => {
+          slowStarted = true;
+          await new Promise<void>((resolve) => {
+            releaseSlow = resolve;
+          });
+          return 'done';
+        },
+        // graphql-js turns each Error in a list into an error of the response.
+        coded: (_: unknown, { codes }: { codes: string[] }) =>
+          codes.map((code) => new GraphQLError(`failed with ${code}`, { extensions: { code } })),
       },
-      explained: () => {
-        throw new BadUserInputError('name is too long.', 'name');
-      },
-      slow: async () => {
-        slowStarted = true;
-        await new Promise<void>((resolve) => {
-          releaseSlow = resolve;
-        });
-        return 'done';
-      },
-      // graphql-js turns each Error in a list into an error of the response.
-      coded: (_: unknown, { codes }: { codes: string[] }) =>
-        codes.map((code) => new GraphQLError(`failed with ${code}`, { extensions: { code } })),
+      Mutation: { touch: () => true },
     },
-    Mutation: { touch: () => true },
   },
-});
+]);
 
 /** A plugin that fails the way a buggy plugin would: it throws before the response is made. */
 const throwingPlugin: ApolloServerPlugin = {

@@ -8,12 +8,14 @@ import { createMetrics } from '../src/telemetry/metrics.js';
 import { createGraphQLService, type GraphQLService } from '../src/http/graphql-service.js';
 import { labelValues, sumSamples } from './support/metrics-text.js';
 
-const schema = buildSubgraphSchema({
-  typeDefs: parse(`#graphql
+const schema = buildSubgraphSchema([
+  {
+    typeDefs: parse(`#graphql
     type Query { hello: String! }
   `),
-  resolvers: { Query: { hello: () => 'hello' } },
-});
+    resolvers: { Query: { hello: () => 'hello' } },
+  },
+]);
 
 let service: GraphQLService;
 let origin: string;

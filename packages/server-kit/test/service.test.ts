@@ -6,22 +6,24 @@ import { createLogger } from '../src/telemetry/logger.js';
 import { createMetrics } from '../src/telemetry/metrics.js';
 import { createGraphQLService, type GraphQLService } from '../src/http/graphql-service.js';
 
-const schema = buildSubgraphSchema({
-  typeDefs: parse(`#graphql
+const schema = buildSubgraphSchema([
+  {
+    typeDefs: parse(`#graphql
     type Query { hello(name: String!): String! broken: String explained: String }
   `),
-  resolvers: {
-    Query: {
-      hello: (_: unknown, { name }: { name: string }) => `hello ${name}`,
-      broken: () => {
-        throw new Error('connection string postgres://secret@db leaked');
-      },
-      explained: () => {
-        throw new BadUserInputError('name is too long.', 'name');
+    resolvers: {
+      Query: {
+        hello: (_: unknown, { name }: { name: string }) => `hello ${name}`,
+        broken: () => {
+          throw new Error('connection string postgres://secret@db leaked');
+        },
+        explained: () => {
+          throw new BadUserInputError('name is too long.', 'name');
+        },
       },
     },
   },
-});
+]);
 
 let service: GraphQLService;
 let url: string;

@@ -222,19 +222,21 @@ describe.each(testDialects())('SQL statements on %s', (dialect) => {
         createSubgraphService({
           ...options,
           name: 'kit',
-          schema: buildSubgraphSchema({
-            typeDefs: parse(`#graphql
+          schema: buildSubgraphSchema([
+            {
+              typeDefs: parse(`#graphql
               type Query { accountCount: Int! }
             `),
-            resolvers: {
-              Query: {
-                accountCount: async () => {
-                  const [row] = await options.database.db.select({ total: count() }).from(options.database.tables.accounts);
-                  return row?.total ?? 0;
+              resolvers: {
+                Query: {
+                  accountCount: async () => {
+                    const [row] = await options.database.db.select({ total: count() }).from(options.database.tables.accounts);
+                    return row?.total ?? 0;
+                  },
                 },
               },
             },
-          }),
+          ]),
           context: async () => ({ database: options.database }),
         }),
       createContext: (database) => async () => ({ database }),

@@ -11,8 +11,9 @@ const record = (_: unknown, args: unknown) => {
   calls.push(args);
   return 'ok';
 };
-const schema = buildSubgraphSchema({
-  typeDefs: parse(`#graphql
+const schema = buildSubgraphSchema([
+  {
+    typeDefs: parse(`#graphql
     extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
     scalar JSON
     directive @tag(name: String) on FIELD
@@ -22,12 +23,13 @@ const schema = buildSubgraphSchema({
     type Query { search(text: String, first: Int): String product(id: ID!): Product }
     type Mutation { order(input: OrderInput!): String }
   `),
-  resolvers: {
-    Query: { search: record, product: (_: unknown, { id }: { id: string }) => ({ id, name: 'p' }) },
-    Mutation: { order: record },
-    Product: { __resolveReference: ({ id }: { id: string }) => ({ id, name: 'p' }) },
+    resolvers: {
+      Query: { search: record, product: (_: unknown, { id }: { id: string }) => ({ id, name: 'p' }) },
+      Mutation: { order: record },
+      Product: { __resolveReference: ({ id }: { id: string }) => ({ id, name: 'p' }) },
+    },
   },
-});
+]);
 
 /** findUnstorableString over an operation text, as Apollo Server would call it. */
 function find(text: string, variables: Record<string, unknown> = {}, operationName?: string) {
@@ -123,13 +125,15 @@ describe('findUnstorableString', () => {
   });
 
   it("finds a NUL in the schema's own argument defaults", () => {
-    const withDefault = buildSubgraphSchema({
-      typeDefs: parse(`#graphql
+    const withDefault = buildSubgraphSchema([
+      {
+        typeDefs: parse(`#graphql
         input Filter { label: String = "x\\u0000" }
         type Query { search(text: String = "y\\u0000"): String, filtered(filter: Filter!): String }
       `),
-      resolvers: { Query: { search: record, filtered: record } },
-    });
+        resolvers: { Query: { search: record, filtered: record } },
+      },
+    ]);
     const run = (text: string) => {
       const document = parse(text);
       const [operation] = document.definitions;

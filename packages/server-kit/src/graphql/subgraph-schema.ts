@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-
-type SubgraphResolverMap = NonNullable<
-  Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: DocumentNode }>['resolvers']
->;
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { parse, type GraphQLSchema } from 'graphql';
 
 /**
  * Builds a Federation 2 subgraph schema from its contract file (schema.graphql) and its resolvers.
@@ -13,5 +9,5 @@ type SubgraphResolverMap = NonNullable<
  */
 export function buildSubgraphSchemaFromFile(schemaFile: URL, resolvers: object): GraphQLSchema {
   const typeDefs = parse(readFileSync(schemaFile, 'utf8'));
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as SubgraphResolverMap });
+  return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as GraphQLResolverMap }]);
 }
