@@ -1,6 +1,6 @@
 import type { Database as SqliteConnection } from 'better-sqlite3';
 import { and, asc, count, eq, getTableColumns, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { readKeysetPage, type Dialect, type SortKey } from '@supergraph/server-kit/db';
+import { preparedByKeys, readKeysetPage, type Dialect, type SortKey } from '@supergraph/server-kit/db';
 import type { PageWindow } from '@supergraph/server-kit/graphql';
 import type { ProductsDb } from '../db/client.js';
 import type { ProductRow, ProductsTables } from '../db/tables/index.js';
@@ -30,11 +30,13 @@ export async function insertProduct({ db, tables: { products } }: ProductsDb, ro
   return inserted ?? null;
 }
 
-export async function findProductsByIds({ db, tables: { products } }: ProductsDb, ids: readonly string[]): Promise<ProductRow[]> {
-  return db
-    .select()
-    .from(products)
-    .where(inArray(products.id, [...ids]));
+/** The loader's read by a batch of ids, built and prepared once per number of ids (preparedByKeys). */
+const selectProductsByIds = preparedByKeys<ProductsTables, ProductRow>('products_by_ids', ({ db, tables: { products } }, ids) =>
+  db.select().from(products).where(inArray(products.id, ids)),
+);
+
+export async function findProductsByIds(handle: ProductsDb, ids: readonly string[]): Promise<ProductRow[]> {
+  return selectProductsByIds(handle, ids);
 }
 
 /** One page of the catalog, as toConnectionPage takes it (size + 1 rows, reversed for a backward page). */
