@@ -35,9 +35,9 @@ const LONGEST_TEXT_KEPT = 16_384;
  * from a request that carried its full text.
  *
  * The check is true when every operation text of the request is within `maxTokens`, false when it
- * was answered 400 TOO_MANY_TOKENS. Texts that
- * passed are remembered (a bounded set, emptied when full): the same operation sent again is not
- * lexed again. A text that did not pass is never remembered.
+ * was answered 400 TOO_MANY_TOKENS. Texts that passed are remembered (a bounded set, emptied when
+ * full): the same operation sent again is not lexed again. A text that did not pass is never
+ * remembered.
  */
 export function createTokenCheck(maxTokens: number): (req: Request, res: Response) => boolean {
   const passed = new Set<string>();
